@@ -1,0 +1,55 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development runs with DEBUG on unless the caller says otherwise.
+export DEBUG ?= 1
+
+# Django 6 needs Python >= 3.12: the first interpreter here that has it builds the venv.
+find_python = $(shell for c in python3.13 python3.12 "env PYENV_VERSION=3.13.0 python3" \
+	"env PYENV_VERSION=3.12.1 python3" python3; do \
+	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	echo "$$c"; break; fi; done)
+
+.PHONY: run test test-e2e lint bench setup demo clean
+
+$(VENV)/.installed: pyproject.toml
+	@python="$(find_python)"; \
+	if [ -z "$$python" ]; then \
+	  echo "Cần Python 3.12 trở lên (Django 6). Cài python3.12 hoặc python3.13 (ví dụ: apt-get install python3.13 python3.13-venv, hoặc pyenv install 3.13) rồi chạy lại." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Tạo môi trường ảo bằng: $$python"; \
+	$$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_divisions
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(VENV)/bin/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+
+# Browser tests: Debian's chromium at /usr/bin/chromium (apt-get install chromium).
+test-e2e: setup
+	$(VENV)/bin/pytest tests/e2e -m e2e $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from reports.views import home
+
+admin.site.site_header = "Quản trị Cổng báo cáo MTTQ"
+admin.site.site_title = "Quản trị MTTQ"
+admin.site.index_title = "Danh mục và người dùng"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("", include("wards.urls")),
+    path("quan-tri/", admin.site.urls),
+]

@@ -1,0 +1,57 @@
+import pytest
+from django.conf import settings
+
+from tests import factories
+from wards.models import RoleAssignment
+
+Role = RoleAssignment.Role
+
+
+def pytest_configure():
+    # Real hashers spend ~0.3 s per password by design; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class World:
+    """Two provinces; province A has wards X and Y, province B has ward Z; a user per role."""
+
+    def __init__(self):
+        self.province_a = factories.province(code="91", name="Tỉnh An Giang")
+        self.province_b = factories.province(code="01", name="Thành phố Hà Nội")
+        self.ward_x = factories.ward(
+            province_obj=self.province_a, code="30301", name="Phường Mỹ Thới"
+        )
+        self.ward_y = factories.ward(
+            province_obj=self.province_a, code="30302", name="Phường Long Xuyên"
+        )
+        self.ward_z = factories.ward(
+            province_obj=self.province_b, code="00070", name="Phường Hoàn Kiếm"
+        )
+        self.area_x = factories.area(ward_obj=self.ward_x, name="Khóm Đông Thịnh 1")
+        self.area_y = factories.area(ward_obj=self.ward_y, name="Khóm Bình Khánh")
+        self.membership_x = factories.membership(ward_obj=self.ward_x)
+        self.membership_y = factories.membership(ward_obj=self.ward_y)
+        self.users = {
+            "ward_officer": factories.user(role=Role.WARD_OFFICER, ward_obj=self.ward_x),
+            "ward_chair": factories.user(role=Role.WARD_CHAIR, ward_obj=self.ward_x),
+            "party_viewer": factories.user(role=Role.PARTY_VIEWER, ward_obj=self.ward_x),
+            "province_officer": factories.user(
+                role=Role.PROVINCE_OFFICER, province_obj=self.province_a
+            ),
+            "admin": factories.user(superuser=True),
+            "unassigned": factories.user(),
+        }
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

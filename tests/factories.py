@@ -1,0 +1,67 @@
+"""Small builders for the rows tests need; each takes only what a test cares about."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from wards.models import (
+    MassOrganisation,
+    Membership,
+    Province,
+    ResidentialArea,
+    RoleAssignment,
+    Ward,
+)
+
+_codes = itertools.count(1)
+PASSWORD = "mat-khau-thu-nghiem-42"
+
+
+def province(*, code=None, name=None):
+    code = code or f"{next(_codes) % 100:02d}"
+    return Province.objects.create(
+        code=code, name=name or f"Tỉnh Thử {code}", kind=Province.Kind.PROVINCE
+    )
+
+
+def ward(*, province_obj=None, code=None, name=None):
+    code = code or f"{next(_codes):05d}"
+    return Ward.objects.create(
+        code=code,
+        name=name or f"Phường Thử {code}",
+        kind=Ward.Kind.WARD,
+        province=province_obj or province(),
+    )
+
+
+def user(*, role=None, ward_obj=None, province_obj=None, superuser=False, username=None):
+    username = username or f"user{next(_codes)}"
+    User = get_user_model()
+    if superuser:
+        return User.objects.create_superuser(username=username, password=PASSWORD)
+    created = User.objects.create_user(username=username, password=PASSWORD)
+    if role:
+        RoleAssignment.objects.create(user=created, role=role, ward=ward_obj, province=province_obj)
+    return created
+
+
+def area(*, ward_obj, name=None):
+    return ResidentialArea.objects.create(
+        ward=ward_obj, name=name or f"Khóm {next(_codes)}", kind=ResidentialArea.Kind.NEIGHBOURHOOD
+    )
+
+
+def organisation(*, name=None):
+    name = name or f"Hội Thử {next(_codes)}"
+    return MassOrganisation.objects.create(name=name, short_name=name)
+
+
+def membership(*, ward_obj, org=None, members=80, eligible=100, as_of=None):
+    return Membership.objects.create(
+        ward=ward_obj,
+        organisation=org or organisation(),
+        members=members,
+        eligible=eligible,
+        as_of=as_of or datetime.date(2025, 12, 31),
+    )

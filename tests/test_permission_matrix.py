@@ -1,0 +1,170 @@
+"""Every URL of the project × every role: the expected status, and nobody sees another ward.
+
+Adding a URL without classifying it here fails `test_every_url_is_classified`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import factories
+
+ROLES = [
+    "anonymous",
+    "unassigned",
+    "ward_officer",
+    "ward_chair",
+    "party_viewer",
+    "province_officer",
+    "admin",
+]
+
+# The world's wards seen from a ward-X user / a province-A officer: own, same province, other.
+TARGETS = ["x", "y", "z"]
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+
+
+def anyone(status):
+    return {role: status for role in ROLES}
+
+
+def logged_in(status):
+    return {**anyone(status), "anonymous": REDIRECT}
+
+
+def ward_read(target):
+    """Reading one ward's pages: its own users, its province's officers, admins."""
+    own_ward = OK if target == "x" else NOT_FOUND
+    own_province = OK if target in ("x", "y") else NOT_FOUND
+    return {
+        "anonymous": REDIRECT,
+        "unassigned": NOT_FOUND,
+        "ward_officer": own_ward,
+        "ward_chair": own_ward,
+        "party_viewer": own_ward,
+        "province_officer": own_province,
+        "admin": OK,
+    }
+
+
+def ward_write(target):
+    """Changing one ward's directory: its officer and chair, admins; readers get 403."""
+    expected = ward_read(target)
+    for reader in ("party_viewer", "province_officer"):
+        if expected[reader] == OK:
+            expected[reader] = FORBIDDEN
+    return expected
+
+
+def province_read(target):
+    own = OK if target in ("x", "y") else NOT_FOUND
+    return {
+        "anonymous": REDIRECT,
+        "unassigned": FORBIDDEN,
+        "ward_officer": FORBIDDEN,
+        "ward_chair": FORBIDDEN,
+        "party_viewer": FORBIDDEN,
+        "province_officer": own,
+        "admin": OK,
+    }
+
+
+def ward_url(name, *, obj=None):
+    def build(world, target):
+        ward = world.ward(target)
+        args = [ward.code] + ([getattr(world, f"{obj}_for")(target).pk] if obj else [])
+        return reverse(name, args=args)
+
+    return build
+
+
+def fixed_url(name):
+    return lambda world, target: reverse(name)
+
+
+# name → (URL builder, expected statuses for a target ward, or a fixed map)
+MATRIX = {
+    "home": (fixed_url("home"), lambda target: {**logged_in(OK), "province_officer": REDIRECT}),
+    "login": (fixed_url("login"), lambda target: anyone(OK)),
+    "logout": (fixed_url("logout"), lambda target: anyone(NOT_ALLOWED)),  # POST only
+    "password_change": (fixed_url("password_change"), lambda target: logged_in(OK)),
+    "password_change_done": (fixed_url("password_change_done"), lambda target: logged_in(OK)),
+    "wards:province": (
+        lambda world, target: reverse("wards:province", args=[world.ward(target).province.code]),
+        province_read,
+    ),
+    "wards:detail": (ward_url("wards:detail"), ward_read),
+    "wards:memberships": (ward_url("wards:memberships"), ward_read),
+    "wards:area_create": (ward_url("wards:area_create"), ward_write),
+    "wards:area_update": (ward_url("wards:area_update", obj="area"), ward_write),
+    "wards:area_delete": (ward_url("wards:area_delete", obj="area"), ward_write),
+    "wards:membership_create": (ward_url("wards:membership_create"), ward_write),
+    "wards:membership_update": (ward_url("wards:membership_update", obj="membership"), ward_write),
+    "wards:membership_delete": (ward_url("wards:membership_delete", obj="membership"), ward_write),
+}
+
+# The Django admin is classified as a whole: superusers only, everyone else to its login.
+ADMIN_NAMESPACE = "admin"
+ADMIN_SAMPLES = [
+    "admin:index",
+    "admin:wards_ward_changelist",
+    "admin:wards_membership_changelist",
+    "admin:wards_roleassignment_changelist",
+    "admin:wards_massorganisation_add",
+    "admin:auth_user_changelist",
+]
+
+
+def _route_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed>"
+
+
+def test_every_url_is_classified():
+    names = set(_route_names(get_resolver().url_patterns))
+    unclassified = {n for n in names if n not in MATRIX and not n.startswith(f"{ADMIN_NAMESPACE}:")}
+    assert not unclassified, f"URLs missing from the permission matrix: {sorted(unclassified)}"
+
+
+@pytest.fixture
+def matrix_world(world):
+    world.area_z = factories.area(ward_obj=world.ward_z)
+    world.membership_z = factories.membership(ward_obj=world.ward_z)
+    wards = {"x": world.ward_x, "y": world.ward_y, "z": world.ward_z}
+    world.ward = wards.__getitem__
+    world.area_for = {"x": world.area_x, "y": world.area_y, "z": world.area_z}.__getitem__
+    world.membership_for = {
+        "x": world.membership_x,
+        "y": world.membership_y,
+        "z": world.membership_z,
+    }.__getitem__
+    return world
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_status_by_role(client, matrix_world, name, role):
+    build_url, expected = MATRIX[name]
+    if role != "anonymous":
+        client.force_login(matrix_world.users[role])
+    for target in TARGETS:
+        url = build_url(matrix_world, target)
+        status = client.get(url).status_code
+        assert status == expected(target)[role], f"{role} GET {url} (ward {target})"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_superusers_only(client, matrix_world, role):
+    if role != "anonymous":
+        client.force_login(matrix_world.users[role])
+    for name in ADMIN_SAMPLES:
+        response = client.get(reverse(name))
+        if role == "admin":
+            assert response.status_code == OK, name
+        else:
+            assert response.status_code == REDIRECT, name
+            assert "/quan-tri/login/" in response["Location"]

@@ -1,0 +1,64 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from .models import MassOrganisation, Membership, ResidentialArea
+
+
+class _CrispyModelForm(forms.ModelForm):
+    submit_label = "Lưu"
+
+    def __init__(self, *args, ward, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ward = ward
+        self.instance.ward = ward
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class ResidentialAreaForm(_CrispyModelForm):
+    class Meta:
+        model = ResidentialArea
+        fields = ["kind", "name", "households", "population"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        # Compared in Python: SQLite folds only ASCII case, and "Đ"/"đ" must match too.
+        others = ResidentialArea.objects.filter(ward=self.ward).exclude(pk=self.instance.pk)
+        if name.casefold() in {n.casefold() for n in others.values_list("name", flat=True)}:
+            raise forms.ValidationError("Phường, xã đã có khu dân cư mang tên này.")
+        return name
+
+
+class MembershipForm(_CrispyModelForm):
+    class Meta:
+        model = Membership
+        fields = ["organisation", "as_of", "members", "eligible"]
+        help_texts = {
+            "as_of": "Nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2025.",
+            "eligible": "Số người trong độ tuổi, đối tượng mà tổ chức có thể tập hợp.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = MassOrganisation.objects.filter(is_active=True)
+        self.fields["eligible"].min_value = 1
+        self.fields["eligible"].widget.attrs["min"] = 1
+
+    def clean(self):
+        cleaned = super().clean()
+        members, eligible = cleaned.get("members"), cleaned.get("eligible")
+        if members is not None and eligible and members > eligible:
+            self.add_error(
+                "members", "Số đoàn viên, hội viên không được lớn hơn số người trong diện tập hợp."
+            )
+        organisation, as_of = cleaned.get("organisation"), cleaned.get("as_of")
+        if organisation and as_of:
+            same_day = Membership.objects.filter(
+                ward=self.ward, organisation=organisation, as_of=as_of
+            ).exclude(pk=self.instance.pk)
+            if same_day.exists():
+                self.add_error(
+                    "as_of", "Đã có số liệu của tổ chức này tại ngày này; hãy sửa bản ghi đó."
+                )
+        return cleaned

@@ -1,0 +1,220 @@
+"""Where and who: the administrative map, residential areas, mass organisations and roles."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Province(models.Model):
+    """Tỉnh / thành phố trực thuộc trung ương (2025 map), keyed by its official code."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", "Tỉnh"
+        CITY = "thanh_pho", "Thành phố trực thuộc trung ương"
+
+    code = models.CharField("mã", max_length=2, unique=True)
+    name = models.CharField("tên", max_length=100)
+    kind = models.CharField("loại", max_length=16, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "tỉnh, thành phố"
+        verbose_name_plural = "tỉnh, thành phố"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Ward(models.Model):
+    """Commune-level unit (phường / xã / đặc khu), keyed by its official code."""
+
+    class Kind(models.TextChoices):
+        WARD = "phuong", "Phường"
+        COMMUNE = "xa", "Xã"
+        SPECIAL_ZONE = "dac_khu", "Đặc khu"
+
+    code = models.CharField("mã", max_length=5, unique=True)
+    name = models.CharField("tên", max_length=100)
+    kind = models.CharField("loại", max_length=16, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="wards", verbose_name="tỉnh, thành phố"
+    )
+
+    class Meta:
+        verbose_name = "phường, xã"
+        verbose_name_plural = "phường, xã"
+        ordering = ["province__code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def short_name(self):
+        """The name without its kind: "Phường Mỹ Thới" → "Mỹ Thới" (for "Mỹ Thới, ngày …")."""
+        prefix = self.get_kind_display() + " "
+        return self.name.removeprefix(prefix)
+
+
+class ResidentialArea(models.Model):
+    """Khu dân cư: the level below a ward, added by the ward's officers."""
+
+    class Kind(models.TextChoices):
+        RESIDENTIAL_AREA = "khu_dan_cu", "Khu dân cư"
+        RESIDENTIAL_GROUP = "to_dan_pho", "Tổ dân phố"
+        HAMLET = "ap", "Ấp"
+        NEIGHBOURHOOD = "khom", "Khóm"
+        VILLAGE = "thon", "Thôn"
+        MOUNTAIN_VILLAGE = "ban", "Bản"
+
+    ward = models.ForeignKey(
+        Ward, on_delete=models.CASCADE, related_name="residential_areas", verbose_name="phường, xã"
+    )
+    name = models.CharField("tên", max_length=100)
+    kind = models.CharField("loại", max_length=16, choices=Kind.choices)
+    households = models.PositiveIntegerField("số hộ", null=True, blank=True)
+    population = models.PositiveIntegerField("số nhân khẩu", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "khu dân cư"
+        verbose_name_plural = "khu dân cư"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "name"],
+                name="unique_area_name_per_ward",
+                violation_error_message="Phường, xã đã có khu dân cư mang tên này.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MassOrganisation(models.Model):
+    """Tổ chức thành viên (Hội LHPN, Hội Nông dân, Đoàn TN, …): an editable catalogue."""
+
+    name = models.CharField("tên", max_length=150, unique=True)
+    short_name = models.CharField("tên viết tắt", max_length=40, blank=True)
+    display_order = models.PositiveSmallIntegerField("thứ tự hiển thị", default=100)
+    is_active = models.BooleanField("đang sử dụng", default=True)
+
+    class Meta:
+        verbose_name = "tổ chức thành viên"
+        verbose_name_plural = "tổ chức thành viên"
+        ordering = ["display_order", "name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+def membership_rate(members, eligible):
+    """Tỷ lệ tập hợp in percent, two decimals; None when there is nobody to enrol."""
+    if not eligible:
+        return None
+    rate = Decimal(members) * 100 / Decimal(eligible)
+    return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class Membership(models.Model):
+    """Members of one organisation in one ward on a date; the rate is always derived."""
+
+    ward = models.ForeignKey(
+        Ward, on_delete=models.CASCADE, related_name="memberships", verbose_name="phường, xã"
+    )
+    organisation = models.ForeignKey(
+        MassOrganisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name="tổ chức",
+    )
+    as_of = models.DateField("tính đến ngày")
+    members = models.PositiveIntegerField("số đoàn viên, hội viên")
+    eligible = models.PositiveIntegerField("số người trong diện tập hợp")
+
+    class Meta:
+        verbose_name = "số liệu tập hợp"
+        verbose_name_plural = "số liệu tập hợp"
+        ordering = ["organisation__display_order", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "organisation", "as_of"],
+                name="unique_membership_per_date",
+                violation_error_message="Đã có số liệu của tổ chức này tại ngày này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(members__lte=models.F("eligible")),
+                name="members_within_eligible",
+                violation_error_message=(
+                    "Số đoàn viên, hội viên không được lớn hơn số người trong diện tập hợp."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.as_of:%d/%m/%Y}"
+
+    @property
+    def rate(self):
+        return membership_rate(self.members, self.eligible)
+
+
+class RoleAssignment(models.Model):
+    """What a user is in the portal; system admins are superusers and need no assignment."""
+
+    class Role(models.TextChoices):
+        WARD_OFFICER = "ward_officer", "Cán bộ MTTQ phường, xã"
+        WARD_CHAIR = "ward_chair", "Chủ tịch Ủy ban MTTQ phường, xã"
+        PARTY_VIEWER = "party_viewer", "Đảng ủy phường, xã (xem)"
+        PROVINCE_OFFICER = "province_officer", "Cán bộ MTTQ tỉnh, thành phố"
+
+    WARD_ROLES = (Role.WARD_OFFICER, Role.WARD_CHAIR, Role.PARTY_VIEWER)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignment",
+        verbose_name="người dùng",
+    )
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name="phường, xã",
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name="tỉnh, thành phố",
+    )
+
+    class Meta:
+        verbose_name = "vai trò cán bộ"
+        verbose_name_plural = "vai trò cán bộ"
+        constraints = [
+            # A ward role names exactly one ward; a province role exactly one province.
+            models.CheckConstraint(
+                condition=(
+                    Q(role="province_officer", province__isnull=False, ward__isnull=True)
+                    | (
+                        Q(role__in=["ward_officer", "ward_chair", "party_viewer"])
+                        & Q(ward__isnull=False, province__isnull=True)
+                    )
+                ),
+                name="role_has_matching_unit",
+                violation_error_message=(
+                    "Vai trò cấp phường, xã cần chọn đúng một phường, xã; "
+                    "cán bộ tỉnh cần chọn đúng một tỉnh, thành phố."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.ward or self.province}"

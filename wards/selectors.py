@@ -1,0 +1,155 @@
+"""Reads of the wards directory, and the one place that decides who sees which ward.
+
+Every query that returns ward data takes its wards from `units_visible_to(user)` (or
+filters through `scope_to_user`), so one permission matrix proves that nobody sees
+another ward's data.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from .models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
+
+Role = RoleAssignment.Role
+ADMIN = "admin"
+
+
+def role_of(user):
+    """The user's role: a RoleAssignment.Role value, ADMIN, or None (no access to ward data)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ADMIN
+    assignment = _assignment(user)
+    return assignment.role if assignment else None
+
+
+def _assignment(user):
+    # Cached on the user object so a request looks its role up once.
+    if not hasattr(user, "_cached_assignment"):
+        user._cached_assignment = (
+            RoleAssignment.objects.select_related("ward__province", "province")
+            .filter(user=user)
+            .first()
+        )
+    return user._cached_assignment
+
+
+def ward_for(user):
+    """The one ward a ward-level user belongs to, else None."""
+    assignment = _assignment(user) if role_of(user) in Role.values else None
+    return assignment.ward if assignment else None
+
+
+def province_for(user):
+    """The province a user works in: their own, or their ward's."""
+    role = role_of(user)
+    if role == Role.PROVINCE_OFFICER:
+        return _assignment(user).province
+    ward = ward_for(user)
+    return ward.province if ward else None
+
+
+def units_visible_to(user) -> QuerySet[Ward]:
+    """All wards the user may read."""
+    role = role_of(user)
+    wards = Ward.objects.select_related("province")
+    if role == ADMIN:
+        return wards
+    if role == Role.PROVINCE_OFFICER:
+        return wards.filter(province=_assignment(user).province_id)
+    if role in RoleAssignment.WARD_ROLES:
+        return wards.filter(pk=_assignment(user).ward_id)
+    return wards.none()
+
+
+def provinces_visible_to(user) -> QuerySet[Province]:
+    role = role_of(user)
+    if role == ADMIN:
+        return Province.objects.all()
+    province = province_for(user)
+    return Province.objects.filter(pk=province.pk) if province else Province.objects.none()
+
+
+def scope_to_user(queryset: QuerySet, user, *, ward_field: str = "ward") -> QuerySet:
+    """Narrow any queryset of ward data to the wards the user may read."""
+    if role_of(user) == ADMIN:
+        return queryset
+    return queryset.filter(**{f"{ward_field}__in": units_visible_to(user).values("pk")})
+
+
+def can_edit_ward(user, ward) -> bool:
+    """Officers and the chair change their own ward's directory; admins change any."""
+    role = role_of(user)
+    if role == ADMIN:
+        return True
+    return role in (Role.WARD_OFFICER, Role.WARD_CHAIR) and _assignment(user).ward_id == ward.pk
+
+
+def visible_ward_or_404(user, code) -> Ward:
+    """The ward with this code if the user may read it; 404 otherwise (no existence leak)."""
+    try:
+        return units_visible_to(user).get(code=code)
+    except Ward.DoesNotExist:
+        raise Http404("Không tìm thấy phường, xã.") from None
+
+
+def editable_ward_or_error(user, code) -> Ward:
+    """404 for a ward the user cannot see; 403 for one they can see but not change."""
+    ward = visible_ward_or_404(user, code)
+    if not can_edit_ward(user, ward):
+        raise PermissionDenied("Bạn không có quyền sửa dữ liệu của phường, xã này.")
+    return ward
+
+
+def visible_province_or_404(user, code) -> Province:
+    try:
+        return provinces_visible_to(user).get(code=code)
+    except Province.DoesNotExist:
+        raise Http404("Không tìm thấy tỉnh, thành phố.") from None
+
+
+def residential_areas(ward) -> QuerySet[ResidentialArea]:
+    return ward.residential_areas.all()
+
+
+def latest_memberships(ward) -> list[Membership]:
+    """The most recent membership record of each active organisation in the ward."""
+    newest = (
+        Membership.objects.filter(ward=ward, organisation=OuterRef("organisation"))
+        .order_by("-as_of")
+        .values("pk")[:1]
+    )
+    return list(
+        Membership.objects.filter(ward=ward, pk=Subquery(newest), organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__display_order", "organisation__name")
+    )
+
+
+def membership_history(ward) -> QuerySet[Membership]:
+    return Membership.objects.filter(ward=ward).select_related("organisation")
+
+
+def total_membership(memberships) -> tuple[int, int]:
+    """Summed members and eligible people: the ward's overall rate comes from these sums."""
+    return (
+        sum(m.members for m in memberships),
+        sum(m.eligible for m in memberships),
+    )
+
+
+def wards_of_province(province, *, search="") -> QuerySet[Ward]:
+    wards = province.wards.annotate(area_count=Count("residential_areas")).order_by("name")
+    if search:
+        wards = wards.filter(name__icontains=search) | wards.filter(code=search)
+    return wards
+
+
+def province_overview(provinces) -> QuerySet[Province]:
+    return provinces.annotate(ward_count=Count("wards")).order_by("code")
+
+
+def active_organisations() -> QuerySet[MassOrganisation]:
+    return MassOrganisation.objects.filter(is_active=True)

@@ -1,0 +1,171 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import MembershipForm, ResidentialAreaForm
+from .models import Membership, ResidentialArea, membership_rate
+from .selectors import ADMIN, Role
+
+PAGE_SIZE = 50
+
+
+@login_required
+def ward_detail(request, code):
+    ward = selectors.visible_ward_or_404(request.user, code)
+    memberships = selectors.latest_memberships(ward)
+    members, eligible = selectors.total_membership(memberships)
+    return render(
+        request,
+        "wards/ward_detail.html",
+        {
+            "ward": ward,
+            "areas": selectors.residential_areas(ward),
+            "memberships": memberships,
+            "total_members": members,
+            "total_eligible": eligible,
+            "total_rate": membership_rate(members, eligible),
+            "can_edit": selectors.can_edit_ward(request.user, ward),
+        },
+    )
+
+
+@login_required
+def province_detail(request, code):
+    if selectors.role_of(request.user) not in (ADMIN, Role.PROVINCE_OFFICER):
+        raise PermissionDenied("Chỉ cán bộ cấp tỉnh xem được danh sách phường, xã.")
+    province = selectors.visible_province_or_404(request.user, code)
+    search = request.GET.get("q", "").strip()
+    wards = selectors.wards_of_province(province, search=search)
+    page = Paginator(wards, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "wards/province_detail.html",
+        {"province": province, "page": page, "search": search},
+    )
+
+
+def _edit_form(request, *, code, form_class, instance, template, save, success):
+    ward = selectors.editable_ward_or_error(request.user, code)
+    form = form_class(request.POST or None, instance=instance, ward=ward)
+    if request.method == "POST" and form.is_valid():
+        save(ward=ward, data=form.cleaned_data, instance=instance)
+        messages.success(request, success)
+        return redirect("wards:detail", code=ward.code)
+    return render(request, template, {"ward": ward, "form": form, "object": instance})
+
+
+def _area_or_404(ward_code, pk):
+    return get_object_or_404(ResidentialArea, pk=pk, ward__code=ward_code)
+
+
+def _membership_or_404(ward_code, pk):
+    return get_object_or_404(Membership, pk=pk, ward__code=ward_code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_create(request, code):
+    return _edit_form(
+        request,
+        code=code,
+        form_class=ResidentialAreaForm,
+        instance=None,
+        template="wards/area_form.html",
+        save=lambda ward, data, instance: services.residential_area_save(ward=ward, **data),
+        success="Đã thêm khu dân cư.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_update(request, code, pk):
+    return _edit_form(
+        request,
+        code=code,
+        form_class=ResidentialAreaForm,
+        instance=_area_or_404(code, pk),
+        template="wards/area_form.html",
+        save=lambda ward, data, instance: services.residential_area_save(
+            ward=ward, area=instance, **data
+        ),
+        success="Đã lưu khu dân cư.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_delete(request, code, pk):
+    ward = selectors.editable_ward_or_error(request.user, code)
+    area = _area_or_404(code, pk)
+    if request.method == "POST":
+        services.residential_area_delete(area=area)
+        messages.success(request, f"Đã xóa khu dân cư “{area.name}”.")
+        return redirect("wards:detail", code=ward.code)
+    return render(
+        request,
+        "wards/confirm_delete.html",
+        {"ward": ward, "object_label": f"khu dân cư “{area.name}”"},
+    )
+
+
+@login_required
+def membership_list(request, code):
+    ward = selectors.visible_ward_or_404(request.user, code)
+    page = Paginator(selectors.membership_history(ward), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "wards/membership_list.html",
+        {"ward": ward, "page": page, "can_edit": selectors.can_edit_ward(request.user, ward)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_create(request, code):
+    return _edit_form(
+        request,
+        code=code,
+        form_class=MembershipForm,
+        instance=None,
+        template="wards/membership_form.html",
+        save=lambda ward, data, instance: services.membership_save(ward=ward, **data),
+        success="Đã thêm số liệu tập hợp.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_update(request, code, pk):
+    return _edit_form(
+        request,
+        code=code,
+        form_class=MembershipForm,
+        instance=_membership_or_404(code, pk),
+        template="wards/membership_form.html",
+        save=lambda ward, data, instance: services.membership_save(
+            ward=ward, membership=instance, **data
+        ),
+        success="Đã lưu số liệu tập hợp.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_delete(request, code, pk):
+    ward = selectors.editable_ward_or_error(request.user, code)
+    membership = _membership_or_404(code, pk)
+    if request.method == "POST":
+        services.membership_delete(membership=membership)
+        messages.success(request, "Đã xóa số liệu tập hợp.")
+        return redirect("wards:memberships", code=ward.code)
+    return render(
+        request,
+        "wards/confirm_delete.html",
+        {"ward": ward, "object_label": f"số liệu tập hợp “{membership}”"},
+    )
