@@ -26,3 +26,23 @@ def test_refusals_are_explained_in_vietnamese(world, login):
     forbidden = client.get(reverse("wards:area_create", args=[world.ward_x.code]))
     assert forbidden.status_code == 403
     assert "Bạn không có quyền sửa dữ liệu của phường, xã này." in forbidden.content.decode()
+
+
+@pytest.mark.django_db
+def test_forms_speak_vietnamese_only(world, login):
+    client = login(world.users["ward_officer"])
+    membership_form = client.get(reverse("wards:membership_create", args=[world.ward_x.code]))
+    area_form = client.get(reverse("wards:area_create", args=[world.ward_x.code]))
+    assert "— Chọn tổ chức —" in membership_form.content.decode()
+    assert "— Chọn loại —" in area_form.content.decode()
+    for response in (membership_form, area_form):
+        assert "Select an option" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_header_names_the_user_family_name_first(world, login):
+    officer = world.users["ward_officer"]
+    officer.last_name, officer.first_name = "Nguyễn Thị", "Lan"
+    officer.save()
+    page = login(officer).get(reverse("home")).content.decode()
+    assert "Nguyễn Thị Lan" in page

@@ -21,6 +21,10 @@ class ResidentialAreaForm(_CrispyModelForm):
         model = ResidentialArea
         fields = ["kind", "name", "households", "population"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "— Chọn loại —"), *ResidentialArea.Kind.choices]
+
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         # Compared in Python: SQLite folds only ASCII case, and "Đ"/"đ" must match too.
@@ -42,6 +46,8 @@ class MembershipForm(_CrispyModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = MassOrganisation.objects.filter(is_active=True)
+        self.fields["organisation"].empty_label = "— Chọn tổ chức —"
+        self.fields["as_of"].widget.attrs["placeholder"] = "dd/mm/yyyy"
         self.fields["eligible"].min_value = 1
         self.fields["eligible"].widget.attrs["min"] = 1
 
