@@ -15,6 +15,9 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from reports import periods  # noqa: E402
+from reports.demo import seed_monthly_reports  # noqa: E402
+from reports.models import IndicatorValue, MonthlyReport  # noqa: E402
 from wards.demo import DEMO_WARD_CODE, seed_demo  # noqa: E402
 from wards.models import Province, ResidentialArea, Ward  # noqa: E402
 
@@ -23,7 +26,8 @@ def prepare():
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    seed_demo()
+    ward, _ = seed_demo()
+    seed_monthly_reports(ward)
 
 
 def logged_in(username):
@@ -45,7 +49,28 @@ def main():
 
         return request
 
+    # The entry page of the demo ward's newest month: two years of history behind it.
+    draft = MonthlyReport.objects.filter(ward__code=DEMO_WARD_CODE).latest("period")
+    MonthlyReport.objects.filter(pk=draft.pk).update(status=MonthlyReport.Status.DRAFT)
+    entry_url = reverse(
+        "reports:entry", args=[DEMO_WARD_CODE, draft.period.year, draft.period.month]
+    )
+    history_months = MonthlyReport.objects.filter(
+        ward__code=DEMO_WARD_CODE, period__gte=periods.add_months(draft.period, -23)
+    ).count()
+    saves = iter(range(10**6))
+
+    def save_entry():
+        # Each save changes two figures, so every request really writes (with history).
+        n = next(saves)
+        response = officer.post(
+            entry_url, {"v_TT_BUOI": str(3 + n % 5), "v_TT_LUOT": str(500 + n), "action": "save"}
+        )
+        assert response.status_code == 302, response.status_code
+
     results = [
+        harness.measure("monthly_entry_open", get(officer, entry_url), months=history_months),
+        harness.measure("monthly_entry_save", save_entry, months=history_months),
         harness.measure("home_ward_officer", get(officer, reverse("home"))),
         harness.measure("ward_page", get(officer, reverse("wards:detail", args=[DEMO_WARD_CODE]))),
         harness.measure(
@@ -61,6 +86,7 @@ def main():
             "provinces": Province.objects.count(),
             "wards": Ward.objects.count(),
             "residential_areas": ResidentialArea.objects.count(),
+            "indicator_values": IndicatorValue.objects.count(),
         },
     )
     for entry in payload["results"]:

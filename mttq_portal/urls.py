@@ -23,5 +23,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("wards.urls")),
+    path("", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -3,9 +3,12 @@
 Adding a URL without classifying it here fails `test_every_url_is_classified`.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from reports.models import MonthlyReport
 from tests import factories
 
 ROLES = [
@@ -78,6 +81,24 @@ def ward_url(name, *, obj=None):
     return build
 
 
+def report_url(name):
+    def build(world, target):
+        return reverse(name, args=[world.ward(target).code, 2025, 10])
+
+    return build
+
+
+def province_url(name, *args):
+    def build(world, target):
+        return reverse(name, args=[world.ward(target).province.code, *args])
+
+    return build
+
+
+def post_only(target):
+    return logged_in(NOT_ALLOWED)
+
+
 def fixed_url(name):
     return lambda world, target: reverse(name)
 
@@ -89,10 +110,7 @@ MATRIX = {
     "logout": (fixed_url("logout"), lambda target: anyone(NOT_ALLOWED)),  # POST only
     "password_change": (fixed_url("password_change"), lambda target: logged_in(OK)),
     "password_change_done": (fixed_url("password_change_done"), lambda target: logged_in(OK)),
-    "wards:province": (
-        lambda world, target: reverse("wards:province", args=[world.ward(target).province.code]),
-        province_read,
-    ),
+    "wards:province": (province_url("wards:province"), province_read),
     "wards:detail": (ward_url("wards:detail"), ward_read),
     "wards:memberships": (ward_url("wards:memberships"), ward_read),
     "wards:area_create": (ward_url("wards:area_create"), ward_write),
@@ -101,6 +119,30 @@ MATRIX = {
     "wards:membership_create": (ward_url("wards:membership_create"), ward_write),
     "wards:membership_update": (ward_url("wards:membership_update", obj="membership"), ward_write),
     "wards:membership_delete": (ward_url("wards:membership_delete", obj="membership"), ward_write),
+    "reports:list": (ward_url("reports:list"), ward_read),
+    "reports:entry_template": (report_url("reports:entry_template"), ward_read),
+    "reports:entry_import": (report_url("reports:entry_import"), ward_write),
+    "reports:ward_year_export": (
+        lambda world, target: reverse(
+            "reports:ward_year_export", args=[world.ward(target).code, 2025]
+        ),
+        ward_read,
+    ),
+    "reports:province_month_export": (
+        province_url("reports:province_month_export", 2025, 10),
+        province_read,
+    ),
+    "reports:completeness": (province_url("reports:completeness", 2025), province_read),
+    "reports:completeness_export": (
+        province_url("reports:completeness_export", 2025),
+        province_read,
+    ),
+    "reports:entry": (report_url("reports:entry"), ward_read),
+    "reports:history": (report_url("reports:history"), ward_read),
+    "reports:submit": (report_url("reports:submit"), post_only),
+    "reports:approve": (report_url("reports:approve"), post_only),
+    "reports:return": (report_url("reports:return"), post_only),
+    "reports:reopen": (report_url("reports:reopen"), post_only),
 }
 
 # The Django admin is classified as a whole: superusers only, everyone else to its login.
@@ -136,6 +178,8 @@ def matrix_world(world):
     world.membership_z = factories.membership(ward_obj=world.ward_z)
     wards = {"x": world.ward_x, "y": world.ward_y, "z": world.ward_z}
     world.ward = wards.__getitem__
+    for ward in wards.values():
+        MonthlyReport.objects.create(ward=ward, period=datetime.date(2025, 10, 1))
     world.area_for = {"x": world.area_x, "y": world.area_y, "z": world.area_z}.__getitem__
     world.membership_for = {
         "x": world.membership_x,

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
@@ -44,7 +45,12 @@ def province_detail(request, code):
     return render(
         request,
         "wards/province_detail.html",
-        {"province": province, "page": page, "search": search},
+        {
+            "province": province,
+            "page": page,
+            "search": search,
+            "current_year": timezone.localdate().year,
+        },
     )
 
 

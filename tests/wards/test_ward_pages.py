@@ -10,7 +10,7 @@ def test_officer_home_shows_their_ward_and_what_is_due(world, login):
     page = client.get(reverse("home")).content.decode()
     assert "Phường Mỹ Thới" in page
     assert "Việc cần làm" in page
-    assert "Hạn nộp" in page
+    assert "Báo cáo tháng" in page
     assert "Phường Long Xuyên" not in page
 
 

@@ -1,17 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.demo import seed_monthly_reports
 from wards.demo import DEMO_PASSWORD, seed_demo
 from wards.models import Ward
 
 
 class Command(BaseCommand):
-    help = "Tạo phường mẫu (Phường Mỹ Thới) và một tài khoản mẫu cho mỗi vai trò."
+    help = "Tạo phường mẫu (Phường Mỹ Thới), số liệu mẫu và một tài khoản cho mỗi vai trò."
 
     def handle(self, *args, **options):
         try:
             ward, logins = seed_demo()
         except Ward.DoesNotExist:
             raise CommandError("Chưa có danh mục phường, xã: chạy load_divisions trước.") from None
+        seed_monthly_reports(ward)
         self.stdout.write(f"Dữ liệu mẫu: {ward.name}, {ward.province.name}.")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, label in logins:

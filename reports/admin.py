@@ -1,0 +1,100 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Indicator,
+    IndicatorGroup,
+    IndicatorValue,
+    MonthlyReport,
+    ReportEvent,
+    ValidationRule,
+)
+
+
+@admin.register(IndicatorGroup)
+class IndicatorGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "display_order"]
+    list_editable = ["display_order"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "group",
+        "unit",
+        "kind",
+        "rollup",
+        "source",
+        "active_from",
+        "active_to",
+    ]
+    list_filter = ["group", "kind", "rollup"]
+    search_fields = ["code", "name"]
+    list_select_related = ["group"]
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "severity", "message", "is_active"]
+    list_filter = ["severity", "is_active"]
+
+
+class ReadOnlyValues(admin.TabularInline):
+    model = IndicatorValue
+    fields = ["indicator", "value", "denominator"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = ReportEvent
+    fields = ["at", "action", "actor", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(admin.ModelAdmin):
+    """Reports are read here; values change only through the portal's workflow, which
+    refuses locked reports and keeps every change in the history."""
+
+    list_display = ["ward", "period", "status", "submitted_at", "approved_at"]
+    list_filter = ["status", "period"]
+    search_fields = ["ward__name", "ward__code"]
+    list_select_related = ["ward"]
+    readonly_fields = ["ward", "period", "status", "version", "submitted_at", "approved_at"]
+    inlines = [ReadOnlyValues, EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["report", "indicator", "value", "denominator"]
+    list_select_related = ["report__ward", "indicator"]
+    search_fields = ["report__ward__name", "indicator__code"]
+
+    # Values change only on the entry page (or its Excel import): the workflow locks
+    # submitted and approved reports and counts versions for conflict detection.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,122 @@
+"""The monthly entry form, built from the indicator catalogue (indicators are data)."""
+
+from django import forms
+
+from wards.numbers import WholeNumberField
+
+from .models import Indicator
+
+
+def value_field(code):
+    return f"v_{code}"
+
+
+def denominator_field(code):
+    return f"d_{code}"
+
+
+def area_field(code, area_id):
+    return f"a_{code}_{area_id}"
+
+
+def explanation_field(rule_id):
+    return f"x_{rule_id}"
+
+
+class MonthlyEntryForm(forms.Form):
+    """One field per indicator (two for ratios), optional area breakdowns and explanations."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args, rows, areas, area_initial, warning_rules, explained, read_only, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.areas = areas
+        for row in rows:
+            indicator = row.indicator
+            locked = read_only or bool(indicator.source)
+            self.fields[value_field(indicator.code)] = self._number(
+                indicator.name, locked, row.current.value
+            )
+            if indicator.kind == Indicator.Kind.RATIO:
+                self.fields[denominator_field(indicator.code)] = self._number(
+                    "Mẫu số", locked, row.current.denominator
+                )
+            if indicator.by_area:
+                for area in areas:
+                    self.fields[area_field(indicator.code, area.pk)] = self._number(
+                        area.name, read_only, area_initial.get((indicator.pk, area.pk))
+                    )
+        for rule in warning_rules:
+            self.fields[explanation_field(rule.pk)] = forms.CharField(
+                label=f"Giải trình: {rule.message}",
+                max_length=500,
+                required=False,
+                disabled=read_only,
+                initial=explained.get(rule.pk, ""),
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+
+    @staticmethod
+    def _number(label, disabled, initial):
+        field = WholeNumberField(label=label, disabled=disabled, initial=initial)
+        field.widget.attrs.update({"class": "form-control text-end", "autocomplete": "off"})
+        return field
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            indicator = row.indicator
+            if indicator.kind != Indicator.Kind.RATIO or indicator.source:
+                continue
+            value = cleaned.get(value_field(indicator.code))
+            denominator = cleaned.get(denominator_field(indicator.code))
+            if value is not None and denominator is None:
+                self.add_error(denominator_field(indicator.code), "Nhập cả mẫu số của tỷ lệ.")
+            elif value is None and denominator is not None:
+                self.add_error(value_field(indicator.code), "Nhập cả tử số của tỷ lệ.")
+            elif value is not None and value > denominator:
+                self.add_error(value_field(indicator.code), "Tử số không được lớn hơn mẫu số.")
+        return cleaned
+
+    def entries(self):
+        """{code: (value, denominator)} of the fields an officer may type."""
+        result = {}
+        for row in self.rows:
+            code = row.indicator.code
+            if row.indicator.source:
+                continue
+            result[code] = (
+                self.cleaned_data.get(value_field(code)),
+                self.cleaned_data.get(denominator_field(code)),
+            )
+        return result
+
+    def area_entries(self):
+        return {
+            (row.indicator.code, area.pk): self.cleaned_data.get(
+                area_field(row.indicator.code, area.pk)
+            )
+            for row in self.rows
+            if row.indicator.by_area
+            for area in self.areas
+        }
+
+    def explanations(self):
+        return {
+            int(name[2:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("x_") and not self.fields[name].disabled
+        }
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Ý kiến",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        max_length=2000,
+        error_messages={"required": "Hãy ghi ý kiến hoặc lý do."},
+    )

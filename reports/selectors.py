@@ -1,0 +1,195 @@
+"""Reads for monthly reporting; every query of ward data is scoped through wards.selectors."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from wards.selectors import scope_to_user
+
+from . import periods
+from .models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
+from .sources import SOURCES, SourceContext
+
+
+def reports_visible_to(user):
+    return scope_to_user(MonthlyReport.objects.select_related("ward__province"), user)
+
+
+def active_indicators(period: datetime.date) -> list[Indicator]:
+    return [
+        indicator
+        for indicator in Indicator.objects.select_related("group")
+        if indicator.is_active_in(period)
+    ]
+
+
+def active_rules() -> list[ValidationRule]:
+    return list(ValidationRule.objects.filter(is_active=True))
+
+
+def report_or_new(ward, period) -> MonthlyReport:
+    """The ward's report for the month, or an unsaved draft (nothing is written by reading)."""
+    report = MonthlyReport.objects.filter(ward=ward, period=period).first()
+    return report or MonthlyReport(ward=ward, period=period)
+
+
+@dataclass
+class Figure:
+    """One indicator's figure, with the comparisons shown beside the entry field."""
+
+    value: int | None = None
+    denominator: int | None = None
+
+    @property
+    def percent(self):
+        if self.value is None or not self.denominator:
+            return None
+        return round(self.value * 100 / self.denominator, 2)
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    current: Figure = field(default_factory=Figure)
+    last_month: Figure = field(default_factory=Figure)
+    last_year: Figure = field(default_factory=Figure)
+    year_to_date: Figure = field(default_factory=Figure)
+    history: list[int] = field(default_factory=list)
+    source_label: str = ""
+
+
+def rollup(indicator: Indicator, figures: list[Figure]) -> Figure:
+    """Combine months: sum, the latest value, or summed numerators over summed denominators."""
+    present = [f for f in figures if f.value is not None]
+    if not present:
+        return Figure()
+    if indicator.rollup == Indicator.Rollup.LAST:
+        return present[-1]
+    if indicator.rollup == Indicator.Rollup.RATIO:
+        return Figure(sum(f.value for f in present), sum(f.denominator or 0 for f in present))
+    return Figure(sum(f.value for f in present))
+
+
+def entry_rows(report: MonthlyReport, indicators: list[Indicator]) -> list[IndicatorRow]:
+    """Rows of the entry page with last month, same month last year and year to date.
+
+    One query reads the ward's last twelve months and this month; comparisons are computed
+    here, so the query count does not grow with the number of indicators.
+    """
+    period = report.period
+    first = periods.add_months(period, -12)
+    by_indicator = defaultdict(dict)
+    values = IndicatorValue.objects.filter(
+        report__ward_id=report.ward_id, report__period__gte=first, report__period__lte=period
+    ).values_list("indicator_id", "report__period", "value", "denominator")
+    for indicator_id, month, value, denominator in values:
+        by_indicator[indicator_id][month] = Figure(value, denominator)
+
+    last_month = periods.add_months(period, -1)
+    year_months = periods.months_between(periods.month_start(period.year, 1), period)
+    past_months = periods.months_between(first, last_month)
+    rows = []
+    for indicator in indicators:
+        months = by_indicator.get(indicator.pk, {})
+        source = SOURCES.get(indicator.source)
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                current=months.get(period, Figure()),
+                last_month=months.get(last_month, Figure()),
+                last_year=months.get(first, Figure()),
+                year_to_date=rollup(indicator, [months.get(m, Figure()) for m in year_months]),
+                history=[months[m].value for m in past_months if m in months],
+                source_label=source.label if source else "",
+            )
+        )
+    return rows
+
+
+def plain_rows(indicators: list[Indicator]) -> list[IndicatorRow]:
+    """Rows without comparisons: enough to read a posted form."""
+    return [IndicatorRow(indicator=indicator) for indicator in indicators]
+
+
+def computed_figures(report: MonthlyReport, indicators) -> dict[str, Figure]:
+    """Figures the portal computes itself (indicator.source), keyed by indicator code."""
+    context = SourceContext(report.ward, report.period, periods_end(report.period))
+    computed = {}
+    for indicator in indicators:
+        if not indicator.source:
+            continue
+        result = SOURCES[indicator.source].compute(context)
+        if isinstance(result, tuple):
+            computed[indicator.code] = Figure(*result)
+        else:
+            computed[indicator.code] = Figure(result)
+    return computed
+
+
+def periods_end(period):
+    return periods.add_months(period, 1) - datetime.timedelta(days=1)
+
+
+@dataclass
+class Change:
+    at: datetime.datetime
+    user: object
+    indicator: Indicator
+    old: Figure
+    new: Figure
+
+
+def _changes(report: MonthlyReport) -> list[Change]:
+    """All value changes of a report, oldest first, each paired with the value before it."""
+    records = (
+        IndicatorValue.history.filter(report_id=report.pk)
+        .select_related("history_user", "indicator")
+        .order_by("history_date", "history_id")
+    )
+    previous: dict[int, Figure] = {}
+    changes = []
+    for record in records:
+        old = previous.get(record.indicator_id, Figure())
+        new = Figure() if record.history_type == "-" else Figure(record.value, record.denominator)
+        previous[record.indicator_id] = new
+        if old != new:
+            changes.append(
+                Change(record.history_date, record.history_user, record.indicator, old, new)
+            )
+    return changes
+
+
+def report_history(report: MonthlyReport) -> list[Change]:
+    """Every change to the report's values, newest first: who, when, old → new."""
+    return list(reversed(_changes(report)))
+
+
+def changes_since(report: MonthlyReport, moment: datetime.datetime) -> list[Change]:
+    return [change for change in _changes(report) if change.at > moment]
+
+
+def ward_year_figures(ward, year):
+    """A ward's figures and report statuses for a year: two queries."""
+    values = IndicatorValue.objects.filter(
+        report__ward=ward, report__period__year=year
+    ).values_list("indicator_id", "report__period", "value", "denominator")
+    figures = {
+        (indicator_id, period.month): Figure(value, denominator)
+        for indicator_id, period, value, denominator in values
+    }
+    reports = MonthlyReport.objects.filter(ward=ward, period__year=year)
+    statuses = {period.month: status for period, status in reports.values_list("period", "status")}
+    return figures, statuses
+
+
+def province_month_figures(province, period):
+    """Every ward's figures and statuses in a province for a month: two queries."""
+    values = IndicatorValue.objects.filter(
+        report__ward__province=province, report__period=period
+    ).values_list("report__ward_id", "indicator_id", "value", "denominator")
+    figures = {
+        (ward_id, indicator_id): Figure(value, denominator)
+        for ward_id, indicator_id, value, denominator in values
+    }
+    reports = MonthlyReport.objects.filter(ward__province=province, period=period)
+    return figures, dict(reports.values_list("ward_id", "status"))

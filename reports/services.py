@@ -1,0 +1,262 @@
+"""The monthly workflow: save, submit, approve, return, reopen. One transaction each.
+
+draft → submitted (officer) → approved (chair) or returned with a comment (chair) → the
+officer fixes and submits again. Approved reports are locked; reopening one needs a chair
+and a reason, and is recorded. Every value change is kept by django-simple-history.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from wards.selectors import Role, can_edit_ward, role_of, ward_for
+
+from . import selectors, validation
+from .models import (
+    AreaValue,
+    IndicatorValue,
+    MonthlyReport,
+    ReportEvent,
+    WarningExplanation,
+)
+
+Status = MonthlyReport.Status
+Action = ReportEvent.Action
+
+
+class WorkflowError(Exception):
+    """A refused action; the message is shown to the user as it is."""
+
+
+class ReportLocked(WorkflowError):
+    pass
+
+
+class EditConflict(WorkflowError):
+    def __init__(self, changes):
+        super().__init__(
+            "Người khác đã lưu báo cáo này sau khi bạn mở trang. Số liệu bạn vừa nhập vẫn còn "
+            "trên trang; hãy xem các thay đổi bên dưới rồi lưu lại."
+        )
+        self.changes = changes
+
+
+class SubmissionBlocked(WorkflowError):
+    def __init__(self, errors, unexplained, outliers):
+        super().__init__("Báo cáo chưa gửi được: hãy sửa các lỗi và giải trình các cảnh báo.")
+        self.errors = errors
+        self.unexplained = unexplained
+        self.outliers = outliers
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One indicator's typed figure (None = left empty)."""
+
+    value: int | None
+    denominator: int | None = None
+
+
+def _locked_report(report: MonthlyReport) -> MonthlyReport:
+    """Re-read the report under a row lock so concurrent actions queue up."""
+    reports = MonthlyReport.objects.select_for_update().select_related("ward")
+    locked = reports.filter(ward=report.ward_id, period=report.period).first()
+    if locked is None:
+        # First save of the month: create it (a concurrent creator makes get_or_create wait).
+        created, _ = MonthlyReport.objects.get_or_create(ward=report.ward, period=report.period)
+        locked = reports.get(pk=created.pk)
+    return locked
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: MonthlyReport,
+    user,
+    entries: dict[str, Entry],
+    area_entries: dict[tuple[str, int], int | None] | None = None,
+    explanations: dict[int, str] | None = None,
+    base_version: int | None = None,
+    opened_at: datetime.datetime | None = None,
+    indicators=None,
+    action: str | None = None,
+) -> MonthlyReport:
+    """Write the typed figures of an editable report; computed figures are refreshed.
+
+    `base_version` is the version the user's page showed: if someone saved since, nothing is
+    written and EditConflict lists what they changed.
+    """
+    report = _locked_report(report)
+    _require_ward_editor(user, report)
+    if not report.is_editable:
+        raise ReportLocked(
+            f"Báo cáo {report.label} đang ở trạng thái “{report.get_status_display()}”, "
+            "không sửa được."
+        )
+    if base_version is not None and base_version != report.version:
+        raise EditConflict(selectors.changes_since(report, opened_at or report.updated_at))
+
+    if indicators is None:
+        indicators = selectors.active_indicators(report.period)
+    by_code = {i.code: i for i in indicators}
+    entries = {code: entry for code, entry in entries.items() if code in by_code}
+    for code, figure in selectors.computed_figures(report, indicators).items():
+        entries[code] = Entry(figure.value, figure.denominator)
+
+    existing = {v.indicator_id: v for v in IndicatorValue.objects.filter(report=report)}
+    to_create, to_update = [], []
+    for code, entry in entries.items():
+        indicator = by_code[code]
+        current = existing.get(indicator.pk)
+        if current is None:
+            if entry.value is not None:
+                to_create.append(
+                    IndicatorValue(
+                        report=report,
+                        indicator=indicator,
+                        value=entry.value,
+                        denominator=entry.denominator,
+                    )
+                )
+        elif (current.value, current.denominator) != (entry.value, entry.denominator):
+            current.value, current.denominator = entry.value, entry.denominator
+            to_update.append(current)
+    if to_create:
+        bulk_create_with_history(to_create, IndicatorValue, default_user=user)
+    if to_update:
+        bulk_update_with_history(
+            to_update, IndicatorValue, ["value", "denominator"], default_user=user
+        )
+    if area_entries:
+        _save_area_values(report, by_code, area_entries)
+    if explanations is not None:
+        _save_explanations(report, explanations)
+
+    report.version += 1
+    report.save(update_fields=["version", "updated_at"])
+    if action:
+        ReportEvent.objects.create(report=report, action=action, actor=user)
+    return report
+
+
+def _save_area_values(report, by_code, area_entries):
+    existing = {(v.indicator_id, v.area_id): v for v in AreaValue.objects.filter(report=report)}
+    for (code, area_id), value in area_entries.items():
+        indicator = by_code.get(code)
+        if indicator is None or not indicator.by_area:
+            continue
+        current = existing.get((indicator.pk, area_id))
+        if value is None:
+            if current:
+                current.delete()
+        elif current is None:
+            AreaValue.objects.create(
+                report=report, indicator=indicator, area_id=area_id, value=value
+            )
+        elif current.value != value:
+            current.value = value
+            current.save(update_fields=["value"])
+
+
+def _save_explanations(report, explanations):
+    for rule_id, text in explanations.items():
+        text = (text or "").strip()
+        if text:
+            WarningExplanation.objects.update_or_create(
+                report=report, rule_id=rule_id, defaults={"text": text}
+            )
+        else:
+            WarningExplanation.objects.filter(report=report, rule_id=rule_id).delete()
+
+
+def report_check(report: MonthlyReport):
+    """(errors, unexplained warnings, outliers) of the report as saved."""
+    indicators = selectors.active_indicators(report.period)
+    rows = selectors.entry_rows(report, indicators)
+    values = {row.indicator.code: row.current.value for row in rows}
+    breaches = validation.rule_breaches(selectors.active_rules(), values)
+    explained = set(
+        WarningExplanation.objects.filter(report=report).values_list("rule_id", flat=True)
+    )
+    errors = [b for b in breaches if b.is_error]
+    unexplained = [b for b in breaches if not b.is_error and b.rule.pk not in explained]
+    history = {row.indicator.code: row.history for row in rows}
+    return errors, unexplained, validation.outliers(indicators, values, history)
+
+
+@transaction.atomic
+def report_submit(*, report: MonthlyReport, user, confirm_outliers: bool = False):
+    report = _locked_report(report)
+    _require_ward_editor(user, report)
+    if report.status not in MonthlyReport.EDITABLE:
+        raise WorkflowError("Chỉ gửi được báo cáo đang nhập hoặc bị trả lại.")
+    errors, unexplained, outliers = report_check(report)
+    if errors or unexplained or (outliers and not confirm_outliers):
+        raise SubmissionBlocked(errors, unexplained, outliers)
+    report.status = Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["status", "submitted_at", "updated_at"])
+    ReportEvent.objects.create(report=report, action=Action.SUBMIT, actor=user)
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: MonthlyReport, user):
+    report = _locked_report(report)
+    _require_chair(user, report)
+    if report.status != Status.SUBMITTED:
+        raise WorkflowError("Chỉ duyệt được báo cáo đã gửi.")
+    report.status = Status.APPROVED
+    report.approved_at = timezone.now()
+    report.save(update_fields=["status", "approved_at", "updated_at"])
+    ReportEvent.objects.create(report=report, action=Action.APPROVE, actor=user)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: MonthlyReport, user, comment: str):
+    report = _locked_report(report)
+    _require_chair(user, report)
+    if report.status != Status.SUBMITTED:
+        raise WorkflowError("Chỉ trả lại được báo cáo đã gửi.")
+    if not comment.strip():
+        raise WorkflowError("Hãy ghi ý kiến để cán bộ biết cần sửa gì.")
+    report.status = Status.RETURNED
+    report.save(update_fields=["status", "updated_at"])
+    ReportEvent.objects.create(
+        report=report, action=Action.RETURN, actor=user, comment=comment.strip()
+    )
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: MonthlyReport, user, reason: str):
+    report = _locked_report(report)
+    _require_chair(user, report)
+    if report.status != Status.APPROVED:
+        raise WorkflowError("Chỉ mở lại được báo cáo đã duyệt.")
+    if not reason.strip():
+        raise WorkflowError("Mở lại báo cáo đã duyệt cần ghi rõ lý do.")
+    report.status = Status.RETURNED
+    report.approved_at = None
+    report.save(update_fields=["status", "approved_at", "updated_at"])
+    ReportEvent.objects.create(
+        report=report, action=Action.REOPEN, actor=user, comment=reason.strip()
+    )
+    return report
+
+
+def _require_chair(user, report):
+    if role_of(user) != Role.WARD_CHAIR or ward_for(user) != report.ward:
+        raise PermissionDenied(
+            "Chỉ Chủ tịch Ủy ban MTTQ của phường, xã được thực hiện thao tác này."
+        )
+
+
+def _require_ward_editor(user, report):
+    if not can_edit_ward(user, report.ward):
+        raise PermissionDenied("Bạn không có quyền gửi báo cáo của phường, xã này.")

@@ -1,0 +1,18 @@
+"""Province progress pages; included by reports/urls.py inside the "reports" namespace."""
+
+from django.urls import path
+
+from . import views_progress
+
+urlpatterns = [
+    path(
+        "tinh/<str:code>/tien-do/<int:year>/",
+        views_progress.completeness_page,
+        name="completeness",
+    ),
+    path(
+        "tinh/<str:code>/tien-do/<int:year>.xlsx",
+        views_progress.completeness_export,
+        name="completeness_export",
+    ),
+]

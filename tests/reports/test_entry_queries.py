@@ -1,0 +1,63 @@
+"""The entry page's query count stays flat as the catalogue and the history grow."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports import periods, services
+from reports.models import Indicator, IndicatorGroup, MonthlyReport
+from tests.reports.conftest import PERIOD, entry_url
+
+
+def queries_of(request):
+    with CaptureQueriesContext(connection) as captured:
+        response = request()
+    assert response.status_code in (200, 302)
+    return len(captured.captured_queries)
+
+
+def add_indicators(count):
+    group = IndicatorGroup.objects.create(name=f"Nhóm thêm {count}")
+    for n in range(count):
+        Indicator.objects.create(
+            code=f"X_{count}_{n}",
+            name=f"Chỉ tiêu thêm {n}",
+            group=group,
+            unit="lượt",
+            kind="count",
+            rollup="sum",
+        )
+
+
+def add_history(world, months):
+    for back in range(1, months + 1):
+        report = MonthlyReport.objects.create(
+            ward=world.ward_x, period=periods.add_months(PERIOD, -back)
+        )
+        services.report_save(
+            report=report,
+            user=world.users["ward_officer"],
+            entries={code.code: services.Entry(back) for code in Indicator.objects.all()[:30]},
+        )
+
+
+@pytest.mark.django_db
+def test_opening_and_saving_do_not_grow_with_indicators_or_history(world, login, report_x):
+    client = login(world.users["ward_officer"])
+    url = entry_url(world.ward_x)
+
+    def open_page():
+        return client.get(url)
+
+    def save_page():
+        return client.post(url, {"v_TT_BUOI": str(datetime.datetime.now().microsecond % 50)})
+
+    open_page()  # the session row and caches settle
+    small = (queries_of(open_page), queries_of(save_page))
+    add_indicators(25)
+    add_history(world, 13)
+    large = (queries_of(open_page), queries_of(save_page))
+    assert large == small
+    assert small[0] <= 15 and small[1] <= 15, small

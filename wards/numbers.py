@@ -1,0 +1,78 @@
+"""Whole numbers as officers type them ("1.804.000.000", "1 804 000 000") and as they read them.
+
+Money is integer đồng everywhere; the same parsing serves forms and spreadsheet imports.
+"""
+
+import re
+
+from django import forms
+from django.utils.formats import number_format
+
+_GROUPED = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+
+
+class NotAWholeNumber(ValueError):
+    pass
+
+
+def parse_whole_number(text) -> int | None:
+    """ "1.804.000.000" → 1804000000; "" → None; anything else raises NotAWholeNumber."""
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise NotAWholeNumber(text)
+    if isinstance(text, int):
+        return text
+    if isinstance(text, float):
+        if not text.is_integer():
+            raise NotAWholeNumber(text)
+        return int(text)
+    cleaned = str(text).strip().replace("\u00a0", " ")
+    if not cleaned:
+        return None
+    if cleaned.isdigit():
+        return int(cleaned)
+    if cleaned.startswith("-") and cleaned[1:].isdigit():
+        return int(cleaned)
+    if _GROUPED.match(cleaned):
+        return int(cleaned.replace(".", "").replace(" ", ""))
+    raise NotAWholeNumber(text)
+
+
+def format_number(value) -> str:
+    """1804000000 → "1.804.000.000"; None → ""."""
+    if value is None:
+        return ""
+    return number_format(value, force_grouping=True)
+
+
+class WholeNumberField(forms.CharField):
+    """A non-negative whole number typed with or without thousand dots."""
+
+    default_error_messages = {
+        "invalid": "Nhập một số nguyên, ví dụ 1.804.000.000 (không có phần lẻ).",
+        "negative": "Số liệu không được âm.",
+        "too_large": "Số quá lớn.",
+    }
+    MAX = 10**15
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return format_number(value)
+        return value
+
+    def to_python(self, value):
+        try:
+            number = parse_whole_number(value)
+        except NotAWholeNumber:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if number is not None and number < 0:
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        if number is not None and number > self.MAX:
+            raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
+        return number
