@@ -61,7 +61,7 @@ TYPICAL = {
 def _draw(rng, code):
     low, high = TYPICAL[code]
     value = rng.randint(low, high)
-    return value - value % 1000 if low >= 1_000_000 else value
+    return value - value % 1000 if high >= 1_000_000 else value
 
 
 @transaction.atomic
