@@ -23,6 +23,7 @@ def configure_django():
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
     os.environ.setdefault("STATIC_ROOT", str(Path(__file__).resolve().parent / ".static"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings")
     _create_database(os.environ["DATABASE_URL"])

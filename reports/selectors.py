@@ -30,7 +30,10 @@ def active_rules() -> list[ValidationRule]:
 def report_or_new(ward, period) -> MonthlyReport:
     """The ward's report for the month, or an unsaved draft (nothing is written by reading)."""
     report = MonthlyReport.objects.filter(ward=ward, period=period).first()
-    return report or MonthlyReport(ward=ward, period=period)
+    if report is None:
+        return MonthlyReport(ward=ward, period=period)
+    report.ward = ward  # already loaded: no second query
+    return report
 
 
 @dataclass

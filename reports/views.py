@@ -149,7 +149,7 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             "outliers": outliers,
             "conflict": conflict,
             "blocked": blocked,
-            "events": report.events.select_related("actor") if report.pk else [],
+            "events": list(report.events.select_related("actor")) if report.pk else [],
             "explanation_fields": [form[name] for name in form.fields if name.startswith("x_")],
             "due_date": deadlines.due_date(report.period.year, report.period.month),
             "breadcrumbs": [f"Báo cáo {report.label}"],

@@ -27,13 +27,11 @@ def role_of(user):
 
 def _assignment(user):
     # Cached on the user object so a request looks its role up once.
-    if not hasattr(user, "_cached_assignment"):
-        user._cached_assignment = (
-            RoleAssignment.objects.select_related("ward__province", "province")
-            .filter(user=user)
-            .first()
-        )
-    return user._cached_assignment
+    # The auth backend loads the assignment with the user; other users cost one query.
+    try:
+        return user.role_assignment
+    except RoleAssignment.DoesNotExist:
+        return None
 
 
 def ward_for(user):
@@ -89,6 +87,11 @@ def can_edit_ward(user, ward) -> bool:
 
 def visible_ward_or_404(user, code) -> Ward:
     """The ward with this code if the user may read it; 404 otherwise (no existence leak)."""
+    own = ward_for(user)
+    if own is not None:
+        if own.code != code:
+            raise Http404("Không tìm thấy phường, xã.")
+        return own
     try:
         return units_visible_to(user).get(code=code)
     except Ward.DoesNotExist:
