@@ -24,5 +24,6 @@ urlpatterns = [
     ),
     path("", include("wards.urls")),
     path("", include("reports.urls")),
+    path("", include("campaigns.urls")),
     path("quan-tri/", admin.site.urls),
 ]

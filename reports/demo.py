@@ -6,7 +6,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from . import deadlines, periods
+from . import deadlines, periods, selectors
 from .models import Indicator, IndicatorValue, MonthlyReport
 
 DEMO_MONTHS = 24
@@ -72,6 +72,7 @@ def seed_monthly_reports(ward, *, months=DEMO_MONTHS):
     rng = random.Random(ward.code)
     last = periods.add_months(timezone.localdate().replace(day=1), -1)
     indicators = {i.code: i for i in Indicator.objects.all()}
+    typed = {code: value for code, value in TYPICAL.items() if not indicators[code].source}
     values = []
     for period in periods.months_between(periods.add_months(last, 1 - months), last):
         is_latest = period == last
@@ -87,10 +88,21 @@ def seed_monthly_reports(ward, *, months=DEMO_MONTHS):
             submitted_at=None if is_latest else sent,
             approved_at=None if is_latest else sent + datetime.timedelta(days=1),
         )
-        for code in TYPICAL:
+        for code in typed:
             values.append(
                 IndicatorValue(report=report, indicator=indicators[code], value=_draw(rng, code))
             )
+        # What the portal knows (funds, houses, memberships) comes from its own records.
+        for code, figure in selectors.computed_figures(report, indicators.values()).items():
+            if figure.value is not None:
+                values.append(
+                    IndicatorValue(
+                        report=report,
+                        indicator=indicators[code],
+                        value=figure.value,
+                        denominator=figure.denominator,
+                    )
+                )
         funerals = rng.randint(2, 6)
         values.append(
             IndicatorValue(

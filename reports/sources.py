@@ -11,6 +11,8 @@ their entries here.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from campaigns import selectors as campaign_selectors
+from campaigns.models import Campaign, Donation
 from wards.models import Membership
 
 
@@ -57,7 +59,53 @@ def membership_rate(context):
     return sum(r.members for r in records), sum(r.eligible for r in records)
 
 
+def _houses(context):
+    if "houses" not in context.cache:
+        context.cache["houses"] = campaign_selectors.month_houses(
+            context.ward, context.first_day, context.last_day
+        )
+    return context.cache["houses"]
+
+
+def _money(context):
+    if "money" not in context.cache:
+        context.cache["money"] = campaign_selectors.month_money(
+            context.ward, context.first_day, context.last_day
+        )
+    return context.cache["money"]
+
+
+def _received(fund, form=None):
+    forms = [form] if form else list(Donation.Form)
+
+    def compute(context):
+        received = _money(context)["received"]
+        return sum(received.get((fund, f), 0) for f in forms)
+
+    return compute
+
+
+def _paid(fund):
+    return lambda context: _money(context)["paid"].get(fund, 0)
+
+
+def _house_count(key):
+    return lambda context: _houses(context)[key]
+
+
+FUNDS = "Sổ quỹ của phường, xã (mục Cuộc vận động, quỹ)"
+HOUSES = "Danh sách nhà Đại đoàn kết của phường, xã"
+POOR, DISASTER = Campaign.Fund.POOR_RELIEF, Campaign.Fund.DISASTER
+
 SOURCES: dict[str, Source] = {
+    "campaigns.vnn_received": Source(FUNDS, _received(POOR, Donation.Form.CASH)),
+    "campaigns.vnn_in_kind": Source(FUNDS, _received(POOR, Donation.Form.IN_KIND)),
+    "campaigns.vnn_paid": Source(FUNDS, _paid(POOR)),
+    "campaigns.disaster_received": Source(FUNDS, _received(DISASTER)),
+    "campaigns.houses_started": Source(HOUSES, _house_count("started")),
+    "campaigns.houses_new_handed_over": Source(HOUSES, _house_count("new_handed_over")),
+    "campaigns.houses_repaired_handed_over": Source(HOUSES, _house_count("repaired_handed_over")),
+    "campaigns.houses_fund_money": Source(HOUSES, _house_count("funding")),
     "wards.members": Source("Số liệu tập hợp của các tổ chức thành viên", members),
     "wards.eligible": Source("Số liệu tập hợp của các tổ chức thành viên", eligible),
     "wards.membership_rate": Source("Số liệu tập hợp của các tổ chức thành viên", membership_rate),

@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from campaigns import services as campaign_services
+from campaigns.models import Campaign, House, Household
 from reports.models import MonthlyReport
 from tests import factories
 
@@ -120,6 +122,45 @@ MATRIX = {
     "wards:membership_update": (ward_url("wards:membership_update", obj="membership"), ward_write),
     "wards:membership_delete": (ward_url("wards:membership_delete", obj="membership"), ward_write),
     "reports:list": (ward_url("reports:list"), ward_read),
+    "campaigns:list": (ward_url("campaigns:list"), ward_read),
+    "campaigns:create": (ward_url("campaigns:create"), ward_write),
+    "campaigns:detail": (ward_url("campaigns:detail", obj="campaign"), ward_read),
+    "campaigns:ledger": (ward_url("campaigns:ledger", obj="campaign"), ward_read),
+    "campaigns:ledger_xlsx": (ward_url("campaigns:ledger_xlsx", obj="campaign"), ward_read),
+    "campaigns:donation_create": (
+        ward_url("campaigns:donation_create", obj="campaign"),
+        ward_write,
+    ),
+    "campaigns:disbursement_create": (
+        ward_url("campaigns:disbursement_create", obj="campaign"),
+        ward_write,
+    ),
+    "campaigns:donation_detail": (ward_url("campaigns:donation_detail", obj="donation"), ward_read),
+    "campaigns:donation_reverse": (
+        ward_url("campaigns:donation_reverse", obj="donation"),
+        post_only,
+    ),
+    "campaigns:households": (ward_url("campaigns:households"), ward_read),
+    "campaigns:household_create": (ward_url("campaigns:household_create"), ward_write),
+    "campaigns:household_update": (
+        ward_url("campaigns:household_update", obj="household"),
+        ward_write,
+    ),
+    "campaigns:houses": (ward_url("campaigns:houses"), ward_read),
+    "campaigns:house_create": (ward_url("campaigns:house_create"), ward_write),
+    "campaigns:house_update": (ward_url("campaigns:house_update", obj="house"), ward_write),
+    "campaigns:supports": (ward_url("campaigns:supports"), ward_read),
+    "campaigns:bank_import": (ward_url("campaigns:bank_import", obj="campaign"), ward_write),
+    "campaigns:public_ward": (ward_url("campaigns:public_ward"), lambda target: anyone(OK)),
+    "campaigns:public_fund": (
+        ward_url("campaigns:public_fund", obj="campaign"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:public_fund_csv": (
+        ward_url("campaigns:public_fund_csv", obj="campaign"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:receipt_pdf": (ward_url("campaigns:receipt_pdf", obj="donation"), ward_read),
     "reports:entry_template": (report_url("reports:entry_template"), ward_read),
     "reports:entry_import": (report_url("reports:entry_import"), ward_write),
     "reports:ward_year_export": (
@@ -178,8 +219,28 @@ def matrix_world(world):
     world.membership_z = factories.membership(ward_obj=world.ward_z)
     wards = {"x": world.ward_x, "y": world.ward_y, "z": world.ward_z}
     world.ward = wards.__getitem__
-    for ward in wards.values():
+    money = {}
+    for target, ward in wards.items():
         MonthlyReport.objects.create(ward=ward, period=datetime.date(2025, 10, 1))
+        campaign = Campaign.objects.create(
+            name="Quỹ Vì người nghèo", kind="fund", ward=ward, starts_on=datetime.date(2026, 1, 1)
+        )
+        household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
+        money[target] = {
+            "campaign": campaign,
+            "household": household,
+            "house": House.objects.create(ward=ward, household=household, kind="new"),
+            "donation": campaign_services.donation_record(
+                campaign=campaign,
+                ward=ward,
+                user=world.users["admin"],
+                received_on=datetime.date(2026, 1, 5),
+                donor_kind="anonymous",
+                amount=100_000,
+            ),
+        }
+    for kind in ("campaign", "household", "house", "donation"):
+        setattr(world, f"{kind}_for", lambda target, kind=kind: money[target][kind])
     world.area_for = {"x": world.area_x, "y": world.area_y, "z": world.area_z}.__getitem__
     world.membership_for = {
         "x": world.membership_x,

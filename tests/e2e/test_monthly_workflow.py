@@ -29,12 +29,12 @@ def test_monthly_report_round_trip(live_server, page, world):
     page.goto(url)
     page.get_by_label("Số buổi tuyên truyền, phổ biến chủ trương, chính sách, pháp luật").fill("5")
     page.get_by_label("Số lượt người tham dự tuyên truyền").fill("852")
-    page.get_by_label("Tiền vận động được cho Quỹ Vì người nghèo").fill("1.804.000.000")
+    page.get_by_label("Tiền cán bộ, đảng viên, công chức thực hành tiết kiệm").fill("1.804.000.000")
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.get_by_text("Đã lưu bản nháp báo cáo tháng 10/2025.")).to_be_visible()
-    expect(page.get_by_label("Tiền vận động được cho Quỹ Vì người nghèo")).to_have_value(
-        "1.804.000.000"
-    )
+    expect(
+        page.get_by_label("Tiền cán bộ, đảng viên, công chức thực hành tiết kiệm")
+    ).to_have_value("1.804.000.000")
     page.get_by_role("button", name="Lưu và gửi duyệt").click()
     expect(page.locator("#report-status")).to_have_text("Đã gửi, chờ duyệt")
     log_out(page)

@@ -116,7 +116,7 @@ def test_template_lists_every_indicator_with_saved_figures(world, login, save, m
     save(
         MonthlyReport.objects.create(ward=world.ward_x, period=PERIOD),
         TT_BUOI=5,
-        VNN_THU=1_804_000_000,
+        THTK_TIEN=1_804_000_000,
     )
     response = login(world.users["party_viewer"]).get(
         month_url("reports:entry_template", world.ward_x)
@@ -136,7 +136,7 @@ def test_template_lists_every_indicator_with_saved_figures(world, login, save, m
     assert ws.cell(row=buoi, column=4).value == "buổi"
     assert ws.cell(row=buoi, column=LAST).value == 3
     assert ws.cell(row=buoi, column=VALUE).value == 5
-    money = ws.cell(row=row_of(ws, "VNN_THU"), column=VALUE)
+    money = ws.cell(row=row_of(ws, "THTK_TIEN"), column=VALUE)
     assert money.value == 1_804_000_000
     assert money.number_format == "#,##0"
     assert ws.cell(row=row_of(ws, "VH_TANG_VM"), column=LAST).value == "2 / 5"
@@ -192,7 +192,7 @@ def test_round_trip_previews_old_and_new_and_writes_only_on_confirm(world, login
     ws = workbook.active
     ws.cell(row=row_of(ws, "TT_BUOI"), column=VALUE, value=7)
     ws.cell(row=row_of(ws, "TT_LUOT"), column=VALUE, value=120.0)
-    ws.cell(row=row_of(ws, "VNN_THU"), column=VALUE, value="1.804.000.000")
+    ws.cell(row=row_of(ws, "THTK_TIEN"), column=VALUE, value="1.804.000.000")
     ws.cell(row=row_of(ws, "VH_TANG_VM"), column=VALUE, value=3)
     ws.cell(row=row_of(ws, "VH_TANG_VM"), column=DENOMINATOR, value=4)
     ws.cell(row=row_of(ws, "TH_DVHV"), column=VALUE, value=999)  # computed: ignored
@@ -204,13 +204,13 @@ def test_round_trip_previews_old_and_new_and_writes_only_on_confirm(world, login
     assert "Tệp có 5 số liệu, 4 số liệu khác với số đang lưu." in page
     rows = {row.indicator.code: row for row in preview.context["rows"]}
     assert (rows["TT_BUOI"].old_text, rows["TT_BUOI"].new_text) == ("5", "7")
-    assert rows["VNN_THU"].new_text == "1.804.000.000 đ"
+    assert rows["THTK_TIEN"].new_text == "1.804.000.000 đ"
     assert rows["VH_TANG_VM"].new_text == "3 / 4 (75,00 %)"
     assert rows["TH_DVHV"].new is None
     assert "Cổng tự tính, bỏ qua số trong tệp" in page
     assert "Xác nhận nhập" in page
     assert saved(world.ward_x)["TT_BUOI"] == (5, None)  # nothing written by the preview
-    assert "VNN_THU" not in saved(world.ward_x)
+    assert "THTK_TIEN" not in saved(world.ward_x)
 
     response = confirm(client, world.ward_x, preview.context["token"])
     assert response.status_code == 302
@@ -222,7 +222,7 @@ def test_round_trip_previews_old_and_new_and_writes_only_on_confirm(world, login
     assert values["TT_BUOI"] == (7, None)
     assert values["TT_LUOT"] == (120, None)
     assert values["TT_LOP"] == (2, None)
-    assert values["VNN_THU"] == (1_804_000_000, None)
+    assert values["THTK_TIEN"] == (1_804_000_000, None)
     assert values["VH_TANG_VM"] == (3, 4)
     assert values["TH_DVHV"] == (30, None)  # the portal's own figure, not the file's 999
     events = MonthlyReport.objects.get(ward=world.ward_x).events.values_list("action", "actor")
@@ -484,7 +484,7 @@ def province_url(province, period=PERIOD):
 @pytest.mark.django_db
 def test_province_export_has_a_row_per_ward_equal_to_the_saved_figures(world, login, save, members):
     report_x = MonthlyReport.objects.create(ward=world.ward_x, period=PERIOD)
-    save(report_x, TT_BUOI=5, VNN_THU=1_804_000_000, VH_TANG_VM=(3, 4))
+    save(report_x, TT_BUOI=5, THTK_TIEN=1_804_000_000, VH_TANG_VM=(3, 4))
     MonthlyReport.objects.filter(pk=report_x.pk).update(status=Status.SUBMITTED)
     world.ward_y.name = "=Phường Long Xuyên"
     world.ward_y.save()
@@ -503,7 +503,7 @@ def test_province_export_has_a_row_per_ward_equal_to_the_saved_figures(world, lo
     ]
     by_code = dict(zip(codes, rows[0], strict=True))
     assert by_code["TT_BUOI"] == 5
-    assert by_code["VNN_THU"] == 1_804_000_000
+    assert by_code["THTK_TIEN"] == 1_804_000_000
     assert by_code["VH_TANG_VM"] == 0.75
     assert by_code["TH_DVHV"] == 30
     assert by_code["TT_LUOT"] is None
@@ -538,7 +538,7 @@ def test_province_export_queries_do_not_grow_with_wards(
         for _ in range(count):
             ward = factories.ward(province_obj=province)
             report = MonthlyReport.objects.create(ward=ward, period=PERIOD)
-            save(report, user=world.users["admin"], TT_BUOI=1, VNN_THU=2)
+            save(report, user=world.users["admin"], TT_BUOI=1, THTK_TIEN=2)
 
     with CaptureQueriesContext(connection) as one_ward:
         assert client.get(province_url(small)).status_code == 200

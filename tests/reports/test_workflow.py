@@ -25,12 +25,12 @@ def post_values(client, ward, action="save", **values):
 @pytest.mark.django_db
 def test_officer_saves_a_draft_and_figures_show_in_vietnamese_format(world, login):
     client = login(world.users["ward_officer"])
-    response = post_values(client, world.ward_x, TT_BUOI="5", VNN_THU="1.804.000.000")
+    response = post_values(client, world.ward_x, TT_BUOI="5", THTK_TIEN="1.804.000.000")
     assert response.status_code == 302
     report = MonthlyReport.objects.get(ward=world.ward_x)
     assert report.status == Status.DRAFT
     saved = dict(report.values.values_list("indicator__code", "value"))
-    assert saved["VNN_THU"] == 1804000000
+    assert saved["THTK_TIEN"] == 1804000000
     assert saved["TT_BUOI"] == 5
     page = client.get(entry_url(world.ward_x)).content.decode()
     assert 'value="1.804.000.000"' in page

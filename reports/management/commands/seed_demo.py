@@ -1,6 +1,10 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from reports.demo import seed_monthly_reports
+from campaigns.demo import seed_campaigns
+from reports import periods
+from reports.demo import DEMO_MONTHS, seed_monthly_reports
 from wards.demo import DEMO_PASSWORD, seed_demo
 from wards.models import Ward
 
@@ -13,6 +17,13 @@ class Command(BaseCommand):
             ward, logins = seed_demo()
         except Ward.DoesNotExist:
             raise CommandError("Chưa có danh mục phường, xã: chạy load_divisions trước.") from None
+        last_month = periods.add_months(timezone.localdate().replace(day=1), -1)
+        seed_campaigns(
+            ward,
+            get_user_model().objects.get(username="canbo.mythoi"),
+            first_month=periods.add_months(last_month, 1 - DEMO_MONTHS),
+            last_month=last_month,
+        )
         seed_monthly_reports(ward)
         self.stdout.write(f"Dữ liệu mẫu: {ward.name}, {ward.province.name}.")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")

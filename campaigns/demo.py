@@ -1,0 +1,114 @@
+"""Demo money and houses for the demo ward: a poor-relief fund, a housing programme."""
+
+import datetime
+import random
+
+from django.db import transaction
+
+from wards.models import ResidentialArea
+
+from . import services
+from .models import Campaign, Donation
+
+DONORS = [
+    ("individual", "Nguyễn Văn Bảy"),
+    ("individual", "Trần Thị Mai"),
+    ("individual", "Lê Văn Tư"),
+    ("individual", "Phạm Thị Thu Hà"),
+    ("organisation", "Công ty TNHH Thủy sản Mỹ Thới"),
+    ("organisation", "Xí nghiệp May An Giang"),
+    ("collective", "Cán bộ, công chức phường Mỹ Thới"),
+    ("anonymous", ""),
+]
+HOUSEHOLDS = [
+    ("Đinh Văn Sáu", "poor"),
+    ("Huỳnh Thị Bé", "poor"),
+    ("Võ Văn Tám", "near_poor"),
+    ("Ngô Thị Lệ", "near_poor"),
+    ("Châu Văn Út", "hardship"),
+    ("Lâm Thị Hai", "policy"),
+]
+
+
+@transaction.atomic
+def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: datetime.date):
+    """Idempotent: does nothing when the ward already has campaigns."""
+    if Campaign.objects.filter(ward=ward).exists():
+        return
+    rng = random.Random(f"campaigns-{ward.code}")
+    fund = Campaign.objects.create(
+        name="Quỹ Vì người nghèo",
+        kind=Campaign.Kind.FUND,
+        fund=Campaign.Fund.POOR_RELIEF,
+        ward=ward,
+        starts_on=first_month,
+        target_amount=900_000_000,
+    )
+    housing = Campaign.objects.create(
+        name="Xây, sửa nhà Đại đoàn kết",
+        kind=Campaign.Kind.HOUSING,
+        fund=Campaign.Fund.POOR_RELIEF,
+        ward=ward,
+        starts_on=first_month,
+        target_count=6,
+        target_unit="căn",
+    )
+    areas = list(ResidentialArea.objects.filter(ward=ward))
+    households = [
+        services.household_save(
+            ward=ward,
+            head_name=name,
+            category=category,
+            area=rng.choice(areas),
+            certificate_year=first_month.year,
+            id_number=f"0891{rng.randint(10**7, 10**8 - 1)}",
+        )
+        for name, category in HOUSEHOLDS
+    ]
+    month = first_month
+    while month <= last_month:
+        for _ in range(rng.randint(4, 9)):
+            kind, name = rng.choice(DONORS)
+            day = month.replace(day=rng.randint(1, 28))
+            in_kind = rng.random() < 0.1
+            services.donation_record(
+                campaign=fund,
+                ward=ward,
+                user=user,
+                received_on=day,
+                donor_kind=kind,
+                donor_name=name,
+                amount=rng.randint(5, 200) * 100_000,
+                form=Donation.Form.IN_KIND if in_kind else Donation.Form.CASH,
+                in_kind_description="Gạo" if in_kind else "",
+                in_kind_quantity=100 if in_kind else None,
+                in_kind_unit="kg" if in_kind else "",
+            )
+        if rng.random() < 0.6:
+            services.disbursement_record(
+                campaign=fund,
+                ward=ward,
+                user=user,
+                amount=rng.randint(5, 30) * 1_000_000,
+                purpose=rng.choice(["tet_gift", "illness", "scholarship"]),
+                household=rng.choice(households),
+                paid_on=month.replace(day=28),
+                decision_reference=f"{rng.randint(1, 99):02d}/QĐ-BVĐ",
+            )
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    for index, household in enumerate(households):
+        started = first_month + datetime.timedelta(days=60 + 100 * index)
+        handed_over = started + datetime.timedelta(days=75)
+        services.house_save(
+            ward=ward,
+            household=household,
+            campaign=housing,
+            kind="new" if index % 3 else "repair",
+            estimated_cost=80_000_000,
+            from_fund=60_000_000 if index % 3 else 30_000_000,
+            from_social=10_000_000,
+            from_household=10_000_000,
+            surveyed_on=started - datetime.timedelta(days=20),
+            started_on=started if started <= last_month else None,
+            handed_over_on=handed_over if handed_over <= last_month else None,
+        )

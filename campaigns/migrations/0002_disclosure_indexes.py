@@ -1,0 +1,115 @@
+"""Indexes for the public disclosure (campaigns/selectors.py, section "Public disclosure").
+
+None of them is in the model state (models.py declares none), so they are raw SQL per
+database and `makemigrations` never sees them.
+
+PostgreSQL gets mttq_fold(text), the database's twin of selectors.fold_text() (lower case,
+no diacritics, single spaces; from the unaccent extension when it can be had, else from a
+TRANSLATE table), and covering indexes so that searching and summing a fund of hundreds of
+thousands of donations reads index entries only:
+- keyset pages and totals by ward, campaign and date;
+- one partial index of folded names per kind of donor the search treats apart: people (family
+  name prefix, hence text_pattern_ops), organisations and collectives, and the unnamed.
+SQLite, used for development and tests, gets plain indexes for the pages; its mttq_fold is
+registered on each connection by selectors.Folded.
+"""
+
+from django.db import migrations, transaction
+
+_ACCENTED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_PLAIN = "a" * 17 + "e" * 11 + "i" * 5 + "o" * 17 + "u" * 11 + "y" * 5 + "d"
+_SPACES = r"btrim(regexp_replace($1, '\s+', ' ', 'g'))"
+
+FOLD_WITH_UNACCENT = (
+    "CREATE OR REPLACE FUNCTION mttq_fold(text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ "
+    "SELECT lower({schema}.unaccent('{schema}.unaccent'::regdictionary, " + _SPACES + ")) $$"
+)
+FOLD_WITH_TRANSLATE = (
+    "CREATE OR REPLACE FUNCTION mttq_fold(text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ "
+    f"SELECT lower(translate({_SPACES}, '{_ACCENTED + _ACCENTED.upper()}', "
+    f"'{_PLAIN + _PLAIN.upper()}')) $$"
+)
+
+DONATION_NAME_COLUMNS = "INCLUDE (amount, received_on, id, donor_name)"
+POSTGRESQL_INDEXES = [
+    (
+        "campaigns_donation_public_idx",
+        "campaigns_donation (ward_id, campaign_id, received_on, receipt_number, id) "
+        "INCLUDE (amount)",
+    ),
+    (
+        "campaigns_donation_people_idx",
+        "campaigns_donation (ward_id, campaign_id, mttq_fold(donor_name) text_pattern_ops) "
+        f"{DONATION_NAME_COLUMNS} WHERE donor_kind = 'individual' AND publish_name",
+    ),
+    (
+        "campaigns_donation_organisations_idx",
+        "campaigns_donation (ward_id, campaign_id, mttq_fold(donor_name)) "
+        f"{DONATION_NAME_COLUMNS} "
+        "WHERE donor_kind IN ('organisation', 'collective') AND publish_name",
+    ),
+    (
+        "campaigns_donation_unnamed_idx",
+        "campaigns_donation (ward_id, campaign_id, received_on) INCLUDE (amount, id) "
+        "WHERE donor_kind = 'anonymous' OR NOT publish_name",
+    ),
+    (
+        "campaigns_disbursement_public_idx",
+        "campaigns_disbursement (ward_id, campaign_id, paid_on, id) INCLUDE (amount)",
+    ),
+]
+OTHER_INDEXES = [
+    (
+        "campaigns_donation_public_idx",
+        "campaigns_donation (ward_id, campaign_id, received_on, receipt_number, id)",
+    ),
+    (
+        "campaigns_disbursement_public_idx",
+        "campaigns_disbursement (ward_id, campaign_id, paid_on, id)",
+    ),
+]
+
+
+def _unaccent_schema(schema_editor):
+    """The schema of the unaccent extension, installing it if allowed; None without it."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'")
+        if cursor.fetchone():
+            try:
+                with transaction.atomic(using=schema_editor.connection.alias):
+                    cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            except Exception:  # no right to install it: fall back to TRANSLATE
+                pass
+        cursor.execute(
+            "SELECT n.nspname FROM pg_extension e "
+            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'"
+        )
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        for name, definition in OTHER_INDEXES:
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+        return
+    schema = _unaccent_schema(schema_editor)
+    fold = FOLD_WITH_UNACCENT.format(schema=schema) if schema else FOLD_WITH_TRANSLATE
+    schema_editor.execute(fold)
+    for name, definition in POSTGRESQL_INDEXES:
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+
+
+def drop(apps, schema_editor):
+    for name, _definition in POSTGRESQL_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS mttq_fold(text)")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("campaigns", "0001_initial")]
+
+    operations = [migrations.RunPython(create, drop)]

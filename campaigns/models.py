@@ -1,0 +1,385 @@
+"""Money and houses: campaigns, donations with receipts, households, disbursements, houses.
+
+Money is integer đồng (PositiveBigIntegerField) end to end. Recorded donations are never
+edited or deleted: a correction is a DonationReversal with a reason.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from wards.models import Province, ResidentialArea, Ward
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        FUND = "fund", "Quỹ, cuộc vận động ủng hộ"
+        HOUSING = "housing", "Chương trình nhà Đại đoàn kết, nhà tình thương"
+        MOVEMENT = "movement", "Phong trào, cuộc vận động"
+
+    class Fund(models.TextChoices):
+        """Which monthly indicators the money feeds."""
+
+        POOR_RELIEF = "vnn", "Quỹ Vì người nghèo"
+        DISASTER = "thien_tai", "Cứu trợ thiên tai, dịch bệnh"
+        OTHER = "khac", "Quỹ khác"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Sắp triển khai"
+        ACTIVE = "active", "Đang triển khai"
+        CLOSED = "closed", "Đã kết thúc"
+
+    name = models.CharField("tên", max_length=255)
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    fund = models.CharField(
+        "nguồn quỹ", max_length=10, choices=Fund.choices, default=Fund.POOR_RELIEF
+    )
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name="phường, xã",
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name="tỉnh, thành phố",
+    )
+    starts_on = models.DateField("bắt đầu")
+    ends_on = models.DateField("kết thúc", null=True, blank=True)
+    target_amount = models.PositiveBigIntegerField(
+        "chỉ tiêu vận động (đồng)", null=True, blank=True
+    )
+    target_count = models.PositiveIntegerField("chỉ tiêu số lượng", null=True, blank=True)
+    target_unit = models.CharField("đơn vị chỉ tiêu số lượng", max_length=30, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    description = models.TextField("mô tả", blank=True)
+
+    class Meta:
+        verbose_name = "cuộc vận động"
+        verbose_name_plural = "cuộc vận động"
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ward__isnull=False, province__isnull=True)
+                | Q(ward__isnull=True, province__isnull=False),
+                name="campaign_belongs_to_ward_or_province",
+                violation_error_message="Cuộc vận động thuộc một phường, xã hoặc một tỉnh.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def holds_money(self):
+        return self.kind in (self.Kind.FUND, self.Kind.HOUSING)
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number issued by a ward in a year; rows are locked to allocate."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "year"], name="one_counter_per_ward_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.ward_id}/{self.year}: {self.last_number}"
+
+
+class Donation(models.Model):
+    class DonorKind(models.TextChoices):
+        INDIVIDUAL = "individual", "Cá nhân"
+        ORGANISATION = "organisation", "Cơ quan, doanh nghiệp, tổ chức"
+        COLLECTIVE = "collective", "Tập thể"
+        ANONYMOUS = "anonymous", "Nhà hảo tâm (ẩn danh)"
+
+    class Form(models.TextChoices):
+        CASH = "cash", "Tiền"
+        IN_KIND = "in_kind", "Hiện vật"
+
+    class Channel(models.TextChoices):
+        CASH = "cash", "Tiền mặt"
+        BANK = "bank", "Chuyển khoản"
+        OTHER = "other", "Khác"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="donations", verbose_name="cuộc vận động"
+    )
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="donations", verbose_name="phường, xã nhận"
+    )
+    receipt_year = models.PositiveSmallIntegerField("năm biên nhận")
+    receipt_number = models.PositiveIntegerField("số biên nhận")
+    received_on = models.DateField("ngày nhận")
+    donor_kind = models.CharField("người ủng hộ là", max_length=12, choices=DonorKind.choices)
+    donor_name = models.CharField("tên người, đơn vị ủng hộ", max_length=255, blank=True)
+    donor_address = models.CharField("địa chỉ", max_length=255, blank=True)
+    publish_name = models.BooleanField(
+        "công khai tên",
+        default=True,
+        help_text="Bỏ chọn nếu người ủng hộ không muốn công khai tên.",
+    )
+    form = models.CharField("hình thức", max_length=8, choices=Form.choices)
+    channel = models.CharField("kênh nhận", max_length=8, choices=Channel.choices)
+    bank_reference = models.CharField("mã giao dịch ngân hàng", max_length=100, blank=True)
+    amount = models.PositiveBigIntegerField("số tiền / giá trị quy đổi (đồng)")
+    in_kind_description = models.CharField("hiện vật", max_length=255, blank=True)
+    in_kind_quantity = models.DecimalField(
+        "số lượng", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    in_kind_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="người ghi"
+    )
+    recorded_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "khoản ủng hộ"
+        verbose_name_plural = "khoản ủng hộ"
+        ordering = ["-received_on", "-receipt_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "receipt_year", "receipt_number"], name="receipt_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "received_on"]),
+            models.Index(fields=["ward", "received_on"]),
+            models.Index(fields=["bank_reference"]),
+        ]
+
+    def __str__(self):
+        return f"Biên nhận {self.receipt_label}"
+
+    @property
+    def receipt_label(self):
+        return f"{self.receipt_number:05d}/{self.receipt_year}"
+
+    @property
+    def is_anonymous(self):
+        return self.donor_kind == self.DonorKind.ANONYMOUS or not self.publish_name
+
+
+class DonationReversal(models.Model):
+    """The correction of a recorded donation: it no longer counts; both stay in history."""
+
+    donation = models.OneToOneField(
+        Donation, on_delete=models.PROTECT, related_name="reversal", verbose_name="khoản ủng hộ"
+    )
+    reason = models.CharField("lý do", max_length=500)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="người điều chỉnh"
+    )
+    reversed_on = models.DateField("ngày điều chỉnh")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bút toán điều chỉnh"
+        verbose_name_plural = "bút toán điều chỉnh"
+
+    def __str__(self):
+        return f"Điều chỉnh {self.donation}"
+
+
+class Household(models.Model):
+    """A beneficiary household; personal data stays on the ward's own pages."""
+
+    class Category(models.TextChoices):
+        POOR = "poor", "Hộ nghèo"
+        NEAR_POOR = "near_poor", "Hộ cận nghèo"
+        HARDSHIP = "hardship", "Hộ có hoàn cảnh khó khăn"
+        POLICY = "policy", "Gia đình chính sách"
+
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="households", verbose_name="phường, xã"
+    )
+    head_name = models.CharField("họ tên chủ hộ", max_length=150)
+    id_number = models.CharField("số CCCD chủ hộ", max_length=12, blank=True)
+    area = models.ForeignKey(
+        ResidentialArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="khu dân cư",
+    )
+    category = models.CharField("diện", max_length=10, choices=Category.choices)
+    certificate_year = models.PositiveSmallIntegerField("năm được công nhận", null=True, blank=True)
+    members = models.PositiveSmallIntegerField("số nhân khẩu", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "hộ được hỗ trợ"
+        verbose_name_plural = "hộ được hỗ trợ"
+        ordering = ["head_name"]
+
+    def __str__(self):
+        return self.head_name
+
+
+class Disbursement(models.Model):
+    class Purpose(models.TextChoices):
+        BUILD = "build", "Xây nhà"
+        REPAIR = "repair", "Sửa nhà"
+        SCHOLARSHIP = "scholarship", "Học bổng"
+        TET_GIFT = "tet_gift", "Quà Tết"
+        ILLNESS = "illness", "Hỗ trợ ốm đau"
+        DISASTER = "disaster", "Hỗ trợ thiên tai"
+        OTHER = "other", "Khác"
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name="chi từ quỹ",
+    )
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, related_name="disbursements", verbose_name="phường, xã"
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disbursements",
+        verbose_name="hộ nhận",
+    )
+    purpose = models.CharField("mục đích", max_length=12, choices=Purpose.choices)
+    description = models.CharField("nội dung", max_length=255, blank=True)
+    amount = models.PositiveBigIntegerField("số tiền (đồng)")
+    decision_reference = models.CharField("số quyết định", max_length=100)
+    paid_on = models.DateField("ngày chi")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "khoản chi"
+        verbose_name_plural = "khoản chi"
+        ordering = ["-paid_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | ~Q(description=""),
+                name="disbursement_has_recipient_or_purpose",
+                violation_error_message="Chọn hộ nhận hoặc ghi rõ nội dung chi.",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "paid_on"])]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} – {self.amount}"
+
+
+class House(models.Model):
+    """A nhà Đại đoàn kết built or repaired for a household, with its stages and funding."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", "Xây mới"
+        REPAIR = "repair", "Sửa chữa"
+
+    class Stage(models.TextChoices):
+        SURVEYED = "surveyed", "Khảo sát"
+        STARTED = "started", "Khởi công"
+        COMPLETED = "completed", "Hoàn thành"
+        HANDED_OVER = "handed_over", "Bàn giao"
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="houses")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="houses", verbose_name="hộ"
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="houses",
+        verbose_name="chương trình",
+    )
+    kind = models.CharField("loại", max_length=8, choices=Kind.choices)
+    estimated_cost = models.PositiveBigIntegerField("dự toán (đồng)", null=True, blank=True)
+    final_cost = models.PositiveBigIntegerField("quyết toán (đồng)", null=True, blank=True)
+    from_fund = models.PositiveBigIntegerField("từ Quỹ (đồng)", default=0)
+    from_social = models.PositiveBigIntegerField("xã hội hóa (đồng)", default=0)
+    from_household = models.PositiveBigIntegerField("hộ gia đình tự có (đồng)", default=0)
+    from_other = models.PositiveBigIntegerField("nguồn khác (đồng)", default=0)
+    surveyed_on = models.DateField("ngày khảo sát", null=True, blank=True)
+    started_on = models.DateField("ngày khởi công", null=True, blank=True)
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
+    handed_over_on = models.DateField("ngày bàn giao", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nhà Đại đoàn kết"
+        verbose_name_plural = "nhà Đại đoàn kết"
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["ward", "started_on"]),
+            models.Index(fields=["ward", "handed_over_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.household}"
+
+    @property
+    def stage(self):
+        for stage, day in (
+            (self.Stage.HANDED_OVER, self.handed_over_on),
+            (self.Stage.COMPLETED, self.completed_on),
+            (self.Stage.STARTED, self.started_on),
+            (self.Stage.SURVEYED, self.surveyed_on),
+        ):
+            if day:
+                return stage
+        return None
+
+    @property
+    def total_funding(self):
+        return self.from_fund + self.from_social + self.from_household + self.from_other
+
+
+class HousePhoto(models.Model):
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField("ảnh", upload_to="houses/%Y/")
+    caption = models.CharField("chú thích", max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class GovernmentSupport(models.Model):
+    """State support the ward only passes on (e.g. under a government resolution).
+
+    Kept apart from fund money: it is never a receipt of any campaign's fund.
+    """
+
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="government_supports")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, verbose_name="hộ nhận"
+    )
+    programme = models.CharField("chính sách, văn bản", max_length=255)
+    amount = models.PositiveBigIntegerField("số tiền (đồng)")
+    paid_on = models.DateField("ngày chi trả")
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "khoản hỗ trợ của Nhà nước (chi hộ)"
+        verbose_name_plural = "khoản hỗ trợ của Nhà nước (chi hộ)"
+        ordering = ["-paid_on"]
+
+    def __str__(self):
+        return f"{self.programme} – {self.amount}"

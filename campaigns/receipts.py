@@ -1,0 +1,85 @@
+"""The printed receipt (biên nhận) of one donation, as a one-page A4 PDF."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.template.loader import render_to_string
+from django.utils.formats import number_format
+
+from wards.numbers import format_number
+from wards.printing import place_and_date, render_document
+from wards.templatetags.people import vietnamese_name
+from wards.words import amount_in_words
+
+from .models import Donation
+
+ANONYMOUS_DONOR = "Nhà hảo tâm"
+# Print densities (classes of print.css), tried in turn until the receipt fits one page:
+# only receipts with unusually long names, addresses or reasons need the denser ones.
+DENSITIES = ("", "compact", "tight")
+
+
+def _quantity(value: Decimal | None) -> str:
+    """13.00 → "13"; 2.50 → "2,5"; 1500 → "1.500"."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return format_number(int(value))
+    return number_format(value.normalize(), force_grouping=True)
+
+
+def _reversal(donation: Donation):
+    try:
+        return donation.reversal
+    except ObjectDoesNotExist:
+        return None
+
+
+def receipt_context(donation: Donation) -> dict:
+    ward = donation.ward
+    reversal = _reversal(donation)
+    in_kind = donation.form == Donation.Form.IN_KIND
+    anonymous = donation.donor_kind == Donation.DonorKind.ANONYMOUS or not donation.donor_name
+    return {
+        "donation": donation,
+        "ward": ward,
+        "campaign": donation.campaign,
+        "ward_name_upper": ward.name.upper(),
+        "place_and_date": place_and_date(ward, donation.received_on),
+        "summary": "Tiếp nhận hiện vật ủng hộ" if in_kind else "Tiếp nhận tiền ủng hộ",
+        "issuer_sentence": (
+            f"Ủy ban Mặt trận Tổ quốc Việt Nam {ward.get_kind_display().lower()} {ward.short_name}"
+        ),
+        "donor_name": ANONYMOUS_DONOR if anonymous else donation.donor_name,
+        "in_kind": in_kind,
+        "quantity": _quantity(donation.in_kind_quantity),
+        "channel": donation.get_channel_display(),
+        "amount": format_number(donation.amount),
+        "amount_words": amount_in_words(donation.amount),
+        "officer_name": vietnamese_name(donation.recorded_by),
+        "reversal": reversal,
+        "reversal_date": f"{reversal.reversed_on:%d/%m/%Y}" if reversal else "",
+        "reversed_by": vietnamese_name(reversal.reversed_by) if reversal else "",
+    }
+
+
+def receipt_html(donation: Donation, *, density: str = "", context: dict | None = None) -> str:
+    context = context or receipt_context(donation)
+    return render_to_string("documents/receipt.html", {**context, "density": density})
+
+
+def receipt_pdf(donation: Donation) -> bytes:
+    """One A4 page; denser type only if the standard size would spill onto a second page."""
+    context = receipt_context(donation)
+    for density in DENSITIES:
+        document = render_document(receipt_html(donation, density=density, context=context))
+        if len(document.pages) == 1:
+            break
+    return document.write_pdf()
+
+
+def receipt_filename(donation: Donation) -> str:
+    """ "bien-nhan-30301-2026-00012.pdf" """
+    return (
+        f"bien-nhan-{donation.ward.code}-{donation.receipt_year}-{donation.receipt_number:05d}.pdf"
+    )

@@ -1,0 +1,691 @@
+"""Reads for money and houses: balances, ledgers, disclosure lists. Scoped through wards."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from wards.numbers import format_number
+from wards.selectors import ADMIN, Role, province_for, role_of, scope_to_user, units_visible_to
+
+from .models import Campaign, Disbursement, Donation, House, Household
+
+
+def format_dong(amount: int) -> str:
+    return f"{format_number(amount)} đ"
+
+
+def counted_donations() -> QuerySet[Donation]:
+    """Donations that count: every recorded one except those reversed."""
+    return Donation.objects.filter(reversal__isnull=True)
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """The wards' own campaigns, and their provinces' campaigns."""
+    if role_of(user) == ADMIN:
+        return Campaign.objects.select_related("ward", "province")
+    wards = units_visible_to(user)
+    province = province_for(user)
+    return Campaign.objects.select_related("ward", "province").filter(
+        Q(ward__in=wards.values("pk")) | Q(province=province)
+    )
+
+
+def campaigns_of_ward(ward) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(Q(ward=ward) | Q(province=ward.province_id)).select_related(
+        "ward", "province"
+    )
+
+
+def households_visible_to(user) -> QuerySet[Household]:
+    return scope_to_user(Household.objects.select_related("area", "ward"), user)
+
+
+def can_see_personal_data(user, ward) -> bool:
+    """Personal data of beneficiaries: that ward's own officers only (officer, chair)."""
+    from wards.selectors import ward_for
+
+    return role_of(user) in (Role.WARD_OFFICER, Role.WARD_CHAIR) and ward_for(user) == ward
+
+
+def _sum(queryset, field="amount"):
+    return queryset.aggregate(total=Coalesce(Sum(field), 0))["total"]
+
+
+def fund_balance(*, campaign: Campaign, as_of: datetime.date | None = None) -> int:
+    """Receipts (cash and in kind, less reversals) minus disbursements, up to a date."""
+    donations = counted_donations().filter(campaign=campaign)
+    payments = Disbursement.objects.filter(campaign=campaign)
+    if as_of:
+        donations = donations.filter(received_on__lte=as_of)
+        payments = payments.filter(paid_on__lte=as_of)
+    return _sum(donations) - _sum(payments)
+
+
+@dataclass
+class LedgerMonth:
+    month: datetime.date
+    opening: int
+    receipts: int
+    disbursements: int
+
+    @property
+    def closing(self):
+        return self.opening + self.receipts - self.disbursements
+
+
+def ledger(*, campaign: Campaign, first: datetime.date, last: datetime.date) -> list[LedgerMonth]:
+    """Monthly statement: opening balance + receipts − disbursements = closing. Three queries."""
+    opening = fund_balance(campaign=campaign, as_of=first - datetime.timedelta(days=1))
+    receipts = dict(
+        counted_donations()
+        .filter(campaign=campaign, received_on__range=(first, last))
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    )
+    payments = dict(
+        Disbursement.objects.filter(campaign=campaign, paid_on__range=(first, last))
+        .annotate(month=TruncMonth("paid_on"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    )
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        row = LedgerMonth(current, opening, receipts.get(current, 0), payments.get(current, 0))
+        months.append(row)
+        opening = row.closing
+        current = (current + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def campaign_progress(campaign: Campaign) -> dict:
+    donations = counted_donations().filter(campaign=campaign)
+    raised = _sum(donations)
+    houses = House.objects.filter(campaign=campaign).aggregate(
+        started=Count("pk", filter=Q(started_on__isnull=False)),
+        handed_over=Count("pk", filter=Q(handed_over_on__isnull=False)),
+    )
+    return {
+        "raised": raised,
+        "donation_count": donations.count(),
+        "disbursed": _sum(Disbursement.objects.filter(campaign=campaign)),
+        "balance": fund_balance(campaign=campaign),
+        "percent": round(raised * 100 / campaign.target_amount, 1)
+        if campaign.target_amount
+        else None,
+        "houses_started": houses["started"],
+        "houses_handed_over": houses["handed_over"],
+        "count_percent": round(houses["handed_over"] * 100 / campaign.target_count, 1)
+        if campaign.target_count
+        else None,
+    }
+
+
+def mask_name(name: str) -> str:
+    """ "Nguyễn Văn An" → "Nguyễn V. A.": family name kept, the rest reduced to initials."""
+    parts = name.split()
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return f"{parts[0][0]}."
+    return " ".join([parts[0], *(f"{part[0]}." for part in parts[1:])])
+
+
+def public_donor_name(donation: Donation) -> str:
+    """What the public sees: "Nhà hảo tâm" for the anonymous; organisations by name;
+    people masked."""
+    if donation.is_anonymous:
+        return "Nhà hảo tâm"
+    if donation.donor_kind == Donation.DonorKind.INDIVIDUAL:
+        return mask_name(donation.donor_name)
+    return donation.donor_name
+
+
+# Month sums that feed the monthly report (reports/sources.py): ward, fund, month.
+
+
+def month_money(ward, first, last) -> dict:
+    """Money a ward received and paid out in a month, by fund: two grouped queries.
+
+    {"received": {(fund, form): amount}, "paid": {fund: amount}}
+    """
+    received = (
+        counted_donations()
+        .filter(ward=ward, received_on__range=(first, last))
+        .values("campaign__fund", "form")
+        .annotate(total=Sum("amount"))
+    )
+    paid = (
+        Disbursement.objects.filter(ward=ward, paid_on__range=(first, last))
+        .values("campaign__fund")
+        .annotate(total=Sum("amount"))
+    )
+    return {
+        "received": {(r["campaign__fund"], r["form"]): r["total"] for r in received},
+        "paid": {p["campaign__fund"]: p["total"] for p in paid},
+    }
+
+
+def month_houses(ward, first, last) -> dict:
+    return House.objects.filter(ward=ward).aggregate(
+        started=Count("pk", filter=Q(started_on__range=(first, last))),
+        new_handed_over=Count(
+            "pk", filter=Q(kind=House.Kind.NEW, handed_over_on__range=(first, last))
+        ),
+        repaired_handed_over=Count(
+            "pk", filter=Q(kind=House.Kind.REPAIR, handed_over_on__range=(first, last))
+        ),
+        funding=Coalesce(Sum("from_fund", filter=Q(handed_over_on__range=(first, last))), 0),
+    )
+
+
+def campaign_totals(campaigns) -> dict[int, tuple[int, int]]:
+    """(raised, disbursed) per campaign id, in two grouped queries."""
+    ids = [c.pk for c in campaigns]
+    raised = dict(
+        counted_donations()
+        .filter(campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(total=Sum("amount"))
+        .values_list("campaign_id", "total")
+    )
+    paid = dict(
+        Disbursement.objects.filter(campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(total=Sum("amount"))
+        .values_list("campaign_id", "total")
+    )
+    return {pk: (raised.get(pk, 0), paid.get(pk, 0)) for pk in ids}
+
+
+# Public disclosure
+#
+# What anyone may read without logging in ("công khai, minh bạch"): a ward's money-holding
+# campaigns with their totals at that ward, and every receipt and payment of one of them as a
+# searchable statement (sao kê). Nothing personal leaves through here: donors who are people
+# and household heads are masked ("Nguyễn V. A."); ID numbers, addresses, bank references and
+# notes are never even read from the database.
+#
+# The search never lets the public confirm a full name: it matches only what the page shows.
+# - People (donors and household heads): the family name or its beginning, optionally followed
+#   by the initials of the next words in order, as the masked form shows them ("Nguyễn",
+#   "Nguyễn V.", "nguyen v a"). A query holding a whole given name ("Nguyễn Văn Bình") matches
+#   no person, and a one-word name (shown as its initial only) is not searchable at all.
+# - Organisations and collectives: any part of their name.
+# - Donors who are anonymous or asked not to be named: the words "Nhà hảo tâm".
+# - A number ("123", "00123/2025") looks up receipts by number, not by name.
+# - Payments also by decision number, purpose, residential area, and the stated purpose of
+#   payments to no household.
+# Matching ignores case, Vietnamese diacritics and extra spaces ("nguyen" finds "Nguyễn").
+#
+# The three kinds of donors are searched by three disjoint queries, each served on PostgreSQL
+# by its own partial index of mttq_fold(donor_name) (migration 0002): totals and pages read
+# index entries, not table rows, however many donations the fund has.
+
+import heapq  # noqa: E402
+import re  # noqa: E402
+import unicodedata  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from operator import attrgetter  # noqa: E402
+
+from django.db.models import CharField, Exists, Func, OuterRef  # noqa: E402
+from django.db.models.lookups import Contains, Regex, StartsWith  # noqa: E402
+
+from wards.models import ResidentialArea  # noqa: E402
+
+from .models import DonationReversal  # noqa: E402
+
+PUBLIC_ANONYMOUS = "Nhà hảo tâm"
+PUBLIC_CAMPAIGN_KINDS = (Campaign.Kind.FUND, Campaign.Kind.HOUSING)
+RECEIPTS, DISBURSEMENTS = "thu", "chi"
+
+
+def fold_text(text: str) -> str:
+    """ "  Nguyễn   Văn ĐỨC " → "nguyen van duc": lower case, no diacritics, single spaces.
+
+    PostgreSQL computes the same with mttq_fold() (migration 0002); SQLite calls this.
+    """
+    decomposed = unicodedata.normalize("NFD", text or "")
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.replace("đ", "d").replace("Đ", "D").lower().split())
+
+
+def _fold_or_none(value):
+    return None if value is None else fold_text(value)
+
+
+class Folded(Func):
+    """fold_text() of a text column, computed by the database (PostgreSQL or SQLite)."""
+
+    function = "mttq_fold"
+    arity = 1
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_function("mttq_fold", 1, _fold_or_none, deterministic=True)
+        return self.as_sql(compiler, connection, **extra_context)
+
+
+_NAME_TOKEN = re.compile(r"[^\s.]+")
+_RECEIPT_QUERY = re.compile(r"^0*(\d{1,9})(?:/(\d{4}))?$")
+_PEOPLE = Q(donor_kind=Donation.DonorKind.INDIVIDUAL, publish_name=True)
+_ORGANISATIONS = Q(
+    donor_kind__in=[Donation.DonorKind.ORGANISATION, Donation.DonorKind.COLLECTIVE],
+    publish_name=True,
+)
+_UNNAMED = Q(donor_kind=Donation.DonorKind.ANONYMOUS) | Q(publish_name=False)
+
+
+def masked_name_terms(folded_query: str) -> tuple[str, list[str]] | None:
+    """(family name, initials) when the query reads like a masked name, else None.
+
+    "nguyen v. a." → ("nguyen", ["v", "a"]). A token after the first that is more than an
+    initial gives None: matching it would test the hidden given names.
+    """
+    tokens = _NAME_TOKEN.findall(folded_query)
+    if not tokens:
+        return None
+    family, *initials = tokens
+    if not family.isalpha() or any(len(i) != 1 or not i.isalpha() for i in initials):
+        return None
+    return family, initials
+
+
+def _person_q(field: str, folded_query: str) -> Q | None:
+    """A person's name in `field` matching the masked name the query reads as, or None."""
+    terms = masked_name_terms(folded_query)
+    if terms is None:
+        return None
+    family, initials = terms
+    name = Folded(field)
+    # Folded names have single spaces: a space means a second word exists, as a one-word
+    # name is shown as its initial only.
+    match = Q(StartsWith(name, family)) & Q(Contains(name, " "))
+    if initials:
+        match &= Q(Regex(name, "^" + r"\S* ".join([family, *initials])))
+    return match
+
+
+def _donation_branches(query: str) -> list[Q]:
+    """Disjoint conditions whose union is what the query finds among donations."""
+    number = _RECEIPT_QUERY.match(query)
+    if number:
+        found = Q(receipt_number=int(number[1]))
+        if number[2]:
+            found &= Q(receipt_year=int(number[2]))
+        return [found]
+    folded = fold_text(query)
+    branches = [_ORGANISATIONS & Q(Contains(Folded("donor_name"), folded))]
+    person = _person_q("donor_name", folded)
+    if person is not None:
+        branches.append(_PEOPLE & person)
+    if folded in fold_text(PUBLIC_ANONYMOUS):
+        branches.append(_UNNAMED)
+    return branches
+
+
+def _disbursement_q(query: str, ward) -> Q:
+    folded = fold_text(query)
+    purposes = [
+        value for value, label in Disbursement.Purpose.choices if folded in fold_text(label)
+    ]
+    match = Q(purpose__in=purposes) | Q(decision_reference__icontains=query)
+    match |= Q(household__isnull=True) & Q(Contains(Folded("description"), folded))
+    areas = ResidentialArea.objects.filter(ward=ward).filter(Contains(Folded("name"), folded))
+    households = Q(area__in=areas.values("pk"))
+    person = _person_q("head_name", folded)
+    if person is not None:
+        households |= person
+    match |= Q(household__in=Household.objects.filter(ward=ward).filter(households).values("pk"))
+    return match
+
+
+@dataclass(frozen=True)
+class DisclosureFilter:
+    """What the public searched for; empty fields do not filter."""
+
+    query: str = ""
+    amount_min: int | None = None
+    amount_max: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    kind: str = ""  # RECEIPTS, DISBURSEMENTS or "" for both
+
+    @property
+    def receipts(self) -> bool:
+        return self.kind != DISBURSEMENTS
+
+    @property
+    def disbursements(self) -> bool:
+        return self.kind != RECEIPTS
+
+    @property
+    def is_empty(self) -> bool:
+        return self == DisclosureFilter()
+
+
+def _filter_common(queryset, search: DisclosureFilter, day_field: str):
+    if search.amount_min is not None:
+        queryset = queryset.filter(amount__gte=search.amount_min)
+    if search.amount_max is not None:
+        queryset = queryset.filter(amount__lte=search.amount_max)
+    if search.date_from:
+        queryset = queryset.filter(**{f"{day_field}__gte": search.date_from})
+    if search.date_to:
+        queryset = queryset.filter(**{f"{day_field}__lte": search.date_to})
+    return queryset
+
+
+def public_receipts(campaign, ward, search: DisclosureFilter) -> list[QuerySet[Donation]]:
+    """Every recorded donation of the campaign at the ward that the search finds (reversed ones
+    too), as disjoint querysets, one per kind of donor the query can match."""
+    donations = _filter_common(
+        Donation.objects.filter(campaign=campaign, ward=ward), search, "received_on"
+    )
+    if not search.query:
+        return [donations]
+    return [donations.filter(branch) for branch in _donation_branches(search.query)]
+
+
+def public_disbursements(campaign, ward, search: DisclosureFilter) -> QuerySet[Disbursement]:
+    payments = Disbursement.objects.filter(campaign=campaign, ward=ward)
+    if search.query:
+        payments = payments.filter(_disbursement_q(search.query, ward))
+    return _filter_common(payments, search, "paid_on")
+
+
+def _reversed() -> Q:
+    return Q(pk__in=DonationReversal.objects.values("donation_id"))
+
+
+def public_campaigns(ward) -> list[Campaign]:
+    """The ward's and its province's money-holding campaigns with `received`, `paid` and
+    `balance` at this ward (reversed donations not counted). Three queries."""
+    campaigns = list(campaigns_of_ward(ward).filter(kind__in=PUBLIC_CAMPAIGN_KINDS))
+    ids = [campaign.pk for campaign in campaigns]
+    received = {
+        row["campaign"]: row["total"] - row["reversed"]
+        for row in Donation.objects.filter(ward=ward, campaign__in=ids)
+        .values("campaign")
+        .annotate(
+            total=Sum("amount"),
+            reversed=Coalesce(Sum("amount", filter=_reversed()), 0),
+        )
+    }
+    paid = dict(
+        Disbursement.objects.filter(ward=ward, campaign__in=ids)
+        .values("campaign")
+        .annotate(total=Sum("amount"))
+        .values_list("campaign", "total")
+    )
+    for campaign in campaigns:
+        campaign.received = int(received.get(campaign.pk) or 0)
+        campaign.paid = int(paid.get(campaign.pk) or 0)
+        campaign.balance = campaign.received - campaign.paid
+    return campaigns
+
+
+def public_campaign(ward, pk) -> Campaign | None:
+    return campaigns_of_ward(ward).filter(kind__in=PUBLIC_CAMPAIGN_KINDS, pk=pk).first()
+
+
+@dataclass(frozen=True)
+class DisclosureTotals:
+    received: int = 0  # counted receipts: reversed ones are listed but not added
+    receipt_rows: int = 0
+    reversed_rows: int = 0
+    paid: int = 0
+    payment_rows: int = 0
+
+    @property
+    def balance(self) -> int:
+        return self.received - self.paid
+
+    @property
+    def rows(self) -> int:
+        return self.receipt_rows + self.payment_rows
+
+
+def disclosure_totals(campaign, ward, search: DisclosureFilter) -> DisclosureTotals:
+    """Sums and row counts of what the search lists: a query per kind of donor it can match,
+    and one for payments."""
+    received = receipt_rows = reversed_rows = paid = payment_rows = 0
+    if search.receipts:
+        for donations in public_receipts(campaign, ward, search):
+            sums = donations.aggregate(
+                rows=Count("pk"),
+                total=Coalesce(Sum("amount"), 0),
+                reversed_rows=Count("pk", filter=_reversed()),
+                reversed_total=Coalesce(Sum("amount", filter=_reversed()), 0),
+            )
+            received += int(sums["total"]) - int(sums["reversed_total"])
+            receipt_rows += sums["rows"]
+            reversed_rows += sums["reversed_rows"]
+    if search.disbursements:
+        sums = public_disbursements(campaign, ward, search).aggregate(
+            rows=Count("pk"), total=Coalesce(Sum("amount"), 0)
+        )
+        paid, payment_rows = int(sums["total"]), sums["rows"]
+    return DisclosureTotals(received, receipt_rows, reversed_rows, paid, payment_rows)
+
+
+# Rows sort newest first by (day, rank, number, pk): on one day payments come before receipts
+# and receipts go by number. The key of a row is also the keyset cursor of the next page.
+_RECEIPT_RANK, _PAYMENT_RANK = 0, 1
+_CURSOR = re.compile(r"^(\d{8})-([01])-(\d{1,12})-(\d{1,19})$")
+
+
+@dataclass(frozen=True)
+class DisclosureRow:
+    kind: str  # RECEIPTS or DISBURSEMENTS
+    day: datetime.date
+    reference: str  # receipt number, or the payment's decision number
+    name: str  # as the public may see it
+    content: str
+    amount: int
+    reversed: bool
+    key: tuple
+
+    @property
+    def is_receipt(self) -> bool:
+        return self.kind == RECEIPTS
+
+    @property
+    def cursor(self) -> str:
+        day, rank, number, pk = self.key
+        return f"{day:%Y%m%d}-{rank}-{number}-{pk}"
+
+
+def parse_cursor(text: str | None) -> tuple | None:
+    """The key a cursor names, or None when it is not one."""
+    found = _CURSOR.match(text or "")
+    if not found:
+        return None
+    try:
+        day = datetime.datetime.strptime(found[1], "%Y%m%d").date()
+    except ValueError:
+        return None
+    return day, int(found[2]), int(found[3]), int(found[4])
+
+
+def _quantity(value) -> str:
+    if value is None:
+        return ""
+    return format_number(int(value) if value == int(value) else value)
+
+
+def _receipt_row(donation: Donation) -> DisclosureRow:
+    if donation.form == Donation.Form.IN_KIND:
+        goods = " ".join(
+            part
+            for part in (
+                _quantity(donation.in_kind_quantity),
+                donation.in_kind_unit,
+                donation.in_kind_description,
+            )
+            if part
+        )
+        content = f"Hiện vật: {goods}" if goods else "Hiện vật"
+    else:
+        content = donation.get_channel_display()
+    return DisclosureRow(
+        kind=RECEIPTS,
+        day=donation.received_on,
+        reference=donation.receipt_label,
+        name=public_donor_name(donation),
+        content=content,
+        amount=donation.amount,
+        reversed=donation.is_reversed,
+        key=(donation.received_on, _RECEIPT_RANK, donation.receipt_number, donation.pk),
+    )
+
+
+def _payment_row(payment: Disbursement) -> DisclosureRow:
+    purpose = payment.get_purpose_display()
+    if payment.household_id:
+        household = payment.household
+        name = mask_name(household.head_name)
+        if household.area_id:
+            name = f"{name} ({household.area.name})"
+        content = purpose
+    else:
+        # No household: the stated purpose is what the public sees.
+        name = ""
+        content = f"{purpose}: {payment.description}"
+    return DisclosureRow(
+        kind=DISBURSEMENTS,
+        day=payment.paid_on,
+        reference=payment.decision_reference,
+        name=name,
+        content=content,
+        amount=payment.amount,
+        reversed=False,
+        key=(payment.paid_on, _PAYMENT_RANK, payment.pk, payment.pk),
+    )
+
+
+def _receipt_window(donations, cursor, older: bool):
+    """Donations past a cursor, in page order; only the columns the public may see."""
+    if cursor:
+        day, rank, number, pk = cursor
+        if older:
+            same_day = (
+                Q(received_on=day)
+                if rank == _PAYMENT_RANK
+                else Q(received_on=day, receipt_number__lt=number)
+                | Q(received_on=day, receipt_number=number, pk__lt=pk)
+            )
+            donations = donations.filter(Q(received_on__lt=day) | same_day, received_on__lte=day)
+        else:
+            same_day = (
+                Q(pk__in=[])
+                if rank == _PAYMENT_RANK
+                else Q(received_on=day, receipt_number__gt=number)
+                | Q(received_on=day, receipt_number=number, pk__gt=pk)
+            )
+            donations = donations.filter(Q(received_on__gt=day) | same_day, received_on__gte=day)
+    order = ("received_on", "receipt_number", "pk")
+    return (
+        donations.only(
+            "received_on",
+            "receipt_year",
+            "receipt_number",
+            "donor_kind",
+            "donor_name",
+            "publish_name",
+            "form",
+            "channel",
+            "amount",
+            "in_kind_description",
+            "in_kind_quantity",
+            "in_kind_unit",
+        )
+        .annotate(is_reversed=Exists(DonationReversal.objects.filter(donation=OuterRef("pk"))))
+        .order_by(*(f"-{field}" for field in order) if older else order)
+    )
+
+
+def _payment_window(payments, cursor, older: bool):
+    if cursor:
+        day, rank, _number, pk = cursor
+        if older:
+            same_day = Q(paid_on=day, pk__lt=pk) if rank == _PAYMENT_RANK else Q(pk__in=[])
+            payments = payments.filter(Q(paid_on__lt=day) | same_day, paid_on__lte=day)
+        else:
+            same_day = Q(paid_on=day, pk__gt=pk) if rank == _PAYMENT_RANK else Q(paid_on=day)
+            payments = payments.filter(Q(paid_on__gt=day) | same_day, paid_on__gte=day)
+    order = ("paid_on", "pk")
+    return (
+        payments.select_related("household__area")
+        .only(
+            "paid_on",
+            "purpose",
+            "description",
+            "amount",
+            "decision_reference",
+            "household__head_name",
+            "household__area__name",
+        )
+        .order_by(*(f"-{field}" for field in order) if older else order)
+    )
+
+
+@dataclass(frozen=True)
+class DisclosurePage:
+    rows: list
+    has_newer: bool
+    has_older: bool
+
+    @property
+    def newer_cursor(self) -> str:
+        return self.rows[0].cursor if self.rows else ""
+
+    @property
+    def older_cursor(self) -> str:
+        return self.rows[-1].cursor if self.rows else ""
+
+
+def disclosure_page(
+    campaign, ward, search: DisclosureFilter, *, after=None, before=None, size=50
+) -> DisclosurePage:
+    """One page of rows, newest first, after (older than) or before (newer than) a cursor.
+
+    Keyset pagination: each query (one per kind of donor searched, one for payments) reads
+    size + 1 rows along an index, however deep the page; the rows are merged here.
+    """
+    older = before is None
+    cursor = after if older else before
+    parts = []
+    if search.receipts:
+        for donations in public_receipts(campaign, ward, search):
+            window = _receipt_window(donations, cursor, older)[: size + 1]
+            parts.append([_receipt_row(donation) for donation in window])
+    if search.disbursements:
+        payments = public_disbursements(campaign, ward, search)
+        window = _payment_window(payments, cursor, older)[: size + 1]
+        parts.append([_payment_row(payment) for payment in window])
+    rows = list(heapq.merge(*parts, key=attrgetter("key"), reverse=older))[: size + 1]
+    more = len(rows) > size
+    rows = rows[:size]
+    if older:
+        return DisclosurePage(rows, has_newer=after is not None, has_older=more)
+    rows.reverse()
+    return DisclosurePage(rows, has_newer=more, has_older=True)
+
+
+def disclosure_rows(campaign, ward, search: DisclosureFilter) -> Iterator[DisclosureRow]:
+    """Every row the search lists, newest first, streamed (for the CSV download)."""
+    parts = []
+    if search.receipts:
+        for donations in public_receipts(campaign, ward, search):
+            window = _receipt_window(donations, None, True).iterator(chunk_size=2000)
+            parts.append(map(_receipt_row, window))
+    if search.disbursements:
+        payments = _payment_window(public_disbursements(campaign, ward, search), None, True)
+        parts.append(map(_payment_row, payments.iterator(chunk_size=2000)))
+    return heapq.merge(*parts, key=attrgetter("key"), reverse=True)

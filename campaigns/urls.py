@@ -1,0 +1,31 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "campaigns"
+
+WARD = "phuong-xa/<str:code>"
+
+urlpatterns = [
+    path(f"{WARD}/van-dong/", views.campaign_list, name="list"),
+    path(f"{WARD}/van-dong/them/", views.campaign_create, name="create"),
+    path(f"{WARD}/van-dong/<int:pk>/", views.campaign_detail, name="detail"),
+    path(f"{WARD}/van-dong/<int:pk>/ung-ho/them/", views.donation_create, name="donation_create"),
+    path(
+        f"{WARD}/van-dong/<int:pk>/chi/them/", views.disbursement_create, name="disbursement_create"
+    ),
+    path(f"{WARD}/van-dong/<int:pk>/so-quy/", views.ledger, name="ledger"),
+    path(f"{WARD}/van-dong/<int:pk>/so-quy.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
+    path(f"{WARD}/ung-ho/<int:pk>/", views.donation_detail, name="donation_detail"),
+    path(f"{WARD}/ung-ho/<int:pk>/dieu-chinh/", views.donation_reverse, name="donation_reverse"),
+    path(f"{WARD}/ho/", views.household_list, name="households"),
+    path(f"{WARD}/ho/them/", views.household_create, name="household_create"),
+    path(f"{WARD}/ho/<int:pk>/", views.household_update, name="household_update"),
+    path(f"{WARD}/nha/", views.house_list, name="houses"),
+    path(f"{WARD}/nha/them/", views.house_create, name="house_create"),
+    path(f"{WARD}/nha/<int:pk>/", views.house_update, name="house_update"),
+    path(f"{WARD}/ho-tro-nha-nuoc/", views.support_list, name="supports"),
+    path("", include("campaigns.urls_public")),
+    path("", include("campaigns.urls_bank")),
+    path("", include("campaigns.urls_receipts")),
+]

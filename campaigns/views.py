@@ -1,0 +1,496 @@
+import datetime
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST
+
+from wards import selectors as ward_selectors
+
+from . import selectors, services
+from .forms import (
+    CampaignForm,
+    DisbursementForm,
+    DonationForm,
+    GovernmentSupportForm,
+    HouseForm,
+    HouseholdForm,
+    PhotoForm,
+    ReversalForm,
+)
+from .models import Campaign, Donation, GovernmentSupport, House, Household, HousePhoto
+
+PAGE_SIZE = 50
+
+
+def _campaign_or_404(ward, pk) -> Campaign:
+    return get_object_or_404(selectors.campaigns_of_ward(ward), pk=pk)
+
+
+def _can_edit(request, ward):
+    return ward_selectors.can_edit_ward(request.user, ward)
+
+
+@login_required
+def campaign_list(request, code):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    campaigns = list(selectors.campaigns_of_ward(ward))
+    totals = selectors.campaign_totals(campaigns)
+    for campaign in campaigns:
+        campaign.raised, campaign.disbursed = totals[campaign.pk]
+        campaign.percent = (
+            round(campaign.raised * 100 / campaign.target_amount, 1)
+            if campaign.target_amount
+            else None
+        )
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {
+            "ward": ward,
+            "campaigns": campaigns,
+            "can_edit": _can_edit(request, ward),
+            "breadcrumbs": ["Cuộc vận động, quỹ"],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request, code):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    form = CampaignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        form.instance.ward = ward
+        campaign = form.save()
+        messages.success(request, f"Đã tạo “{campaign.name}”.")
+        return redirect("campaigns:detail", code=ward.code, pk=campaign.pk)
+    return render(
+        request,
+        "campaigns/form.html",
+        {"ward": ward, "form": form, "title": "Tạo cuộc vận động", "breadcrumbs": ["Tạo mới"]},
+    )
+
+
+@login_required
+def campaign_detail(request, code, pk):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    campaign = _campaign_or_404(ward, pk)
+    donations = (
+        Donation.objects.filter(campaign=campaign, ward=ward)
+        .select_related("reversal")
+        .order_by("-received_on", "-receipt_number")
+    )
+    page = Paginator(donations, PAGE_SIZE).get_page(request.GET.get("page"))
+    disbursements = campaign.disbursements.filter(ward=ward).select_related("household__area")[:50]
+    personal = selectors.can_see_personal_data(request.user, ward)
+    for payment in disbursements:
+        payment.recipient = _recipient(payment, personal)
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "ward": ward,
+            "campaign": campaign,
+            "progress": selectors.campaign_progress(campaign),
+            "page": page,
+            "disbursements": disbursements,
+            "can_edit": _can_edit(request, ward),
+            "personal": personal,
+            "breadcrumbs": [campaign.name],
+        },
+    )
+
+
+def _recipient(payment, personal):
+    if payment.household is None:
+        return payment.description
+    name = (
+        payment.household.head_name
+        if personal
+        else selectors.mask_name(payment.household.head_name)
+    )
+    return f"{name} ({payment.household.area})" if payment.household.area else name
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def donation_create(request, code, pk):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    campaign = _campaign_or_404(ward, pk)
+    form = DonationForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            donation = services.donation_record(
+                campaign=campaign, ward=ward, user=request.user, **form.cleaned_data
+            )
+        except services.FundRefusal as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, f"Đã ghi nhận khoản ủng hộ, biên nhận số {donation.receipt_label}."
+            )
+            return redirect("campaigns:donation_detail", code=ward.code, pk=donation.pk)
+    return render(
+        request,
+        "campaigns/form.html",
+        {
+            "ward": ward,
+            "form": form,
+            "title": f"Ghi nhận ủng hộ – {campaign.name}",
+            "breadcrumbs": [campaign.name, "Ghi nhận ủng hộ"],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def donation_detail(request, code, pk):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    donation = get_object_or_404(
+        Donation.objects.select_related("campaign", "recorded_by", "reversal__reversed_by"),
+        pk=pk,
+        ward=ward,
+    )
+    return render(
+        request,
+        "campaigns/donation_detail.html",
+        {
+            "ward": ward,
+            "donation": donation,
+            "reversal": getattr(donation, "reversal", None),
+            "can_edit": _can_edit(request, ward),
+            "reversal_form": ReversalForm(),
+            "personal": selectors.can_see_personal_data(request.user, ward),
+            "public_name": selectors.public_donor_name(donation),
+            "breadcrumbs": [donation.campaign.name, f"Biên nhận {donation.receipt_label}"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def donation_reverse(request, code, pk):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    donation = get_object_or_404(Donation, pk=pk, ward=ward)
+    form = ReversalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ghi rõ lý do điều chỉnh.")
+    else:
+        try:
+            services.donation_reverse(
+                donation=donation,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                on=timezone.localdate(),
+            )
+        except services.FundRefusal as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"Đã điều chỉnh biên nhận {donation.receipt_label}; khoản này không còn được "
+                "tính vào quỹ.",
+            )
+    return redirect("campaigns:donation_detail", code=ward.code, pk=donation.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disbursement_create(request, code, pk):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    campaign = _campaign_or_404(ward, pk)
+    form = DisbursementForm(
+        request.POST or None, ward=ward, initial={"paid_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disbursement_record(
+                campaign=campaign, ward=ward, user=request.user, **form.cleaned_data
+            )
+        except services.FundRefusal as refusal:
+            form.add_error("amount", str(refusal))
+        else:
+            messages.success(request, "Đã ghi khoản chi.")
+            return redirect("campaigns:detail", code=ward.code, pk=campaign.pk)
+    return render(
+        request,
+        "campaigns/form.html",
+        {
+            "ward": ward,
+            "form": form,
+            "title": f"Chi từ quỹ – {campaign.name}",
+            "intro": "Số dư hiện tại: "
+            + selectors.format_dong(selectors.fund_balance(campaign=campaign)),
+            "breadcrumbs": [campaign.name, "Ghi khoản chi"],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("nam", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        raise Http404("Năm không hợp lệ.")
+    return year
+
+
+def _ledger(request, code, pk):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    campaign = _campaign_or_404(ward, pk)
+    year = _year(request)
+    months = selectors.ledger(
+        campaign=campaign, first=datetime.date(year, 1, 1), last=datetime.date(year, 12, 31)
+    )
+    return ward, campaign, year, months
+
+
+@login_required
+def ledger(request, code, pk):
+    ward, campaign, year, months = _ledger(request, code, pk)
+    return render(
+        request,
+        "campaigns/ledger.html",
+        {
+            "ward": ward,
+            "campaign": campaign,
+            "year": year,
+            "months": months,
+            "total_receipts": sum(m.receipts for m in months),
+            "total_disbursements": sum(m.disbursements for m in months),
+            "breadcrumbs": [campaign.name, f"Sổ quỹ năm {year}"],
+        },
+    )
+
+
+@login_required
+def ledger_xlsx(request, code, pk):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    ward, campaign, year, months = _ledger(request, code, pk)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"So quy {year}"
+    sheet.append([f"Sổ quỹ {campaign.name} – {ward.name} – năm {year}"])
+    sheet.append(["Đơn vị: đồng"])
+    headers = ["Tháng", "Số dư đầu kỳ", "Thu", "Chi", "Số dư cuối kỳ"]
+    sheet.append(headers)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for month in months:
+        sheet.append(
+            [
+                f"{month.month:%m/%Y}",
+                month.opening,
+                month.receipts,
+                month.disbursements,
+                month.closing,
+            ]
+        )
+    for row in sheet.iter_rows(min_row=4, min_col=2, max_col=5):
+        for cell in row:
+            cell.number_format = "#,##0"
+    for column, width in zip("ABCDE", (10, 20, 20, 20, 20), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"so-quy-{ward.code}-{campaign.pk}-{year}.xlsx"
+    )
+    return response
+
+
+@login_required
+def household_list(request, code):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    personal = selectors.can_see_personal_data(request.user, ward)
+    households = Household.objects.filter(ward=ward).select_related("area")
+    search = request.GET.get("q", "").strip()
+    if search and personal:
+        households = households.filter(Q(head_name__icontains=search) | Q(id_number=search))
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    for household in page.object_list:
+        household.display_name = (
+            household.head_name if personal else selectors.mask_name(household.head_name)
+        )
+    return render(
+        request,
+        "campaigns/household_list.html",
+        {
+            "ward": ward,
+            "page": page,
+            "search": search,
+            "personal": personal,
+            "can_edit": _can_edit(request, ward),
+            "breadcrumbs": ["Hộ được hỗ trợ"],
+        },
+    )
+
+
+def _save_form(request, ward, form, save, *, title, success, back, extra=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except services.FundRefusal as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages[0])
+        else:
+            messages.success(request, success)
+            return redirect(back, code=ward.code)
+    return render(
+        request,
+        "campaigns/form.html",
+        {"ward": ward, "form": form, "title": title, "breadcrumbs": [title], **(extra or {})},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_create(request, code):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    form = HouseholdForm(request.POST or None, ward=ward)
+    return _save_form(
+        request,
+        ward,
+        form,
+        lambda f: services.household_save(ward=ward, **f.cleaned_data),
+        title="Thêm hộ được hỗ trợ",
+        success="Đã thêm hộ.",
+        back="campaigns:households",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_update(request, code, pk):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    household = get_object_or_404(Household, pk=pk, ward=ward)
+    form = HouseholdForm(request.POST or None, instance=household, ward=ward)
+    return _save_form(
+        request,
+        ward,
+        form,
+        lambda f: services.household_save(ward=ward, household=household, **f.cleaned_data),
+        title=f"Sửa hộ {household.head_name}",
+        success="Đã lưu.",
+        back="campaigns:households",
+    )
+
+
+@login_required
+def house_list(request, code):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    personal = selectors.can_see_personal_data(request.user, ward)
+    houses = House.objects.filter(ward=ward).select_related("household__area", "campaign")
+    page = Paginator(houses, PAGE_SIZE).get_page(request.GET.get("page"))
+    for house in page.object_list:
+        house.display_name = (
+            house.household.head_name
+            if personal
+            else selectors.mask_name(house.household.head_name)
+        )
+    return render(
+        request,
+        "campaigns/house_list.html",
+        {
+            "ward": ward,
+            "page": page,
+            "can_edit": _can_edit(request, ward),
+            "breadcrumbs": ["Nhà Đại đoàn kết"],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def house_create(request, code):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    form = HouseForm(request.POST or None, ward=ward, campaigns=selectors.campaigns_of_ward(ward))
+    return _save_form(
+        request,
+        ward,
+        form,
+        lambda f: services.house_save(ward=ward, **f.cleaned_data),
+        title="Thêm nhà Đại đoàn kết",
+        success="Đã thêm nhà.",
+        back="campaigns:houses",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def house_update(request, code, pk):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    house = get_object_or_404(House, pk=pk, ward=ward)
+    if request.method == "POST" and "image" in request.FILES:
+        photo_form = PhotoForm(request.POST, request.FILES)
+        if photo_form.is_valid():
+            HousePhoto.objects.create(house=house, **photo_form.cleaned_data)
+            messages.success(request, "Đã thêm ảnh.")
+            return redirect("campaigns:house_update", code=ward.code, pk=house.pk)
+        messages.error(request, " ".join(photo_form.errors.get("image", ["Ảnh không hợp lệ."])))
+        return redirect("campaigns:house_update", code=ward.code, pk=house.pk)
+    form = HouseForm(
+        request.POST or None,
+        instance=house,
+        ward=ward,
+        campaigns=selectors.campaigns_of_ward(ward),
+    )
+    return _save_form(
+        request,
+        ward,
+        form,
+        lambda f: services.house_save(ward=ward, house=house, **f.cleaned_data),
+        title=f"Nhà của hộ {house.household.head_name}",
+        success="Đã lưu.",
+        back="campaigns:houses",
+        extra={"house": house, "photos": house.photos.all(), "photo_form": PhotoForm()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_list(request, code):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    can_edit = _can_edit(request, ward)
+    form = GovernmentSupportForm(request.POST or None, ward=ward) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Bạn không có quyền ghi số liệu của phường, xã này.")
+        if form.is_valid():
+            services.government_support_record(ward=ward, user=request.user, **form.cleaned_data)
+            messages.success(request, "Đã ghi khoản hỗ trợ của Nhà nước.")
+            return redirect("campaigns:supports", code=ward.code)
+    supports = GovernmentSupport.objects.filter(ward=ward).select_related("household")
+    page = Paginator(supports, PAGE_SIZE).get_page(request.GET.get("page"))
+    personal = selectors.can_see_personal_data(request.user, ward)
+    for support in page.object_list:
+        if support.household:
+            support.display_name = (
+                support.household.head_name
+                if personal
+                else selectors.mask_name(support.household.head_name)
+            )
+    return render(
+        request,
+        "campaigns/support_list.html",
+        {"ward": ward, "page": page, "form": form, "breadcrumbs": ["Hỗ trợ của Nhà nước (chi hộ)"]},
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -1,0 +1,14 @@
+from wards.selectors import ADMIN, Role, province_for, role_of, ward_for
+
+
+def navigation(request):
+    """The user's own ward or province, for the navigation bar (no extra query)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = role_of(user)
+    return {
+        "nav_ward": ward_for(user),
+        "nav_province": province_for(user) if role == Role.PROVINCE_OFFICER else None,
+        "nav_is_admin": role == ADMIN,
+    }

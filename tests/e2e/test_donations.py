@@ -1,0 +1,73 @@
+"""Record a cash and an in-kind donation, print the receipt, find both on the public page,
+disburse to a household and see the balance drop."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from campaigns.models import Campaign, Household
+from tests.e2e.test_monthly_workflow import log_in
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_donations_receipt_public_page_and_disbursement(live_server, page, world):
+    officer = world.users["ward_officer"]
+    fund = Campaign.objects.create(
+        name="Quỹ Vì người nghèo 2026",
+        kind="fund",
+        fund="vnn",
+        ward=world.ward_x,
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    Household.objects.create(
+        ward=world.ward_x, head_name="Đinh Văn Sáu", category="poor", area=world.area_x
+    )
+    today = datetime.date.today().strftime("%d/%m/%Y")
+    log_in(page, live_server, officer)
+    page.get_by_role("link", name="Cuộc vận động, quỹ").first.click()
+    page.get_by_role("link", name="Quỹ Vì người nghèo 2026").click()
+
+    page.get_by_role("link", name="Ghi nhận ủng hộ").click()
+    page.get_by_label("Ngày nhận").fill(today)
+    page.get_by_label("Người ủng hộ là").select_option("individual")
+    page.get_by_label("Tên người, đơn vị ủng hộ").fill("Nguyễn Văn Bình")
+    page.get_by_label("Hình thức").select_option("cash")
+    page.get_by_label("Kênh nhận").select_option("cash")
+    page.get_by_label("Số tiền, hoặc giá trị quy đổi của hiện vật (đồng)").fill("5.000.000")
+    page.get_by_role("button", name="Ghi nhận và cấp biên nhận").click()
+    expect(page.get_by_role("heading", name="Biên nhận số 00001/")).to_be_visible()
+
+    receipt_url = page.get_by_role("link", name="In biên nhận (PDF)").get_attribute("href")
+    receipt = page.request.get(f"{live_server.url}{receipt_url}")
+    assert receipt.status == 200
+    assert receipt.headers["content-type"] == "application/pdf"
+    assert receipt.body().startswith(b"%PDF")
+
+    page.get_by_role("link", name="Quỹ Vì người nghèo 2026").first.click()
+    page.get_by_role("link", name="Ghi nhận ủng hộ").click()
+    page.get_by_label("Ngày nhận").fill(today)
+    page.get_by_label("Người ủng hộ là").select_option("anonymous")
+    page.get_by_label("Hình thức").select_option("in_kind")
+    page.get_by_label("Kênh nhận").select_option("other")
+    page.get_by_label("Số tiền, hoặc giá trị quy đổi của hiện vật (đồng)").fill("2.600.000")
+    page.get_by_label("Hiện vật", exact=True).fill("Gạch xây nhà")
+    page.get_by_role("button", name="Ghi nhận và cấp biên nhận").click()
+    expect(page.get_by_role("heading", name="Biên nhận số 00002/")).to_be_visible()
+
+    page.goto(f"{live_server.url}/cong-khai/{world.ward_x.code}/{fund.pk}/")
+    expect(page.get_by_text("Nguyễn V. B.")).to_be_visible()
+    expect(page.get_by_text("Nhà hảo tâm").first).to_be_visible()
+    expect(page.get_by_text("Nguyễn Văn Bình")).to_have_count(0)
+
+    page.goto(f"{live_server.url}/phuong-xa/{world.ward_x.code}/van-dong/{fund.pk}/")
+    expect(page.locator("#balance")).to_have_text("7.600.000 đ")
+    page.get_by_role("link", name="Ghi khoản chi").click()
+    page.get_by_label("Ngày chi").fill(today)
+    page.get_by_label("Hộ nhận").select_option(label="Đinh Văn Sáu")
+    page.get_by_label("Mục đích").select_option("illness")
+    page.get_by_label("Số tiền (đồng)").fill("3.000.000")
+    page.get_by_label("Số quyết định").fill("07/QĐ-BVĐ")
+    page.get_by_role("button", name="Ghi khoản chi").click()
+    expect(page.get_by_text("Đã ghi khoản chi.")).to_be_visible()
+    expect(page.locator("#balance")).to_have_text("4.600.000 đ")
