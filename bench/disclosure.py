@@ -359,12 +359,18 @@ def _bench_user():
 
 def ensure_data():
     """At least TARGET_DONATIONS donations in this module's campaigns; loads what is missing."""
+    from django.db import connection
+
     from campaigns.models import Donation
 
     wards = _bench_wards()
     own, province = _campaigns(wards)
     present = Donation.objects.filter(campaign__description=MARKER).count()
-    if present < TARGET_DONATIONS:
+    if present >= TARGET_DONATIONS:
+        # Statistics of the search indexes' expressions, which creating an index does not take.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE campaigns_donation")
+    else:
         started = time.perf_counter()
         _load(wards, own, province, TARGET_DONATIONS - present, _bench_user())
         print(

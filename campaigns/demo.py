@@ -67,9 +67,9 @@ def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: dateti
     ]
     month = first_month
     while month <= last_month:
-        for _ in range(rng.randint(4, 9)):
+        # Receipts are numbered in the order money arrives.
+        for day in sorted(month.replace(day=rng.randint(1, 28)) for _ in range(rng.randint(4, 9))):
             kind, name = rng.choice(DONORS)
-            day = month.replace(day=rng.randint(1, 28))
             in_kind = rng.random() < 0.1
             services.donation_record(
                 campaign=fund,

@@ -224,15 +224,18 @@ def campaign_totals(campaigns) -> dict[int, tuple[int, int]]:
 #
 # The three kinds of donors are searched by three disjoint queries, each served on PostgreSQL
 # by its own partial index of mttq_fold(donor_name) (migration 0002): totals and pages read
-# index entries, not table rows, however many donations the fund has.
+# index entries, not table rows, however many donations the fund has. A fund's overall totals
+# at a ward are cached until any donation, reversal or payment is recorded.
 
+import functools  # noqa: E402
 import heapq  # noqa: E402
+import operator  # noqa: E402
 import re  # noqa: E402
 import unicodedata  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
-from operator import attrgetter  # noqa: E402
 
-from django.db.models import CharField, Exists, Func, OuterRef  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db.models import CharField, Exists, Func, OuterRef, Subquery  # noqa: E402
 from django.db.models.lookups import Contains, Regex, StartsWith  # noqa: E402
 
 from wards.models import ResidentialArea  # noqa: E402
@@ -381,15 +384,26 @@ def _filter_common(queryset, search: DisclosureFilter, day_field: str):
     return queryset
 
 
+def _receipt_base(campaign, ward, search: DisclosureFilter) -> QuerySet[Donation]:
+    donations = Donation.objects.filter(campaign=campaign, ward=ward)
+    return _filter_common(donations, search, "received_on")
+
+
+def _receipt_branches(search: DisclosureFilter) -> list[Q]:
+    return _donation_branches(search.query) if search.query else [Q()]
+
+
 def public_receipts(campaign, ward, search: DisclosureFilter) -> list[QuerySet[Donation]]:
     """Every recorded donation of the campaign at the ward that the search finds (reversed ones
     too), as disjoint querysets, one per kind of donor the query can match."""
-    donations = _filter_common(
-        Donation.objects.filter(campaign=campaign, ward=ward), search, "received_on"
-    )
-    if not search.query:
-        return [donations]
-    return [donations.filter(branch) for branch in _donation_branches(search.query)]
+    donations = _receipt_base(campaign, ward, search)
+    return [donations.filter(branch) for branch in _receipt_branches(search)]
+
+
+def _reversed_receipts(campaign, ward, search: DisclosureFilter) -> QuerySet[Donation]:
+    """What the search finds among reversed donations: few, so read from the reversals' side."""
+    found = functools.reduce(operator.or_, _receipt_branches(search))
+    return _receipt_base(campaign, ward, search).filter(found, reversal__isnull=False)
 
 
 def public_disbursements(campaign, ward, search: DisclosureFilter) -> QuerySet[Disbursement]:
@@ -399,39 +413,80 @@ def public_disbursements(campaign, ward, search: DisclosureFilter) -> QuerySet[D
     return _filter_common(payments, search, "paid_on")
 
 
-def _reversed() -> Q:
-    return Q(pk__in=DonationReversal.objects.values("donation_id"))
+CACHE_SECONDS = 600
+
+
+def _newest(model):
+    return Subquery(model.objects.order_by("-pk").values("pk")[:1])
+
+
+def _public_campaigns_of(ward) -> QuerySet[Campaign]:
+    """With the newest ids of donations, reversals and payments: recorded money is never edited
+    or deleted (a correction is a reversal), so totals can be cached under them."""
+    return (
+        campaigns_of_ward(ward)
+        .filter(kind__in=PUBLIC_CAMPAIGN_KINDS)
+        .annotate(
+            newest_donation=_newest(Donation),
+            newest_reversal=_newest(DonationReversal),
+            newest_payment=_newest(Disbursement),
+        )
+    )
+
+
+def _cache_key(name, ward, campaigns) -> str:
+    first = campaigns[0]
+    version = f"{first.newest_donation}-{first.newest_reversal}-{first.newest_payment}"
+    ids = "-".join(str(campaign.pk) for campaign in campaigns)
+    return f"public-disclosure:{name}:{ward.pk}:{ids}:{version}"
 
 
 def public_campaigns(ward) -> list[Campaign]:
     """The ward's and its province's money-holding campaigns with `received`, `paid` and
-    `balance` at this ward (reversed donations not counted). Three queries."""
-    campaigns = list(campaigns_of_ward(ward).filter(kind__in=PUBLIC_CAMPAIGN_KINDS))
-    ids = [campaign.pk for campaign in campaigns]
-    received = {
-        row["campaign"]: row["total"] - row["reversed"]
-        for row in Donation.objects.filter(ward=ward, campaign__in=ids)
+    `balance` at this ward (reversed donations not counted). One query when cached."""
+    campaigns = list(_public_campaigns_of(ward))
+    if not campaigns:
+        return []
+    key = _cache_key("ward", ward, campaigns)
+    totals = cache.get(key)
+    if totals is None:
+        totals = _campaign_totals_at(ward, [campaign.pk for campaign in campaigns])
+        cache.set(key, totals, CACHE_SECONDS)
+    for campaign in campaigns:
+        campaign.received, campaign.paid = totals.get(campaign.pk, (0, 0))
+        campaign.balance = campaign.received - campaign.paid
+    return campaigns
+
+
+def _campaign_totals_at(ward, ids) -> dict[int, tuple[int, int]]:
+    """{campaign id: (received, paid)} at the ward, in three grouped queries."""
+    donations = Donation.objects.filter(ward=ward, campaign__in=ids)
+    received = dict(
+        donations.values("campaign").annotate(total=Sum("amount")).values_list("campaign", "total")
+    )
+    reversed_ = dict(
+        donations.filter(reversal__isnull=False)
         .values("campaign")
-        .annotate(
-            total=Sum("amount"),
-            reversed=Coalesce(Sum("amount", filter=_reversed()), 0),
-        )
-    }
+        .annotate(total=Sum("amount"))
+        .values_list("campaign", "total")
+    )
     paid = dict(
         Disbursement.objects.filter(ward=ward, campaign__in=ids)
         .values("campaign")
         .annotate(total=Sum("amount"))
         .values_list("campaign", "total")
     )
-    for campaign in campaigns:
-        campaign.received = int(received.get(campaign.pk) or 0)
-        campaign.paid = int(paid.get(campaign.pk) or 0)
-        campaign.balance = campaign.received - campaign.paid
-    return campaigns
+    return {
+        pk: (
+            int(received.get(pk) or 0) - int(reversed_.get(pk) or 0),
+            int(paid.get(pk) or 0),
+        )
+        for pk in ids
+    }
 
 
 def public_campaign(ward, pk) -> Campaign | None:
-    return campaigns_of_ward(ward).filter(kind__in=PUBLIC_CAMPAIGN_KINDS, pk=pk).first()
+    return _public_campaigns_of(ward).filter(pk=pk).first()
 
 
 @dataclass(frozen=True)
@@ -441,6 +496,7 @@ class DisclosureTotals:
     reversed_rows: int = 0
     paid: int = 0
     payment_rows: int = 0
+    branch_rows: tuple = ()  # receipt rows per query of public_receipts()
 
     @property
     def balance(self) -> int:
@@ -453,25 +509,38 @@ class DisclosureTotals:
 
 def disclosure_totals(campaign, ward, search: DisclosureFilter) -> DisclosureTotals:
     """Sums and row counts of what the search lists: a query per kind of donor it can match,
-    and one for payments."""
+    one for the reversed donations among them, and one for payments."""
     received = receipt_rows = reversed_rows = paid = payment_rows = 0
+    branch_rows = []
     if search.receipts:
         for donations in public_receipts(campaign, ward, search):
-            sums = donations.aggregate(
-                rows=Count("pk"),
-                total=Coalesce(Sum("amount"), 0),
-                reversed_rows=Count("pk", filter=_reversed()),
-                reversed_total=Coalesce(Sum("amount", filter=_reversed()), 0),
-            )
-            received += int(sums["total"]) - int(sums["reversed_total"])
+            sums = donations.aggregate(rows=Count("*"), total=Coalesce(Sum("amount"), 0))
+            received += int(sums["total"])
             receipt_rows += sums["rows"]
-            reversed_rows += sums["reversed_rows"]
+            branch_rows.append(sums["rows"])
+        sums = _reversed_receipts(campaign, ward, search).aggregate(
+            rows=Count("*"), total=Coalesce(Sum("amount"), 0)
+        )
+        received -= int(sums["total"])
+        reversed_rows = sums["rows"]
     if search.disbursements:
         sums = public_disbursements(campaign, ward, search).aggregate(
-            rows=Count("pk"), total=Coalesce(Sum("amount"), 0)
+            rows=Count("*"), total=Coalesce(Sum("amount"), 0)
         )
         paid, payment_rows = int(sums["total"]), sums["rows"]
-    return DisclosureTotals(received, receipt_rows, reversed_rows, paid, payment_rows)
+    return DisclosureTotals(
+        received, receipt_rows, reversed_rows, paid, payment_rows, tuple(branch_rows)
+    )
+
+
+def disclosure_overall(campaign, ward) -> DisclosureTotals:
+    """All the fund's rows at the ward: disclosure_totals() with no filter, cached."""
+    key = _cache_key("fund", ward, [campaign])
+    totals = cache.get(key)
+    if totals is None:
+        totals = disclosure_totals(campaign, ward, DisclosureFilter())
+        cache.set(key, totals, CACHE_SECONDS)
+    return totals
 
 
 # Rows sort newest first by (day, rank, number, pk): on one day payments come before receipts
@@ -569,8 +638,12 @@ def _payment_row(payment: Disbursement) -> DisclosureRow:
     )
 
 
-def _receipt_window(donations, cursor, older: bool):
-    """Donations past a cursor, in page order; only the columns the public may see."""
+def _receipt_window(donations, cursor, older: bool, size: int | None = None):
+    """Donations past a cursor, in page order; only the columns the public may see.
+
+    With a size, the first size + 1 are picked by their ids first, a query the search indexes
+    answer alone, and only those rows are read.
+    """
     if cursor:
         day, rank, number, pk = cursor
         if older:
@@ -590,6 +663,10 @@ def _receipt_window(donations, cursor, older: bool):
             )
             donations = donations.filter(Q(received_on__gt=day) | same_day, received_on__gte=day)
     order = ("received_on", "receipt_number", "pk")
+    order = tuple(f"-{field}" for field in order) if older else order
+    if size is not None:
+        ids = donations.order_by(*order).values("pk")[: size + 1]
+        donations = Donation.objects.filter(pk__in=ids)
     return (
         donations.only(
             "received_on",
@@ -606,7 +683,7 @@ def _receipt_window(donations, cursor, older: bool):
             "in_kind_unit",
         )
         .annotate(is_reversed=Exists(DonationReversal.objects.filter(donation=OuterRef("pk"))))
-        .order_by(*(f"-{field}" for field in order) if older else order)
+        .order_by(*order)
     )
 
 
@@ -651,25 +728,31 @@ class DisclosurePage:
 
 
 def disclosure_page(
-    campaign, ward, search: DisclosureFilter, *, after=None, before=None, size=50
+    campaign, ward, search: DisclosureFilter, *, after=None, before=None, size=50, totals=None
 ) -> DisclosurePage:
     """One page of rows, newest first, after (older than) or before (newer than) a cursor.
 
     Keyset pagination: each query (one per kind of donor searched, one for payments) reads
-    size + 1 rows along an index, however deep the page; the rows are merged here.
+    size + 1 rows along an index, however deep the page; the rows are merged here. With the
+    search's totals, kinds of rows it found none of are not queried.
     """
     older = before is None
     cursor = after if older else before
     parts = []
     if search.receipts:
-        for donations in public_receipts(campaign, ward, search):
-            window = _receipt_window(donations, cursor, older)[: size + 1]
-            parts.append([_receipt_row(donation) for donation in window])
-    if search.disbursements:
+        querysets = public_receipts(campaign, ward, search)
+        found = totals.branch_rows if totals else ()
+        if len(found) != len(querysets):
+            found = [1] * len(querysets)
+        for donations, rows in zip(querysets, found, strict=True):
+            if rows:
+                window = _receipt_window(donations, cursor, older, size)
+                parts.append([_receipt_row(donation) for donation in window])
+    if search.disbursements and (totals is None or totals.payment_rows):
         payments = public_disbursements(campaign, ward, search)
         window = _payment_window(payments, cursor, older)[: size + 1]
         parts.append([_payment_row(payment) for payment in window])
-    rows = list(heapq.merge(*parts, key=attrgetter("key"), reverse=older))[: size + 1]
+    rows = list(heapq.merge(*parts, key=operator.attrgetter("key"), reverse=older))[: size + 1]
     more = len(rows) > size
     rows = rows[:size]
     if older:
@@ -688,4 +771,4 @@ def disclosure_rows(campaign, ward, search: DisclosureFilter) -> Iterator[Disclo
     if search.disbursements:
         payments = _payment_window(public_disbursements(campaign, ward, search), None, True)
         parts.append(map(_payment_row, payments.iterator(chunk_size=2000)))
-    return heapq.merge(*parts, key=attrgetter("key"), reverse=True)
+    return heapq.merge(*parts, key=operator.attrgetter("key"), reverse=True)

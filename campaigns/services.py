@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from wards.models import Ward
+from wards.services import save_ward_record
 
 from . import selectors
 from .models import (
@@ -165,32 +166,17 @@ def disbursement_record(
 
 @transaction.atomic
 def household_save(*, ward: Ward, household: Household | None = None, **fields) -> Household:
-    household = household or Household(ward=ward)
-    if household.ward_id != ward.pk:
-        raise ValueError("The household belongs to another ward.")
-    for name, value in fields.items():
-        setattr(household, name, value)
-    household.full_clean()
-    household.save()
-    return household
+    return save_ward_record(household or Household(ward=ward), ward=ward, fields=fields)
 
 
 @transaction.atomic
 def house_save(*, ward: Ward, house: House | None = None, **fields) -> House:
-    house = house or House(ward=ward)
-    if house.ward_id != ward.pk:
-        raise ValueError("The house belongs to another ward.")
-    for name, value in fields.items():
-        setattr(house, name, value)
-    if house.household.ward_id != ward.pk:
+    return save_ward_record(house or House(ward=ward), ward=ward, fields=fields, check=_check_house)
+
+
+def _check_house(house: House):
+    if house.household.ward_id != house.ward_id:
         raise FundRefusal("Hộ không thuộc phường, xã này.")
-    _check_stage_order(house)
-    house.full_clean()
-    house.save()
-    return house
-
-
-def _check_stage_order(house: House):
     dates = [
         ("khảo sát", house.surveyed_on),
         ("khởi công", house.started_on),

@@ -116,17 +116,13 @@ def public_fund(request, ward_code, campaign_pk):
     ward, campaign = _fund(ward_code, campaign_pk)
     form = DisclosureSearchForm(request.GET)
     search = form.search()
-    totals = selectors.disclosure_totals(campaign, ward, search)
-    overall = (
-        totals
-        if search.is_empty
-        else selectors.disclosure_totals(campaign, ward, DisclosureFilter())
-    )
+    overall = selectors.disclosure_overall(campaign, ward)
+    totals = overall if search.is_empty else selectors.disclosure_totals(campaign, ward, search)
     after = selectors.parse_cursor(request.GET.get("sau"))
     before = None if after else selectors.parse_cursor(request.GET.get("truoc"))
     if totals.rows:
         page = selectors.disclosure_page(
-            campaign, ward, search, after=after, before=before, size=PAGE_SIZE
+            campaign, ward, search, after=after, before=before, size=PAGE_SIZE, totals=totals
         )
     else:
         page = selectors.DisclosurePage([], has_newer=False, has_older=False)

@@ -5,16 +5,26 @@ from django.db import transaction
 from .models import Membership, ResidentialArea
 
 
+def save_ward_record(instance, *, ward, fields, check=None):
+    """Set fields on a record that belongs to `ward`, validate it and save it.
+
+    Shared by every "a ward's own row" service (areas, memberships, households, houses);
+    `check(instance)` adds the caller's own rules before the model's validation.
+    """
+    if instance.ward_id != ward.pk:
+        raise ValueError(f"The {instance._meta.model_name} belongs to another ward.")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    if check:
+        check(instance)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
 @transaction.atomic
 def residential_area_save(*, ward, area=None, **fields) -> ResidentialArea:
-    area = area or ResidentialArea(ward=ward)
-    if area.ward_id != ward.pk:
-        raise ValueError("The residential area belongs to another ward.")
-    for name, value in fields.items():
-        setattr(area, name, value)
-    area.full_clean()
-    area.save()
-    return area
+    return save_ward_record(area or ResidentialArea(ward=ward), ward=ward, fields=fields)
 
 
 @transaction.atomic
@@ -24,14 +34,7 @@ def residential_area_delete(*, area) -> None:
 
 @transaction.atomic
 def membership_save(*, ward, membership=None, **fields) -> Membership:
-    membership = membership or Membership(ward=ward)
-    if membership.ward_id != ward.pk:
-        raise ValueError("The membership record belongs to another ward.")
-    for name, value in fields.items():
-        setattr(membership, name, value)
-    membership.full_clean()
-    membership.save()
-    return membership
+    return save_ward_record(membership or Membership(ward=ward), ward=ward, fields=fields)
 
 
 @transaction.atomic

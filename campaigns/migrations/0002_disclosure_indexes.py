@@ -5,11 +5,11 @@ database and `makemigrations` never sees them.
 
 PostgreSQL gets mttq_fold(text), the database's twin of selectors.fold_text() (lower case,
 no diacritics, single spaces; from the unaccent extension when it can be had, else from a
-TRANSLATE table), and covering indexes so that searching and summing a fund of hundreds of
-thousands of donations reads index entries only:
-- keyset pages and totals by ward, campaign and date;
-- one partial index of folded names per kind of donor the search treats apart: people (family
-  name prefix, hence text_pattern_ops), organisations and collectives, and the unnamed.
+TRANSLATE table), statistics on it, and covering indexes so that searching and summing a fund
+of hundreds of thousands of donations reads index entries, not table rows:
+- keyset pages by ward, campaign and date, with the folded name; totals by ward and campaign;
+- one partial index per kind of donor the search treats apart: people by folded name (a family
+  name is a prefix, hence text_pattern_ops), organisations and collectives, and the unnamed.
 SQLite, used for development and tests, gets plain indexes for the pages; its mttq_fold is
 registered on each connection by selectors.Folded.
 """
@@ -32,27 +32,30 @@ FOLD_WITH_TRANSLATE = (
     f"'{_PLAIN + _PLAIN.upper()}')) $$"
 )
 
-DONATION_NAME_COLUMNS = "INCLUDE (amount, received_on, id, donor_name)"
+# Every page of a search picks its rows' ids from one of these alone (index-only), in date
+# order or, for people, by family name; totals likewise sum index entries.
+DATE_ORDER = "ward_id, campaign_id, received_on, receipt_number, id"
 POSTGRESQL_INDEXES = [
     (
         "campaigns_donation_public_idx",
-        "campaigns_donation (ward_id, campaign_id, received_on, receipt_number, id) "
-        "INCLUDE (amount)",
+        f"campaigns_donation ({DATE_ORDER}, mttq_fold(donor_name)) "
+        "INCLUDE (amount, donor_kind, publish_name, donor_name)",
     ),
+    ("campaigns_donation_totals_idx", "campaigns_donation (ward_id, campaign_id) INCLUDE (amount)"),
     (
         "campaigns_donation_people_idx",
         "campaigns_donation (ward_id, campaign_id, mttq_fold(donor_name) text_pattern_ops) "
-        f"{DONATION_NAME_COLUMNS} WHERE donor_kind = 'individual' AND publish_name",
+        "INCLUDE (amount, received_on, receipt_number, id, donor_name) "
+        "WHERE donor_kind = 'individual' AND publish_name",
     ),
     (
         "campaigns_donation_organisations_idx",
-        "campaigns_donation (ward_id, campaign_id, mttq_fold(donor_name)) "
-        f"{DONATION_NAME_COLUMNS} "
+        f"campaigns_donation ({DATE_ORDER}, mttq_fold(donor_name)) INCLUDE (amount, donor_name) "
         "WHERE donor_kind IN ('organisation', 'collective') AND publish_name",
     ),
     (
         "campaigns_donation_unnamed_idx",
-        "campaigns_donation (ward_id, campaign_id, received_on) INCLUDE (amount, id) "
+        f"campaigns_donation ({DATE_ORDER}) INCLUDE (amount) "
         "WHERE donor_kind = 'anonymous' OR NOT publish_name",
     ),
     (
@@ -60,6 +63,11 @@ POSTGRESQL_INDEXES = [
         "campaigns_disbursement (ward_id, campaign_id, paid_on, id) INCLUDE (amount)",
     ),
 ]
+# How common each folded name is, so that the planner picks the right index (PostgreSQL 14+).
+FOLD_STATISTICS = (
+    "CREATE STATISTICS IF NOT EXISTS campaigns_donation_fold_stats "
+    "ON (mttq_fold(donor_name)) FROM campaigns_donation"
+)
 OTHER_INDEXES = [
     (
         "campaigns_donation_public_idx",
@@ -100,12 +108,15 @@ def create(apps, schema_editor):
     schema_editor.execute(fold)
     for name, definition in POSTGRESQL_INDEXES:
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+    if schema_editor.connection.pg_version >= 140000:
+        schema_editor.execute(FOLD_STATISTICS)
 
 
 def drop(apps, schema_editor):
     for name, _definition in POSTGRESQL_INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP STATISTICS IF EXISTS campaigns_donation_fold_stats")
         schema_editor.execute("DROP FUNCTION IF EXISTS mttq_fold(text)")
 
 

@@ -272,3 +272,35 @@ def test_beneficiary_names_and_ids_stay_on_the_wards_own_pages(world, login):
         page = login(world.users[role]).get(url).content.decode()
         assert "Huỳnh T. B. N." in page
         assert "Bích Ngọc" not in page and "079123456789" not in page
+
+
+@pytest.mark.django_db
+def test_house_stages_must_follow_each_other(world, login):
+    household = Household.objects.create(ward=world.ward_x, head_name="Võ Văn Tám", category="poor")
+    client = login(world.users["ward_officer"])
+    response = client.post(
+        reverse("campaigns:house_create", args=[world.ward_x.code]),
+        {
+            "household": household.pk,
+            "kind": "new",
+            "from_fund": "60.000.000",
+            "started_on": "10/05/2026",
+            "handed_over_on": "01/05/2026",
+        },
+    )
+    assert response.status_code == 400
+    assert "Ngày bàn giao không thể trước ngày khởi công." in response.content.decode()
+    assert not household.houses.exists()
+    client.post(
+        reverse("campaigns:house_create", args=[world.ward_x.code]),
+        {
+            "household": household.pk,
+            "kind": "new",
+            "from_fund": "60.000.000",
+            "from_social": "10.000.000",
+            "started_on": "10/05/2026",
+            "handed_over_on": "20/07/2026",
+        },
+    )
+    house = household.houses.get()
+    assert (house.from_fund, house.total_funding) == (60_000_000, 70_000_000)

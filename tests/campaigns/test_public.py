@@ -7,6 +7,7 @@ import unicodedata
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from campaigns import selectors, services
@@ -27,6 +28,14 @@ SECRETS = [
     "12 Lê Lợi",
     "34 Trần Hưng Đạo",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Overall totals are cached by the newest ids, which SQLite reuses from test to test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _campaign(*, name, kind="fund", ward=None, province=None):
@@ -524,22 +533,63 @@ def test_filters_are_kept_across_pages(client, disclosure):
 def test_query_count_does_not_grow_with_rows(client, disclosure, django_assert_max_num_queries):
     d = disclosure
     url = fund_url(d)
-    # Ward, campaign; per kind of donor the query can match (people, organisations, the
-    # unnamed: "h" matches all three) and for payments, a total and a page; overall totals.
+    # Ward, campaign; for the search: per kind of donor it can match (people, organisations,
+    # the unnamed: "h" matches all three) a total and a page, the reversed among them, and
+    # payments' total and page; the fund's overall totals (donations, reversed, payments)
+    # unless cached.
     searched = {"q": "h", "so_tien_tu": "10.000"}
-    bound = 2 + 2 * (3 + 1) + 2
+    bound = 2 + (3 + 1 + 1) + (3 + 1) + 3
     with django_assert_max_num_queries(bound):
         client.get(url, searched)
-    with django_assert_max_num_queries(6):
-        client.get(url)
+    with django_assert_max_num_queries(bound - 3):  # overall totals now cached
+        client.get(url, searched)
+    with django_assert_max_num_queries(2 + 3 + 2):
+        client.get(url, {"loai": "", "q": ""})
     _bulk_donations(d.fund, d.world.ward_x, d.officer, 300)
     with django_assert_max_num_queries(bound):
         response = client.get(url, searched)
     assert response.context["totals"].rows > 300
     with django_assert_max_num_queries(bound):
         client.get(url, {"sau": rows_of(response)[-1].cursor, **searched})
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(2 + 3):
         client.get(reverse("campaigns:public_ward", args=[d.world.ward_x.code]))
+
+
+@pytest.mark.django_db
+def test_cached_totals_follow_new_donations_reversals_and_payments(client, disclosure):
+    d = disclosure
+    url = fund_url(d)
+    ward_url = reverse("campaigns:public_ward", args=[d.world.ward_x.code])
+
+    def figures():
+        fund = {c.pk: c for c in client.get(ward_url).context["own_campaigns"]}[d.fund.pk]
+        overall = client.get(url).context["overall"]
+        assert (overall.received, overall.paid) == (fund.received, fund.paid)
+        return overall.received, overall.paid
+
+    assert figures() == (18_700_000, 1_900_000)
+    late = services.donation_record(
+        campaign=d.fund,
+        ward=d.world.ward_x,
+        user=d.officer,
+        received_on=D(2026, 7, 1),
+        amount=600_000,
+        donor_kind="anonymous",
+    )
+    assert figures() == (19_300_000, 1_900_000)
+    services.donation_reverse(donation=late, user=d.officer, reason="Nhầm quỹ", on=D(2026, 7, 2))
+    assert figures() == (18_700_000, 1_900_000)
+    services.disbursement_record(
+        campaign=d.fund,
+        ward=d.world.ward_x,
+        user=d.officer,
+        amount=100_000,
+        purpose="other",
+        decision_reference="30/QĐ-MTTQ",
+        paid_on=D(2026, 7, 3),
+        description="Văn phòng phẩm",
+    )
+    assert figures() == (18_700_000, 2_000_000)
 
 
 # CSV --------------------------------------------------------------------------------------
