@@ -15,6 +15,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench import disclosure  # noqa: E402
 from reports import periods  # noqa: E402
 from reports.demo import seed_monthly_reports  # noqa: E402
 from reports.models import IndicatorValue, MonthlyReport  # noqa: E402
@@ -79,6 +80,17 @@ def main():
             wards=largest.wards.count(),
         ),
         harness.measure("national_province_list", get(admin, reverse("home"))),
+        harness.measure(
+            "ward_dashboard",
+            get(officer, reverse("reports:dashboard_ward", args=[DEMO_WARD_CODE])),
+        ),
+        harness.measure(
+            "province_dashboard",
+            get(admin, reverse("reports:dashboard_province", args=[largest.code])),
+            wards=largest.wards.count(),
+        ),
+        harness.measure("national_overview", get(admin, reverse("reports:dashboard_national"))),
+        *disclosure.run(),
     ]
     payload = harness.write_results(
         results,
@@ -87,6 +99,7 @@ def main():
             "wards": Ward.objects.count(),
             "residential_areas": ResidentialArea.objects.count(),
             "indicator_values": IndicatorValue.objects.count(),
+            **disclosure.dataset(),
         },
     )
     for entry in payload["results"]:

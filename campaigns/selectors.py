@@ -223,9 +223,10 @@ def campaign_totals(campaigns) -> dict[int, tuple[int, int]]:
 # Matching ignores case, Vietnamese diacritics and extra spaces ("nguyen" finds "Nguyễn").
 #
 # The three kinds of donors are searched by three disjoint queries, each served on PostgreSQL
-# by its own partial index of mttq_fold(donor_name) (migration 0002): totals and pages read
-# index entries, not table rows, however many donations the fund has. A fund's overall totals
-# at a ward are cached until any donation, reversal or payment is recorded.
+# by its own partial index (migration 0002: people by folded family name and amount, the others
+# by date with the folded name), so that totals and pages read index entries, not table rows,
+# however many donations the fund has. A fund's overall totals at a ward are cached until any
+# donation, reversal or payment is recorded.
 
 import functools  # noqa: E402
 import heapq  # noqa: E402
@@ -257,8 +258,21 @@ def fold_text(text: str) -> str:
     return " ".join(plain.replace("đ", "d").replace("Đ", "D").lower().split())
 
 
+def family_name(text: str) -> str | None:
+    """ "Nguyễn Văn An" → "nguyen"; None for a one-word name, whose masked form is an initial.
+
+    PostgreSQL computes the same with mttq_family() (migration 0002); SQLite calls this.
+    """
+    folded = fold_text(text)
+    return folded.split(" ", 1)[0] if " " in folded else None
+
+
 def _fold_or_none(value):
     return None if value is None else fold_text(value)
+
+
+def _family_or_none(value):
+    return None if value is None else family_name(value)
 
 
 class Folded(Func):
@@ -267,11 +281,19 @@ class Folded(Func):
     function = "mttq_fold"
     arity = 1
     output_field = CharField()
+    python = staticmethod(_fold_or_none)
 
     def as_sqlite(self, compiler, connection, **extra_context):
         connection.ensure_connection()
-        connection.connection.create_function("mttq_fold", 1, _fold_or_none, deterministic=True)
+        connection.connection.create_function(self.function, 1, self.python, deterministic=True)
         return self.as_sql(compiler, connection, **extra_context)
+
+
+class FamilyName(Folded):
+    """family_name() of a text column, computed by the database."""
+
+    function = "mttq_family"
+    python = staticmethod(_family_or_none)
 
 
 _NAME_TOKEN = re.compile(r"[^\s.]+")
@@ -305,12 +327,11 @@ def _person_q(field: str, folded_query: str) -> Q | None:
     if terms is None:
         return None
     family, initials = terms
-    name = Folded(field)
-    # Folded names have single spaces: a space means a second word exists, as a one-word
-    # name is shown as its initial only.
-    match = Q(StartsWith(name, family)) & Q(Contains(name, " "))
+    # One-word names have no family name: they are shown as an initial only.
+    match = Q(StartsWith(FamilyName(field), family))
     if initials:
-        match &= Q(Regex(name, "^" + r"\S* ".join([family, *initials])))
+        # Folded names have single spaces.
+        match &= Q(Regex(Folded(field), "^" + r"\S* ".join([family, *initials])))
     return match
 
 
@@ -434,11 +455,23 @@ def _public_campaigns_of(ward) -> QuerySet[Campaign]:
     )
 
 
-def _cache_key(name, ward, campaigns) -> str:
+def _cache_key(name, ward, campaigns) -> str | None:
+    """None for campaigns not read by _public_campaigns_of(): no version, no caching."""
     first = campaigns[0]
+    if not hasattr(first, "newest_donation"):
+        return None
     version = f"{first.newest_donation}-{first.newest_reversal}-{first.newest_payment}"
     ids = "-".join(str(campaign.pk) for campaign in campaigns)
     return f"public-disclosure:{name}:{ward.pk}:{ids}:{version}"
+
+
+def _cached(key, compute):
+    value = cache.get(key) if key else None
+    if value is None:
+        value = compute()
+        if key:
+            cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 def public_campaigns(ward) -> list[Campaign]:
@@ -447,11 +480,10 @@ def public_campaigns(ward) -> list[Campaign]:
     campaigns = list(_public_campaigns_of(ward))
     if not campaigns:
         return []
-    key = _cache_key("ward", ward, campaigns)
-    totals = cache.get(key)
-    if totals is None:
-        totals = _campaign_totals_at(ward, [campaign.pk for campaign in campaigns])
-        cache.set(key, totals, CACHE_SECONDS)
+    totals = _cached(
+        _cache_key("ward", ward, campaigns),
+        lambda: _campaign_totals_at(ward, [campaign.pk for campaign in campaigns]),
+    )
     for campaign in campaigns:
         campaign.received, campaign.paid = totals.get(campaign.pk, (0, 0))
         campaign.balance = campaign.received - campaign.paid
@@ -535,12 +567,10 @@ def disclosure_totals(campaign, ward, search: DisclosureFilter) -> DisclosureTot
 
 def disclosure_overall(campaign, ward) -> DisclosureTotals:
     """All the fund's rows at the ward: disclosure_totals() with no filter, cached."""
-    key = _cache_key("fund", ward, [campaign])
-    totals = cache.get(key)
-    if totals is None:
-        totals = disclosure_totals(campaign, ward, DisclosureFilter())
-        cache.set(key, totals, CACHE_SECONDS)
-    return totals
+    return _cached(
+        _cache_key("fund", ward, [campaign]),
+        lambda: disclosure_totals(campaign, ward, DisclosureFilter()),
+    )
 
 
 # Rows sort newest first by (day, rank, number, pk): on one day payments come before receipts

@@ -184,3 +184,51 @@ RULES = [
         "Số đoàn viên, hội viên lớn hơn số người trong diện tập hợp (một người có thể ở nhiều tổ chức).",
     ),
 ]
+
+
+# Money and houses recorded in the campaigns module fill these monthly indicators.
+CAMPAIGN_SOURCES = {
+    "VNN_THU": "campaigns.vnn_received",
+    "VNN_HIENVAT": "campaigns.vnn_in_kind",
+    "VNN_CHI": "campaigns.vnn_paid",
+    "ASXH_THIENTAI": "campaigns.disaster_received",
+    "NDDK_KHOICONG": "campaigns.houses_started",
+    "NDDK_XAYMOI": "campaigns.houses_new_handed_over",
+    "NDDK_SUACHUA": "campaigns.houses_repaired_handed_over",
+    "NDDK_TIEN": "campaigns.houses_fund_money",
+}
+
+
+def load_default_catalogue(IndicatorGroup, Indicator, ValidationRule, *, with_campaign_sources):
+    """Create the default groups, indicators and rules that are missing (idempotent).
+
+    Takes the model classes so migrations can pass their historical models.
+    """
+    groups = [
+        IndicatorGroup.objects.get_or_create(name=name, defaults={"display_order": i * 10})[0]
+        for i, name in enumerate(GROUPS, start=1)
+    ]
+    for order, (code, group, name, unit, kind, rollup, *extra) in enumerate(INDICATORS, start=1):
+        source = extra[0] if extra else ""
+        if with_campaign_sources and code in CAMPAIGN_SOURCES:
+            source = CAMPAIGN_SOURCES[code]
+        Indicator.objects.get_or_create(
+            code=code,
+            defaults={
+                "group": groups[group],
+                "name": name,
+                "unit": unit,
+                "kind": kind,
+                "rollup": rollup,
+                "source": source,
+                "by_area": extra[1] if len(extra) > 1 else False,
+                "display_order": order * 10,
+            },
+        )
+    for left, operator, right, severity, message in RULES:
+        ValidationRule.objects.get_or_create(
+            left=left,
+            operator=operator,
+            right=right,
+            defaults={"severity": severity, "message": message},
+        )

@@ -16,4 +16,5 @@ urlpatterns = [
     path(f"{MONTH}/lich-su/", views.history, name="history"),
     path("", include("reports.urls_excel")),
     path("", include("reports.urls_progress")),
+    path("", include("reports.urls_dashboard")),
 ]

@@ -122,6 +122,12 @@ MATRIX = {
     "wards:membership_update": (ward_url("wards:membership_update", obj="membership"), ward_write),
     "wards:membership_delete": (ward_url("wards:membership_delete", obj="membership"), ward_write),
     "reports:list": (ward_url("reports:list"), ward_read),
+    "reports:dashboard_ward": (ward_url("reports:dashboard_ward"), ward_read),
+    "reports:dashboard_province": (province_url("reports:dashboard_province"), province_read),
+    "reports:dashboard_national": (
+        fixed_url("reports:dashboard_national"),
+        lambda target: {**logged_in(FORBIDDEN), "admin": OK},
+    ),
     "campaigns:list": (ward_url("campaigns:list"), ward_read),
     "campaigns:create": (ward_url("campaigns:create"), ward_write),
     "campaigns:detail": (ward_url("campaigns:detail", obj="campaign"), ward_read),

@@ -5,13 +5,14 @@ database and `makemigrations` never sees them.
 
 PostgreSQL gets mttq_fold(text), the database's twin of selectors.fold_text() (lower case,
 no diacritics, single spaces; from the unaccent extension when it can be had, else from a
-TRANSLATE table), statistics on it, and covering indexes so that searching and summing a fund
+TRANSLATE table), mttq_family(text) for selectors.family_name(), statistics on both, and
+covering indexes so that searching and summing a fund
 of hundreds of thousands of donations reads index entries, not table rows:
 - keyset pages by ward, campaign and date, with the folded name; totals by ward and campaign;
-- one partial index per kind of donor the search treats apart: people by folded name (a family
-  name is a prefix, hence text_pattern_ops), organisations and collectives, and the unnamed.
-SQLite, used for development and tests, gets plain indexes for the pages; its mttq_fold is
-registered on each connection by selectors.Folded.
+- one partial index per kind of donor the search treats apart: people by family name (searched
+  by prefix, hence text_pattern_ops) and amount, organisations and collectives, the unnamed.
+SQLite, used for development and tests, gets plain indexes for the pages; its mttq_fold and
+mttq_family are registered on each connection by selectors.Folded and FamilyName.
 """
 
 from django.db import migrations, transaction
@@ -31,6 +32,14 @@ FOLD_WITH_TRANSLATE = (
     f"SELECT lower(translate({_SPACES}, '{_ACCENTED + _ACCENTED.upper()}', "
     f"'{_PLAIN + _PLAIN.upper()}')) $$"
 )
+# selectors.family_name(): the first word of the folded name, none for a one-word name. Not
+# STRICT, so that PostgreSQL inlines it in queries and indexes alike.
+FAMILY = (
+    "CREATE OR REPLACE FUNCTION mttq_family(text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
+    "SELECT CASE WHEN strpos({schema}.mttq_fold($1), ' ') > 0 "
+    "THEN split_part({schema}.mttq_fold($1), ' ', 1) END $$"
+)
 
 # Every page of a search picks its rows' ids from one of these alone (index-only), in date
 # order or, for people, by family name; totals likewise sum index entries.
@@ -44,8 +53,8 @@ POSTGRESQL_INDEXES = [
     ("campaigns_donation_totals_idx", "campaigns_donation (ward_id, campaign_id) INCLUDE (amount)"),
     (
         "campaigns_donation_people_idx",
-        "campaigns_donation (ward_id, campaign_id, mttq_fold(donor_name) text_pattern_ops) "
-        "INCLUDE (amount, received_on, receipt_number, id, donor_name) "
+        "campaigns_donation (ward_id, campaign_id, mttq_family(donor_name) text_pattern_ops, "
+        "amount, mttq_fold(donor_name)) INCLUDE (received_on, receipt_number, id, donor_name) "
         "WHERE donor_kind = 'individual' AND publish_name",
     ),
     (
@@ -63,11 +72,12 @@ POSTGRESQL_INDEXES = [
         "campaigns_disbursement (ward_id, campaign_id, paid_on, id) INCLUDE (amount)",
     ),
 ]
-# How common each folded name is, so that the planner picks the right index (PostgreSQL 14+).
-FOLD_STATISTICS = (
-    "CREATE STATISTICS IF NOT EXISTS campaigns_donation_fold_stats "
-    "ON (mttq_fold(donor_name)) FROM campaigns_donation"
-)
+# How common each folded name and family name is, so that the planner picks the right index
+# (PostgreSQL 14+; partial indexes give the planner no statistics).
+STATISTICS = [
+    ("campaigns_donation_fold_stats", "mttq_fold(donor_name)"),
+    ("campaigns_donation_family_stats", "mttq_family(donor_name)"),
+]
 OTHER_INDEXES = [
     (
         "campaigns_donation_public_idx",
@@ -106,17 +116,25 @@ def create(apps, schema_editor):
     schema = _unaccent_schema(schema_editor)
     fold = FOLD_WITH_UNACCENT.format(schema=schema) if schema else FOLD_WITH_TRANSLATE
     schema_editor.execute(fold)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema_editor.execute(FAMILY.format(schema=cursor.fetchone()[0]))
     for name, definition in POSTGRESQL_INDEXES:
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
     if schema_editor.connection.pg_version >= 140000:
-        schema_editor.execute(FOLD_STATISTICS)
+        for name, expression in STATISTICS:
+            schema_editor.execute(
+                f"CREATE STATISTICS IF NOT EXISTS {name} ON ({expression}) FROM campaigns_donation"
+            )
 
 
 def drop(apps, schema_editor):
     for name, _definition in POSTGRESQL_INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP STATISTICS IF EXISTS campaigns_donation_fold_stats")
+        for name, _expression in STATISTICS:
+            schema_editor.execute(f"DROP STATISTICS IF EXISTS {name}")
+        schema_editor.execute("DROP FUNCTION IF EXISTS mttq_family(text)")
         schema_editor.execute("DROP FUNCTION IF EXISTS mttq_fold(text)")
 
 

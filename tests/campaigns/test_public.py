@@ -654,6 +654,17 @@ def test_fold_text_drops_case_diacritics_and_extra_spaces():
     assert selectors.fold_text(decomposed) == "nguyen duc"
 
 
+@pytest.mark.django_db
+def test_the_database_folds_names_like_python(disclosure):
+    annotated = Donation.objects.annotate(
+        folded=selectors.Folded("donor_name"), family=selectors.FamilyName("donor_name")
+    )
+    for donation in annotated:
+        assert donation.folded == selectors.fold_text(donation.donor_name)
+        assert donation.family == selectors.family_name(donation.donor_name)
+    assert {d.family for d in annotated} >= {"nguyen", "tran", "cong", None}
+
+
 def test_masked_name_terms_accept_only_what_the_masked_form_shows():
     terms = selectors.masked_name_terms
     assert terms("nguyen") == ("nguyen", [])

@@ -10,7 +10,7 @@ from campaigns.models import Campaign, Household
 from tests.e2e.test_monthly_workflow import log_in
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_donations_receipt_public_page_and_disbursement(live_server, page, world):
     officer = world.users["ward_officer"]
     fund = Campaign.objects.create(

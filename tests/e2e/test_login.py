@@ -10,7 +10,7 @@ def officer(world):
     return world.users["ward_officer"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_officer_logs_in_sees_their_ward_and_is_refused_another(live_server, page, world, officer):
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()

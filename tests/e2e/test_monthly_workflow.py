@@ -20,7 +20,7 @@ def log_out(page):
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_monthly_report_round_trip(live_server, page, world):
     officer, chair = world.users["ward_officer"], world.users["ward_chair"]
     url = f"{live_server.url}/phuong-xa/{world.ward_x.code}/bao-cao/2025/10/"

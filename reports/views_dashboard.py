@@ -1,0 +1,464 @@
+"""Dashboards of a ward, a province and the country: figures, charts, tables and CSV files."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from wards.numbers import format_number
+from wards.selectors import ADMIN, Role, role_of, visible_province_or_404, visible_ward_or_404
+
+from . import completeness, dashboards
+from .models import MonthlyReport
+from .selectors import reports_visible_to
+
+DRAFTS_NOTE = "Bao gồm số liệu chưa duyệt"
+
+
+# --- Tables: what a page shows and what its CSV holds ------------------------------------
+
+
+@dataclass
+class Cell:
+    raw: object  # what the CSV holds: int, Decimal, str or None
+    text: str  # what the page shows
+    link: str = ""
+    numeric: bool = True
+
+
+def count_cell(value) -> Cell:
+    return Cell(value, format_number(value) if value is not None else "—")
+
+
+def money_cell(value) -> Cell:
+    return Cell(value, f"{format_number(value)} đ" if value is not None else "—")
+
+
+def percent_cell(value: Decimal | None) -> Cell:
+    return Cell(value, dashboards.percent_text(value))
+
+
+def text_cell(value, link="") -> Cell:
+    return Cell(value, value, link=link, numeric=False)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list
+    rows: list = field(default_factory=list)
+    footer: list | None = None
+    csv_url: str = ""
+    sort_links: list | None = None  # [(label, url, arrow)] when headers sort
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    """UTF-8 with a byte-order mark (Excel opens Vietnamese text correctly); numbers plain."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(table.headers)
+    for row in [*table.rows, *([table.footer] if table.footer else [])]:
+        writer.writerow([_csv_value(cell) for cell in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_value(cell: Cell):
+    if cell.raw is None:
+        return ""
+    if isinstance(cell.raw, str):
+        return completeness.safe_text(cell.raw)
+    return str(cell.raw)
+
+
+def _query(request, **changes) -> str:
+    params = {k: v for k, v in request.GET.items() if k not in ("format", "bang")}
+    params.update(changes)
+    return "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _period_context(request, period, errors, include_drafts):
+    return {
+        "period": period,
+        "period_errors": errors,
+        "presets": dashboards.PRESETS.items(),
+        "form_values": {
+            "ky": request.GET.get("ky") or period.preset,
+            "tu": request.GET.get("tu") or f"{period.first:%m/%Y}",
+            "den": request.GET.get("den") or f"{period.last:%m/%Y}",
+        },
+        "include_drafts": include_drafts,
+        "drafts_note": DRAFTS_NOTE,
+    }
+
+
+def _read_period(request):
+    today = timezone.localdate()
+    period, errors = dashboards.parse_period(request.GET, today)
+    include_drafts = request.GET.get("nhap") == "1"
+    return today, period, errors, include_drafts
+
+
+def _month_label(month) -> str:
+    return f"{month:%m/%Y}"
+
+
+# --- Ward -------------------------------------------------------------------------------
+
+
+def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
+    def csv_url(key):
+        return _query(request, format="csv", bang=key)
+
+    key_figures = Table(
+        "so-lieu",
+        "Số liệu chính trong kỳ",
+        ["Nội dung", "Kỳ này", "Cùng kỳ năm trước"],
+        csv_url=csv_url("so-lieu"),
+    )
+    for code in dashboards.KEY_CODES:
+        figure = data.key(code)
+        if figure is None:
+            continue
+        key_figures.rows.append(
+            [
+                text_cell(figure.indicator.name),
+                count_cell(figure.current.value),
+                count_cell(figure.year_earlier.value),
+            ]
+        )
+    key_figures.rows += [
+        [text_cell("Nhà khởi công"), count_cell(data.houses.started), text_cell("")],
+        [text_cell("Nhà bàn giao"), count_cell(data.houses.handed_over), text_cell("")],
+        [
+            text_cell("Tỷ lệ tập hợp đoàn viên, hội viên (cuối kỳ)"),
+            percent_cell(data.membership_rate),
+            text_cell(""),
+        ],
+        [
+            text_cell("Báo cáo tháng đã gửi"),
+            count_cell(data.reports["submitted"]),
+            text_cell(""),
+        ],
+        [text_cell("Báo cáo tháng đã duyệt"), count_cell(data.reports["approved"]), text_cell("")],
+        [
+            text_cell("Tỷ lệ báo cáo gửi đúng hạn"),
+            percent_cell(data.on_time_rate),
+            text_cell(""),
+        ],
+    ]
+
+    trend_headers = ["Tháng", "Cùng tháng năm trước"]
+    for _key, label in dashboards.TREND_COLUMNS:
+        trend_headers += [label, f"{label} – năm trước"]
+    trend = Table("xu-huong", "Diễn biến theo tháng", trend_headers, csv_url=csv_url("xu-huong"))
+    for month, before, values in data.trend:
+        row = [text_cell(_month_label(month)), text_cell(_month_label(before))]
+        for key, _label in dashboards.TREND_COLUMNS:
+            make = money_cell if key in ("raised", "disbursed") else count_cell
+            row += [make(values[key][0]), make(values[key][1])]
+        trend.rows.append(row)
+
+    funds = Table(
+        "quy",
+        "Tiền vận động và đã chi theo quỹ, cuộc vận động",
+        [
+            "Cuộc vận động",
+            "Nguồn quỹ",
+            "Vận động trong kỳ (tại phường, xã)",
+            "Đã chi trong kỳ",
+            "Lũy kế toàn cuộc vận động",
+            "Chỉ tiêu (đồng)",
+            "Đạt chỉ tiêu",
+        ],
+        csv_url=csv_url("quy"),
+    )
+    for line in data.campaigns:
+        campaign = line.campaign
+        funds.rows.append(
+            [
+                text_cell(campaign.name),
+                text_cell(campaign.get_fund_display()),
+                money_cell(line.raised),
+                money_cell(line.disbursed),
+                money_cell(line.raised_to_date),
+                money_cell(campaign.target_amount),
+                percent_cell(line.amount_percent),
+            ]
+        )
+    for fund in data.funds:
+        funds.rows.append(
+            [
+                text_cell(f"Cộng {fund.label}"),
+                text_cell(fund.label),
+                money_cell(fund.raised),
+                money_cell(fund.disbursed),
+                text_cell(""),
+                money_cell(fund.target),
+                percent_cell(fund.target_percent),
+            ]
+        )
+
+    members = Table(
+        "tap-hop",
+        "Tỷ lệ tập hợp theo tổ chức (số liệu mới nhất đến cuối kỳ)",
+        ["Tổ chức", "Tính đến ngày", "Đoàn viên, hội viên", "Trong diện tập hợp", "Tỷ lệ"],
+        csv_url=csv_url("tap-hop"),
+    )
+    for line in data.memberships:
+        members.rows.append(
+            [
+                text_cell(str(line.organisation)),
+                text_cell(f"{line.as_of:%d/%m/%Y}"),
+                count_cell(line.members),
+                count_cell(line.eligible),
+                percent_cell(line.rate),
+            ]
+        )
+    if data.memberships:
+        members.footer = [
+            text_cell("Chung"),
+            text_cell(""),
+            count_cell(data.membership_total[0]),
+            count_cell(data.membership_total[1]),
+            percent_cell(data.membership_rate),
+        ]
+
+    indicators = Table(
+        "chi-tieu",
+        "Tổng hợp các chỉ tiêu trong kỳ",
+        ["Mã", "Chỉ tiêu", "Đơn vị", "Kỳ này", "Cùng kỳ năm trước"],
+        csv_url=csv_url("chi-tieu"),
+    )
+    ordered = sorted(
+        data.indicators.values(),
+        key=lambda f: (
+            f.indicator.group.display_order,
+            f.indicator.display_order,
+            f.indicator.code,
+        ),
+    )
+    for figure in ordered:
+        indicator = figure.indicator
+        indicators.rows.append(
+            [
+                text_cell(indicator.code),
+                text_cell(indicator.name),
+                text_cell(indicator.unit),
+                Cell(
+                    dashboards.figure_raw(indicator, figure.current),
+                    dashboards.figure_text(indicator, figure.current),
+                ),
+                Cell(
+                    dashboards.figure_raw(indicator, figure.year_earlier),
+                    dashboards.figure_text(indicator, figure.year_earlier),
+                ),
+            ]
+        )
+    return [key_figures, trend, funds, members, indicators]
+
+
+def _ward_charts(data: dashboards.WardDashboard) -> list[dict]:
+    labels = [_month_label(month) for month, _before, _values in data.trend]
+
+    def series(key, index):
+        return [values[key][index] or 0 for _m, _b, values in data.trend]
+
+    return [
+        {
+            "id": "bieu-do-tien",
+            "type": "bar",
+            "money": True,
+            "labels": labels,
+            "datasets": [
+                {"label": "Tiền vận động", "data": series("raised", 0)},
+                {"label": "Tiền vận động – cùng kỳ năm trước", "data": series("raised", 1)},
+                {"label": "Tiền đã chi", "data": series("disbursed", 0)},
+            ],
+        },
+        {
+            "id": "bieu-do-hoat-dong",
+            "type": "line",
+            "money": False,
+            "labels": labels,
+            "datasets": [
+                {"label": "Buổi tuyên truyền", "data": series("TT_BUOI", 0)},
+                {"label": "Buổi tuyên truyền – năm trước", "data": series("TT_BUOI", 1)},
+                {"label": "Kiến nghị tiếp nhận", "data": series("GS_KIENNGHI", 0)},
+                {"label": "Kiến nghị đã giải quyết", "data": series("GS_GIAIQUYET", 0)},
+            ],
+        },
+    ]
+
+
+@login_required
+def dashboard_ward(request, code):
+    ward = visible_ward_or_404(request.user, code)
+    today, period, errors, include_drafts = _read_period(request)
+    data = dashboards.ward_dashboard(ward, period, today, include_drafts=include_drafts)
+    tables = _ward_tables(request, data)
+    if request.GET.get("format") == "csv":
+        wanted = request.GET.get("bang") or "so-lieu"
+        table = next((t for t in tables if t.key == wanted), tables[0])
+        return csv_response(table, f"tong-quan-{ward.code}-{table.key}-{period.slug}.csv")
+
+    latest = (
+        reports_visible_to(request.user)
+        .filter(ward=ward, status=MonthlyReport.Status.APPROVED)
+        .order_by("-period")
+        .first()
+    )
+    return render(
+        request,
+        "reports/dashboard_ward.html",
+        {
+            "ward": ward,
+            "data": data,
+            "tables": {t.key.replace("-", "_"): t for t in tables},
+            "charts": {"charts": _ward_charts(data)},
+            "latest_report": latest,
+            "due_items": completeness.due_items(ward, today),
+            "show_province_link": role_of(request.user) in (ADMIN, Role.PROVINCE_OFFICER),
+            "breadcrumbs": ["Tổng quan"],
+            **_period_context(request, period, errors, include_drafts),
+        },
+    )
+
+
+# --- Province and country ------------------------------------------------------------------
+
+
+def _unit_table(request, rows, total, *, key, title, unit_label, link) -> Table:
+    sort = request.GET.get("sap_xep") or dashboards.DEFAULT_SORT
+    rows, sort = dashboards.sort_rows(rows, sort)
+    links = [("Hạng", "", "")]
+    for column, (label, _key) in dashboards.SORT_COLUMNS.items():
+        label = unit_label if column == "ten" else label
+        descending = sort == f"-{column}"
+        ascending = sort == column
+        target = column if descending else f"-{column}"
+        if column == "ten" and not (ascending or descending):
+            target = column
+        arrow = " ▼" if descending else (" ▲" if ascending else "")
+        links.append((label, _query(request, sap_xep=target), arrow))
+    links.insert(2, ("Mã", "", ""))
+    headers = [label for label, _u, _a in links]
+    table = Table(
+        key,
+        title,
+        headers,
+        csv_url=_query(request, format="csv"),
+        sort_links=links,
+    )
+    for row in rows:
+        table.rows.append(_unit_cells(row, link(row.unit)))
+    table.footer = _unit_cells(total, "")
+    table.footer[0] = text_cell("")
+    return table
+
+
+def _unit_cells(row: dashboards.UnitRow, link: str) -> list[Cell]:
+    return [
+        count_cell(row.rank),
+        text_cell(str(row.unit), link=link),
+        text_cell(getattr(row.unit, "code", "")),
+        money_cell(row.raised),
+        money_cell(row.disbursed),
+        count_cell(row.houses_handed_over),
+        count_cell(row.sessions),
+        percent_cell(row.membership_rate),
+        percent_cell(row.on_time_rate),
+    ]
+
+
+def _top_chart(rows, chart_id, title) -> dict:
+    top = sorted(rows, key=lambda r: (-r.raised, r.unit.name))[:20]
+    return {
+        "id": chart_id,
+        "type": "bar",
+        "money": True,
+        "horizontal": True,
+        "labels": [str(row.unit) for row in top],
+        "datasets": [{"label": title, "data": [row.raised for row in top]}],
+    }
+
+
+@login_required
+def dashboard_province(request, code):
+    if role_of(request.user) not in (ADMIN, Role.PROVINCE_OFFICER):
+        raise PermissionDenied("Chỉ cán bộ cấp tỉnh xem được tổng quan của tỉnh.")
+    province = visible_province_or_404(request.user, code)
+    today, period, errors, include_drafts = _read_period(request)
+    rows = dashboards.province_rows(province, period, today, include_drafts=include_drafts)
+    total = dashboards.totals_row(rows, "Toàn tỉnh")
+    table = _unit_table(
+        request,
+        rows,
+        total,
+        key="phuong-xa",
+        title="Các phường, xã trong kỳ",
+        unit_label="Phường, xã",
+        link=lambda ward: (
+            reverse("reports:dashboard_ward", args=[ward.code]) + _query(request, sap_xep=None)
+        ),
+    )
+    if request.GET.get("format") == "csv":
+        return csv_response(table, f"tong-quan-tinh-{province.code}-{period.slug}.csv")
+    return render(
+        request,
+        "reports/dashboard_province.html",
+        {
+            "province": province,
+            "table": table,
+            "total": total,
+            "charts": {"charts": [_top_chart(rows, "bieu-do-xep-hang", "Tiền vận động")]},
+            "completeness_year": period.last.year,
+            "breadcrumbs": [province.name, "Tổng quan"],
+            **_period_context(request, period, errors, include_drafts),
+        },
+    )
+
+
+@login_required
+def dashboard_national(request):
+    if role_of(request.user) != ADMIN:
+        raise PermissionDenied("Chỉ quản trị hệ thống xem được tổng quan toàn quốc.")
+    today, period, errors, include_drafts = _read_period(request)
+    rows = dashboards.national_rows(period, today, include_drafts=include_drafts)
+    total = dashboards.totals_row(rows, "Toàn quốc")
+    table = _unit_table(
+        request,
+        rows,
+        total,
+        key="tinh",
+        title="Các tỉnh, thành phố trong kỳ",
+        unit_label="Tỉnh, thành phố",
+        link=lambda province: (
+            reverse("reports:dashboard_province", args=[province.code])
+            + _query(request, sap_xep=None)
+        ),
+    )
+    if request.GET.get("format") == "csv":
+        return csv_response(table, f"tong-quan-toan-quoc-{period.slug}.csv")
+    return render(
+        request,
+        "reports/dashboard_national.html",
+        {
+            "table": table,
+            "total": total,
+            "charts": {"charts": [_top_chart(rows, "bieu-do-xep-hang", "Tiền vận động")]},
+            "breadcrumbs": ["Tổng quan toàn quốc"],
+            **_period_context(request, period, errors, include_drafts),
+        },
+    )

@@ -1,0 +1,400 @@
+"""Dashboards: figures equal hand-computed sums, scoping, bounded queries, always up to date."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaigns import services as campaign_services
+from campaigns.models import Campaign, Disbursement, House, Household
+from reports import dashboards
+from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
+from tests import factories
+
+Status = MonthlyReport.Status
+JAN, FEB, MAR = (datetime.date(2025, m, 1) for m in (1, 2, 3))
+Q1 = {"tu": "01/2025", "den": "03/2025"}
+TODAY = datetime.date(2026, 1, 15)
+
+
+def values(ward, period, status=Status.APPROVED, **figures):
+    """A report with values; a tuple is (numerator, denominator)."""
+    report, _ = MonthlyReport.objects.get_or_create(
+        ward=ward, period=period, defaults={"status": status}
+    )
+    for code, figure in figures.items():
+        value, denominator = figure if isinstance(figure, tuple) else (figure, None)
+        IndicatorValue.objects.create(
+            report=report,
+            indicator=Indicator.objects.get(code=code),
+            value=value,
+            denominator=denominator,
+        )
+    return report
+
+
+@pytest.fixture
+def ratio_indicator(db):
+    return Indicator.objects.create(
+        code="TEST_TYLE",
+        name="Tỷ lệ thử nghiệm",
+        group=IndicatorGroup.objects.first(),
+        unit="%",
+        kind=Indicator.Kind.RATIO,
+        rollup=Indicator.Rollup.RATIO,
+    )
+
+
+@pytest.fixture
+def fund_x(world):
+    return Campaign.objects.create(
+        name="Quỹ Vì người nghèo 2025",
+        kind=Campaign.Kind.FUND,
+        ward=world.ward_x,
+        starts_on=datetime.date(2025, 1, 1),
+        target_amount=1_000_000,
+    )
+
+
+def donate(world, campaign, ward, day, amount):
+    return campaign_services.donation_record(
+        campaign=campaign,
+        ward=ward,
+        user=world.users["admin"],
+        received_on=day,
+        donor_kind="anonymous",
+        amount=amount,
+    )
+
+
+def house(ward, **dates):
+    household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
+    return House.objects.create(ward=ward, household=household, kind="new", **dates)
+
+
+def ward_url(ward, **params):
+    from django.utils.http import urlencode
+
+    base = reverse("reports:dashboard_ward", args=[ward.code])
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+# --- The period -------------------------------------------------------------------------------
+
+
+def test_default_period_is_the_year_to_last_month():
+    period = dashboards.default_period(datetime.date(2025, 10, 20))
+    assert (period.first, period.last) == (JAN, datetime.date(2025, 9, 1))
+    january = dashboards.default_period(datetime.date(2026, 1, 5))
+    assert (january.first, january.last) == (datetime.date(2025, 1, 1), datetime.date(2025, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("params", "first", "last"),
+    [
+        ({"ky": "thang", "den": "05/2025"}, (2025, 5), (2025, 5)),
+        ({"ky": "quy", "den": "05/2025"}, (2025, 4), (2025, 6)),
+        ({"ky": "6-thang", "den": "03/2025"}, (2025, 1), (2025, 6)),
+        ({"ky": "9-thang", "den": "03/2025"}, (2025, 1), (2025, 9)),
+        ({"ky": "nam", "den": "03/2025"}, (2025, 1), (2025, 12)),
+        ({"tu": "15/02/2024", "den": "31/03/2025"}, (2024, 2), (2025, 3)),
+    ],
+)
+def test_period_presets_and_ranges(params, first, last):
+    period, errors = dashboards.parse_period(params, TODAY)
+    assert not errors
+    assert period.first == datetime.date(*first, 1)
+    assert period.last == datetime.date(*last, 1)
+
+
+def test_bad_period_falls_back_with_a_message():
+    period, errors = dashboards.parse_period({"tu": "13/2025", "den": "hôm qua"}, TODAY)
+    assert len(errors) == 2
+    assert period == dashboards.default_period(TODAY)
+    swapped, errors = dashboards.parse_period({"tu": "06/2025", "den": "02/2025"}, TODAY)
+    assert (swapped.first, swapped.last) == (datetime.date(2025, 2, 1), datetime.date(2025, 6, 1))
+    assert errors
+
+
+# --- Ward figures -------------------------------------------------------------------------------
+
+
+def test_ratio_rolls_up_from_summed_numerators_and_denominators(world, ratio_indicator, login):
+    values(world.ward_x, JAN, TEST_TYLE=(1, 2))
+    values(world.ward_x, FEB, TEST_TYLE=(3, 4))
+    period, _ = dashboards.parse_period({"tu": "01/2025", "den": "02/2025"}, TODAY)
+    figure = dashboards.ward_indicator_figures(world.ward_x, period)["TEST_TYLE"].current
+    assert (figure.value, figure.denominator) == (4, 6)
+    assert dashboards.percent(figure.value, figure.denominator) == dashboards.percent(2, 3)
+
+    client = login(world.users["party_viewer"])
+    response = client.get(ward_url(world.ward_x, tu="01/2025", den="02/2025"))
+    assert "66,67 %" in response.content.decode()
+    assert "62,50 %" not in response.content.decode()
+    rows = read_csv(
+        client.get(
+            ward_url(world.ward_x, tu="01/2025", den="02/2025", format="csv", bang="chi-tieu")
+        )
+    )
+    assert ["TEST_TYLE", "Tỷ lệ thử nghiệm", "%", "66.67", ""] in rows
+
+
+def test_key_figures_equal_hand_computed_sums(world, fund_x, login):
+    values(world.ward_x, JAN, TT_BUOI=3, TT_LUOT=120, GS_KIENNGHI=4, GS_GIAIQUYET=1)
+    values(world.ward_x, FEB, TT_BUOI=4, TT_LUOT=80, GS_KIENNGHI=2, GS_GIAIQUYET=3)
+    values(world.ward_x, MAR, Status.DRAFT, TT_BUOI=10, TT_LUOT=500)
+    values(world.ward_x, datetime.date(2024, 2, 1), TT_BUOI=6)  # the same months a year earlier
+    values(world.ward_y, JAN, TT_BUOI=99)  # another ward
+    donate(world, fund_x, world.ward_x, datetime.date(2025, 2, 10), 100_000)
+    donate(world, fund_x, world.ward_x, datetime.date(2025, 3, 31), 250_000)
+    donate(world, fund_x, world.ward_x, datetime.date(2025, 4, 1), 5_000_000)  # after the period
+    Disbursement.objects.create(
+        campaign=fund_x,
+        ward=world.ward_x,
+        purpose="other",
+        description="Quà Tết",
+        amount=60_000,
+        decision_reference="QĐ 1",
+        paid_on=datetime.date(2025, 1, 20),
+        recorded_by=world.users["admin"],
+    )
+    house(world.ward_x, started_on=datetime.date(2024, 12, 1), handed_over_on=FEB)
+    house(world.ward_x, started_on=MAR)
+    organisation = factories.organisation()
+    factories.membership(
+        ward_obj=world.ward_x, org=organisation, members=20, eligible=40, as_of=JAN
+    )
+    factories.membership(
+        ward_obj=world.ward_x, org=organisation, members=30, eligible=40, as_of=FEB
+    )
+
+    period, _ = dashboards.parse_period(Q1, TODAY)
+    data = dashboards.ward_dashboard(world.ward_x, period, TODAY)
+    assert (data.sessions, data.attendance) == (7, 200)
+    assert (data.cases_received, data.cases_resolved) == (6, 4)
+    assert data.key("TT_BUOI").year_earlier.value == 6
+    assert (data.raised, data.disbursed) == (350_000, 60_000)
+    assert (data.houses.started, data.houses.handed_over) == (1, 1)
+    assert data.campaigns[0].raised_to_date == 350_000
+    assert data.campaigns[0].amount_percent == dashboards.percent(35, 100)
+    # The latest record of each organisation up to the end of March; the world's 80/100 of
+    # 31/12/2025 comes after the period.
+    assert data.membership_total == (30, 40)
+    assert data.reports == {"submitted": 2, "approved": 2, "on_time": 0}
+    assert data.due_months == 3
+    feb = data.trend[1][2]
+    assert feb["TT_BUOI"] == (4, 6)
+    assert feb["raised"] == (100_000, 0)
+
+    client = login(world.users["party_viewer"])
+    page = client.get(ward_url(world.ward_x, **Q1)).content.decode()
+    assert "350.000 đ" in page
+    assert "Bao gồm số liệu chưa duyệt" not in page
+    assert "<progress" in page and "<canvas" in page
+    assert 'type="application/json"' in page
+
+    trend = read_csv(client.get(ward_url(world.ward_x, format="csv", bang="xu-huong", **Q1)))
+    assert trend[0][:4] == ["Tháng", "Cùng tháng năm trước", "Tiền vận động (đồng)",
+                            "Tiền vận động (đồng) – năm trước"]  # fmt: skip
+    assert trend[2][:4] == ["02/2025", "02/2024", "100000", "0"]
+
+
+def test_drafts_are_counted_only_when_asked(world, login):
+    values(world.ward_x, JAN, TT_BUOI=3)
+    values(world.ward_x, FEB, Status.SUBMITTED, TT_BUOI=4)
+    values(world.ward_x, MAR, Status.DRAFT, TT_BUOI=10)
+    client = login(world.users["party_viewer"])
+
+    approved = client.get(ward_url(world.ward_x, **Q1))
+    assert approved.context["data"].sessions == 3
+    assert "Bao gồm số liệu chưa duyệt" not in approved.content.decode()
+
+    everything = client.get(ward_url(world.ward_x, nhap="1", **Q1))
+    assert everything.context["data"].sessions == 17
+    assert "Bao gồm số liệu chưa duyệt" in everything.content.decode()
+
+
+def test_csv_downloads(world, login):
+    values(world.ward_x, JAN, TT_BUOI=3)
+    client = login(world.users["party_viewer"])
+    response = client.get(ward_url(world.ward_x, format="csv", bang="so-lieu", **Q1))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert rows[0] == ["Nội dung", "Kỳ này", "Cùng kỳ năm trước"]
+    assert rows[1][1] == "3"
+
+
+# --- Scoping --------------------------------------------------------------------------------
+
+
+def test_scoping(world, login):
+    viewer = login(world.users["party_viewer"])
+    assert viewer.get(ward_url(world.ward_x)).status_code == 200
+    assert viewer.get(ward_url(world.ward_y)).status_code == 404
+    assert viewer.get(ward_url(world.ward_y, format="csv")).status_code == 404
+    province_a = reverse("reports:dashboard_province", args=[world.province_a.code])
+    province_b = reverse("reports:dashboard_province", args=[world.province_b.code])
+    national = reverse("reports:dashboard_national")
+    assert viewer.get(province_a).status_code == 403
+    assert viewer.get(national).status_code == 403
+
+    officer = login(world.users["province_officer"])
+    assert officer.get(province_a).status_code == 200
+    assert officer.get(province_b).status_code == 404
+    assert officer.get(f"{province_b}?format=csv").status_code == 404
+    assert officer.get(ward_url(world.ward_y)).status_code == 200
+    assert officer.get(ward_url(world.ward_z)).status_code == 404
+    assert officer.get(national).status_code == 403
+
+    admin = login(world.users["admin"])
+    assert admin.get(province_b).status_code == 200
+    assert admin.get(national).status_code == 200
+
+
+# --- Province and country -------------------------------------------------------------------
+
+
+def test_province_figures_sort_and_csv(world, fund_x, login):
+    values(world.ward_x, JAN, TT_BUOI=3)
+    values(world.ward_y, JAN, TT_BUOI=5)
+    values(world.ward_z, JAN, TT_BUOI=50)  # province B
+    donate(world, fund_x, world.ward_x, FEB, 300_000)
+    fund_y = Campaign.objects.create(
+        name="Quỹ", kind="fund", ward=world.ward_y, starts_on=datetime.date(2025, 1, 1)
+    )
+    donate(world, fund_y, world.ward_y, FEB, 700_000)
+    house(world.ward_y, handed_over_on=MAR)
+    factories.membership(ward_obj=world.ward_x, members=10, eligible=100, as_of=FEB)
+
+    client = login(world.users["province_officer"])
+    url = reverse("reports:dashboard_province", args=[world.province_a.code])
+    response = client.get(url, Q1)
+    table = response.context["table"]
+    names = [row[1].text for row in table.rows]
+    assert names == ["Phường Long Xuyên", "Phường Mỹ Thới"]  # by money raised, descending
+    assert [row[0].raw for row in table.rows] == [1, 2]
+    assert [row[3].raw for row in table.rows] == [700_000, 300_000]
+    assert [row[5].raw for row in table.rows] == [1, 0]
+    assert [row[6].raw for row in table.rows] == [5, 3]
+    # Ward X: only the record of February counts (the world's is dated after the period).
+    assert table.rows[1][7].text == "10,00 %"
+    assert table.rows[0][7].text == "—"
+    assert table.footer[3].raw == 1_000_000
+    assert table.footer[6].raw == 8
+    assert reverse("reports:dashboard_ward", args=[world.ward_x.code]) in table.rows[1][1].link
+
+    by_sessions = client.get(url, {**Q1, "sap_xep": "buoi-tuyen-truyen"}).context["table"]
+    assert [row[6].raw for row in by_sessions.rows] == [3, 5]
+
+    rows = read_csv(client.get(url, {**Q1, "format": "csv"}))
+    assert rows[0][:3] == ["Hạng", "Phường, xã", "Mã"]
+    assert rows[1][1:4] == ["Phường Long Xuyên", "30302", "700000"]
+    assert len(rows) == 4  # header, two wards, total
+
+
+def test_national_totals(world, fund_x, login):
+    values(world.ward_x, JAN, TT_BUOI=3)
+    values(world.ward_y, JAN, TT_BUOI=5)
+    values(world.ward_z, JAN, TT_BUOI=50)
+    donate(world, fund_x, world.ward_x, FEB, 300_000)
+    client = login(world.users["admin"])
+    table = client.get(reverse("reports:dashboard_national"), Q1).context["table"]
+    by_code = {row[2].raw: row for row in table.rows}
+    assert by_code["91"][6].raw == 8
+    assert by_code["91"][3].raw == 300_000
+    assert by_code["01"][6].raw == 50
+    assert table.footer[6].raw == 58
+
+
+def _province_with_wards(count, admin):
+    province = factories.province()
+    campaign = None
+    for index in range(count):
+        ward = factories.ward(province_obj=province)
+        values(ward, JAN, TT_BUOI=index + 1)
+        values(ward, FEB, Status.SUBMITTED, TT_BUOI=1)
+        factories.membership(ward_obj=ward)
+        if campaign is None:
+            campaign = Campaign.objects.create(
+                name="Quỹ tỉnh", kind="fund", province=province, starts_on=JAN
+            )
+        campaign_services.donation_record(
+            campaign=campaign,
+            ward=ward,
+            user=admin,
+            received_on=FEB,
+            donor_kind="anonymous",
+            amount=1000 * (index + 1),
+        )
+        house(ward, handed_over_on=FEB)
+    return province
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, Q1)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_province_queries_do_not_grow_with_wards(world, login):
+    admin = world.users["admin"]
+    small = _province_with_wards(1, admin)
+    large = _province_with_wards(50, admin)
+    client = login(admin)
+    counts = [
+        _count_queries(client, reverse("reports:dashboard_province", args=[p.code]))
+        for p in (small, large)
+    ]
+    assert counts[0] == counts[1]
+    assert counts[1] <= 15
+    table = client.get(reverse("reports:dashboard_province", args=[large.code]), Q1)
+    assert table.context["total"].sessions == sum(range(1, 51))
+    assert table.context["total"].raised == 1000 * sum(range(1, 51))
+    national = _count_queries(client, reverse("reports:dashboard_national"))
+    assert national <= 15
+
+
+def test_ward_dashboard_queries_are_bounded(world, login):
+    for month in (JAN, FEB, MAR):
+        values(world.ward_x, month, TT_BUOI=1, TT_LUOT=2, GS_KIENNGHI=3)
+    client = login(world.users["party_viewer"])
+    assert _count_queries(client, ward_url(world.ward_x)) <= 20
+
+
+# --- Always right ---------------------------------------------------------------------------
+
+
+def test_next_load_shows_each_write(world, fund_x, login):
+    from reports import services
+
+    client = login(world.users["ward_chair"])
+    url = ward_url(world.ward_x, **Q1)
+
+    def data():
+        return client.get(url).context["data"]
+
+    report = values(world.ward_x, JAN, Status.SUBMITTED, TT_BUOI=3)
+    assert data().sessions is None
+    services.report_approve(report=report, user=world.users["ward_chair"])
+    assert data().sessions == 3
+
+    assert data().raised == 0
+    donate(world, fund_x, world.ward_x, FEB, 123_000)
+    assert data().raised == 123_000
+
+    built = house(world.ward_x, started_on=JAN)
+    assert data().houses.handed_over == 0
+    built.handed_over_on = MAR
+    built.save()
+    assert data().houses.handed_over == 1
