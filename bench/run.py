@@ -16,10 +16,10 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench import disclosure  # noqa: E402
+from campaigns.models import Campaign  # noqa: E402
 from reports import periods  # noqa: E402
-from reports.demo import seed_monthly_reports  # noqa: E402
 from reports.models import IndicatorValue, MonthlyReport  # noqa: E402
-from wards.demo import DEMO_WARD_CODE, seed_demo  # noqa: E402
+from wards.demo import DEMO_WARD_CODE  # noqa: E402
 from wards.models import Province, ResidentialArea, Ward  # noqa: E402
 
 
@@ -27,8 +27,7 @@ def prepare():
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    ward, _ = seed_demo()
-    seed_monthly_reports(ward)
+    call_command("seed_demo", verbosity=0)
 
 
 def logged_in(username):
@@ -69,6 +68,9 @@ def main():
         )
         assert response.status_code == 302, response.status_code
 
+    demo_fund = Campaign.objects.get(ward__code=DEMO_WARD_CODE, kind=Campaign.Kind.FUND)
+    demo_donation = demo_fund.donations.latest("pk")
+
     results = [
         harness.measure("monthly_entry_open", get(officer, entry_url), months=history_months),
         harness.measure("monthly_entry_save", save_entry, months=history_months),
@@ -90,6 +92,15 @@ def main():
             wards=largest.wards.count(),
         ),
         harness.measure("national_overview", get(admin, reverse("reports:dashboard_national"))),
+        harness.measure(
+            "receipt_pdf",
+            get(officer, reverse("campaigns:receipt_pdf", args=[DEMO_WARD_CODE, demo_donation.pk])),
+        ),
+        harness.measure(
+            "fund_ledger_year",
+            get(officer, reverse("campaigns:ledger", args=[DEMO_WARD_CODE, demo_fund.pk])),
+            donations=demo_fund.donations.count(),
+        ),
         *disclosure.run(),
     ]
     payload = harness.write_results(
