@@ -42,7 +42,7 @@ def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: dateti
         fund=Campaign.Fund.POOR_RELIEF,
         ward=ward,
         starts_on=first_month,
-        target_amount=900_000_000,
+        target_amount=2_000_000_000,
     )
     housing = Campaign.objects.create(
         name="Xây, sửa nhà Đại đoàn kết",
