@@ -135,6 +135,11 @@ def mask_name(name: str) -> str:
     return " ".join([parts[0], *(f"{part[0]}." for part in parts[1:])])
 
 
+def head_name(household: Household, *, personal: bool) -> str:
+    """A household head's name: in full for the ward's own officers, masked for everyone else."""
+    return household.head_name if personal else mask_name(household.head_name)
+
+
 def public_donor_name(donation: Donation) -> str:
     """What the public sees: "Nhà hảo tâm" for the anonymous; organisations by name;
     people masked."""

@@ -112,11 +112,7 @@ def campaign_detail(request, code, pk):
 def _recipient(payment, personal):
     if payment.household is None:
         return payment.description
-    name = (
-        payment.household.head_name
-        if personal
-        else selectors.mask_name(payment.household.head_name)
-    )
+    name = selectors.head_name(payment.household, personal=personal)
     return f"{name} ({payment.household.area})" if payment.household.area else name
 
 
@@ -325,9 +321,7 @@ def household_list(request, code):
         households = households.filter(Q(head_name__icontains=search) | Q(id_number=search))
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     for household in page.object_list:
-        household.display_name = (
-            household.head_name if personal else selectors.mask_name(household.head_name)
-        )
+        household.display_name = selectors.head_name(household, personal=personal)
     return render(
         request,
         "campaigns/household_list.html",
@@ -401,11 +395,7 @@ def house_list(request, code):
     houses = House.objects.filter(ward=ward).select_related("household__area", "campaign")
     page = Paginator(houses, PAGE_SIZE).get_page(request.GET.get("page"))
     for house in page.object_list:
-        house.display_name = (
-            house.household.head_name
-            if personal
-            else selectors.mask_name(house.household.head_name)
-        )
+        house.display_name = selectors.head_name(house.household, personal=personal)
     return render(
         request,
         "campaigns/house_list.html",
@@ -483,11 +473,7 @@ def support_list(request, code):
     personal = selectors.can_see_personal_data(request.user, ward)
     for support in page.object_list:
         if support.household:
-            support.display_name = (
-                support.household.head_name
-                if personal
-                else selectors.mask_name(support.household.head_name)
-            )
+            support.display_name = selectors.head_name(support.household, personal=personal)
     return render(
         request,
         "campaigns/support_list.html",
