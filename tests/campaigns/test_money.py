@@ -304,3 +304,20 @@ def test_house_stages_must_follow_each_other(world, login):
     )
     house = household.houses.get()
     assert (house.from_fund, house.total_funding) == (60_000_000, 70_000_000)
+
+
+@pytest.mark.django_db
+def test_the_ledger_spreadsheet_keeps_whole_dong(world, fund, donate, login):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    donate(1_804_000_000, on=datetime.date(2026, 2, 3))
+    response = login(world.users["ward_chair"]).get(
+        reverse("campaigns:ledger_xlsx", args=[world.ward_x.code, fund.pk]), {"nam": 2026}
+    )
+    sheet = load_workbook(BytesIO(response.content)).active
+    february = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "02/2026")
+    assert february[1:] == (0, 1_804_000_000, 0, 1_804_000_000)
+    assert all(type(cell) is int for cell in february[1:])
+    assert sheet["C5"].number_format == "#,##0"
