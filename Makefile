@@ -13,7 +13,7 @@ find_python = $(shell for c in python3.13 python3.12 "env PYENV_VERSION=3.13.0 p
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo "$$c"; break; fi; done)
 
-.PHONY: run test test-e2e lint bench setup demo clean
+.PHONY: run test test-e2e lint bench bench-national setup demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@python="$(find_python)"; \
@@ -50,6 +50,11 @@ lint: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# Only the national dataset (database mttq_national) and the three dashboards on it.
+bench-national: setup
+	$(PY) bench/national.py generate
+	$(PY) bench/national.py measure --write
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -533,15 +533,27 @@ def _explain_ms(queryset, runs=10):
 
 def _main_queries(unit_filter, group, period, ward=None):
     """The dashboards' aggregate querysets (as in reports/dashboards.py), by name."""
-    from django.db.models import Sum
+    from django.db.models import F, Q, Sum
 
-    from campaigns.selectors import counted_donations
-    from reports import dashboards
-    from reports.models import IndicatorValue
+    from campaigns.selectors import campaigns_of_ward, counted_donations
+    from reports import completeness, dashboards
+    from reports.models import IndicatorValue, MonthlyReport
 
     if ward is not None:
         earlier = period.year_earlier
+        campaigns = (
+            campaigns_of_ward(ward)
+            .filter(kind__in=("fund", "housing"), starts_on__lte=period.end)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.first))
+            .values_list("pk", flat=True)
+        )
+        in_period = Q(received_on__gte=period.first, received_on__lte=period.end)
         return {
+            "ward_campaign_money": counted_donations()
+            .filter(campaign_id__in=list(campaigns), received_on__lte=period.end)
+            .values("campaign_id")
+            .annotate(to_date=Sum("amount"), here=Sum("amount", filter=in_period & Q(ward=ward)))
+            .order_by(),
             "ward_indicator_values": IndicatorValue.objects.filter(
                 dashboards._report_filter(False),
                 report__ward=ward,
@@ -572,6 +584,14 @@ def _main_queries(unit_filter, group, period, ward=None):
         .values(group)
         .annotate(members=Sum("members"), eligible=Sum("eligible"))
         .order_by(),
+        "timeliness_reports": completeness.with_first_submission(
+            MonthlyReport.objects.filter(
+                unit_filter, period__gte=period.first, period__lte=period.last
+            )
+            .only("ward_id", "period", "status", "submitted_at", "approved_at")
+            .annotate(group_key=F(group))
+            .order_by()
+        ),
     }
 
 
@@ -643,15 +663,23 @@ def measure(n=30):
 
 
 def main(argv):
-    command = argv[1] if len(argv) > 1 else "measure"
+    """generate | measure [--write]: --write also merges the results into bench/results.json."""
+    write = "--write" in argv
+    args = [arg for arg in argv[1:] if arg != "--write"]
+    command = args[0] if args else "measure"
     if command not in ("generate", "measure"):
-        sys.exit("usage: python bench/national.py [generate|measure] [DATABASE_URL]")
-    setup(argv[2] if len(argv) > 2 else None)
+        sys.exit("usage: python bench/national.py generate|measure [--write] [DATABASE_URL]")
+    setup(args[1] if len(args) > 1 else None)
     if command == "generate":
         generate()
-    else:
-        results = measure()
-        print(json.dumps({"dataset": dataset(), "results": results}, ensure_ascii=False, indent=2))
+        return
+    results = measure()
+    print(json.dumps({"dataset": dataset(), "results": results}, ensure_ascii=False, indent=2))
+    if write:
+        from bench import harness
+
+        harness.write_results(results, dataset())
+        print(f"→ {harness.RESULTS_PATH}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ PASSWORD = "mat-khau-thu-nghiem-42"
 
 
 def province(*, code=None, name=None):
-    code = code or f"{next(_codes) % 100:02d}"
+    if code is None:
+        taken = set(Province.objects.values_list("code", flat=True))
+        code = next(c for c in (f"{next(_codes) % 100:02d}" for _ in range(200)) if c not in taken)
     return Province.objects.create(
         code=code, name=name or f"Tỉnh Thử {code}", kind=Province.Kind.PROVINCE
     )
