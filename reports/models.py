@@ -202,6 +202,10 @@ class IndicatorValue(models.Model):
                 name="denominator_not_negative",
             ),
         ]
+        indexes = [
+            # One indicator across every report (dashboards) is read from the index alone.
+            models.Index(fields=["indicator", "report", "value"], name="value_by_indicator"),
+        ]
 
     def __str__(self):
         return f"{self.indicator.code} = {self.value}"
