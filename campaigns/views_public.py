@@ -1,6 +1,6 @@
 """Public disclosure ("công khai, minh bạch"): a ward's funds and their statements, no login.
 
-Everything shown here goes through the public selectors in campaigns/selectors.py, which mask
+Everything shown here goes through the reads in campaigns/disclosure.py, which mask
 people's names and never read ID numbers or addresses.
 """
 
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET
 from wards.models import Ward
 from wards.numbers import WholeNumberField
 
-from . import selectors
-from .selectors import DISBURSEMENTS, RECEIPTS, DisclosureFilter
+from . import disclosure
+from .disclosure import DISBURSEMENTS, RECEIPTS, DisclosureFilter
 
 PAGE_SIZE = 50
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -89,7 +89,7 @@ class DisclosureSearchForm(forms.Form):
 @require_GET
 def public_ward(request, ward_code):
     ward = _ward_or_404(ward_code)
-    campaigns = selectors.public_campaigns(ward)
+    campaigns = disclosure.public_campaigns(ward)
     return render(
         request,
         "campaigns/public_ward.html",
@@ -103,7 +103,7 @@ def public_ward(request, ward_code):
 
 def _fund(ward_code, campaign_pk):
     ward = _ward_or_404(ward_code)
-    campaign = selectors.public_campaign(ward, campaign_pk)
+    campaign = disclosure.public_campaign(ward, campaign_pk)
     if campaign is None:
         raise Http404("Không có quỹ này tại phường, xã.")
     return ward, campaign
@@ -116,16 +116,16 @@ def public_fund(request, ward_code, campaign_pk):
     ward, campaign = _fund(ward_code, campaign_pk)
     form = DisclosureSearchForm(request.GET)
     search = form.search()
-    overall = selectors.disclosure_overall(campaign, ward)
-    totals = overall if search.is_empty else selectors.disclosure_totals(campaign, ward, search)
-    after = selectors.parse_cursor(request.GET.get("sau"))
-    before = None if after else selectors.parse_cursor(request.GET.get("truoc"))
+    overall = disclosure.disclosure_overall(campaign, ward)
+    totals = overall if search.is_empty else disclosure.disclosure_totals(campaign, ward, search)
+    after = disclosure.parse_cursor(request.GET.get("sau"))
+    before = None if after else disclosure.parse_cursor(request.GET.get("truoc"))
     if totals.rows:
-        page = selectors.disclosure_page(
+        page = disclosure.disclosure_page(
             campaign, ward, search, after=after, before=before, size=PAGE_SIZE, totals=totals
         )
     else:
-        page = selectors.DisclosurePage([], has_newer=False, has_older=False)
+        page = disclosure.DisclosurePage([], has_newer=False, has_older=False)
     page_count = max(1, math.ceil(totals.rows / PAGE_SIZE))
     try:
         number = int(request.GET.get("trang", 1)) if (after or before) else 1
@@ -181,7 +181,7 @@ def public_fund_csv(request, ward_code, campaign_pk):
 
     def lines():
         yield "\ufeff" + writer.writerow(CSV_HEADER)
-        for row in selectors.disclosure_rows(campaign, ward, search):
+        for row in disclosure.disclosure_rows(campaign, ward, search):
             yield writer.writerow(
                 [
                     row.day.strftime("%d/%m/%Y"),

@@ -1,18 +1,18 @@
-"""Indexes for the public disclosure (campaigns/selectors.py, section "Public disclosure").
+"""Indexes for the public disclosure (campaigns/disclosure.py).
 
 None of them is in the model state (models.py declares none), so they are raw SQL per
 database and `makemigrations` never sees them.
 
-PostgreSQL gets mttq_fold(text), the database's twin of selectors.fold_text() (lower case,
+PostgreSQL gets mttq_fold(text), the database's twin of disclosure.fold_text() (lower case,
 no diacritics, single spaces; from the unaccent extension when it can be had, else from a
-TRANSLATE table), mttq_family(text) for selectors.family_name(), statistics on both, and
+TRANSLATE table), mttq_family(text) for disclosure.family_name(), statistics on both, and
 covering indexes so that searching and summing a fund
 of hundreds of thousands of donations reads index entries, not table rows:
 - keyset pages by ward, campaign and date, with the folded name; totals by ward and campaign;
 - one partial index per kind of donor the search treats apart: people by family name (searched
   by prefix, hence text_pattern_ops) and amount, organisations and collectives, the unnamed.
 SQLite, used for development and tests, gets plain indexes for the pages; its mttq_fold and
-mttq_family are registered on each connection by selectors.Folded and FamilyName.
+mttq_family are registered on each connection by disclosure.Folded and FamilyName.
 """
 
 from django.db import migrations, transaction
@@ -32,7 +32,7 @@ FOLD_WITH_TRANSLATE = (
     f"SELECT lower(translate({_SPACES}, '{_ACCENTED + _ACCENTED.upper()}', "
     f"'{_PLAIN + _PLAIN.upper()}')) $$"
 )
-# selectors.family_name(): the first word of the folded name, none for a one-word name. Not
+# disclosure.family_name(): the first word of the folded name, none for a one-word name. Not
 # STRICT, so that PostgreSQL inlines it in queries and indexes alike.
 FAMILY = (
     "CREATE OR REPLACE FUNCTION mttq_family(text) RETURNS text "
