@@ -249,20 +249,19 @@ def submit(request, code, year, month):
     return _submit(request, ward, report)
 
 
-def _chair_action(request, code, year, month, action, success, *, needs_comment):
+def _chair_action(request, code, year, month, action, success, *, comment_argument=None):
+    """Run a chair's workflow service; `comment_argument` names the service's keyword that
+    receives the typed comment (returns and reopenings need one, approvals do not)."""
     ward, report = _existing_report(request, code, year, month)
-    comment = ""
-    if needs_comment:
+    extra = {}
+    if comment_argument:
         form = CommentForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Hãy ghi ý kiến hoặc lý do trước khi thực hiện.")
             return redirect("reports:entry", code=code, year=year, month=month)
-        comment = form.cleaned_data["comment"]
+        extra[comment_argument] = form.cleaned_data["comment"]
     try:
-        if needs_comment:
-            action(report=report, user=request.user, **{needs_comment: comment})
-        else:
-            action(report=report, user=request.user)
+        action(report=report, user=request.user, **extra)
     except services.WorkflowError as refusal:
         messages.error(request, str(refusal))
     else:
@@ -280,7 +279,6 @@ def approve(request, code, year, month):
         month,
         services.report_approve,
         "Đã duyệt báo cáo {label}.",
-        needs_comment=None,
     )
 
 
@@ -294,7 +292,7 @@ def return_report(request, code, year, month):
         month,
         services.report_return,
         "Đã trả lại báo cáo {label} kèm ý kiến.",
-        needs_comment="comment",
+        comment_argument="comment",
     )
 
 
@@ -308,7 +306,7 @@ def reopen(request, code, year, month):
         month,
         services.report_reopen,
         "Đã mở lại báo cáo {label} để sửa.",
-        needs_comment="reason",
+        comment_argument="reason",
     )
 
 
