@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_tasks_db",
     "wards",
     "campaigns",
     "reports",
@@ -180,6 +181,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs each layout step at INFO.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+}
+
+# Background tasks (rendering long documents): Django's tasks framework with its database
+# backend; `python manage.py db_worker` runs them, on as many machines as needed.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }
 
 # Monthly reports are due by this day of the following month.

@@ -272,3 +272,7 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
+
+
+# Term and period report documents live in their own module; Django finds models here.
+from .documents.models import Block, Document, Section  # noqa: E402, F401
