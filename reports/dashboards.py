@@ -1,8 +1,10 @@
 """Dashboards: figures of a ward, of a province's wards and of the provinces, for a period.
 
-Pure reads computed from the raw rows on every request (no cache, no pre-aggregation), so a
-page always equals the data. Every function takes a fixed number of grouped queries, whatever
-the number of wards, months or indicators:
+Pure reads, no cache. A ward's dashboard is computed from the raw rows; the province and
+national tables add up per ward-month summary rows (reports/summaries) that every write keeps
+equal to the raw rows in its own transaction, so every page equals the data at every moment.
+Every function takes a fixed number of grouped queries, whatever the number of wards, months
+or indicators:
 
 - indicator figures count APPROVED reports only unless `include_drafts`;
 - months roll up by `Indicator.rollup` (sum, latest value, or summed numerators over summed
@@ -30,9 +32,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from campaigns.models import Campaign, Disbursement, House
@@ -43,6 +44,7 @@ from wards.numbers import format_number
 from . import completeness, deadlines, periods
 from .models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
 from .selectors import Figure, rollup
+from .summaries.models import WardMonth
 
 # --- The period ---------------------------------------------------------------------------
 
@@ -663,75 +665,51 @@ SORT_COLUMNS = {
 DEFAULT_SORT = "-tien-van-dong"
 
 
-def _grouped_totals(
-    unit_filter: Q, group: str, period: Period, today: datetime.date, include_drafts: bool
-) -> dict[object, dict]:
-    """The key figures of every ward (group="ward_id") or province, in six grouped queries."""
-    in_days = {"gte": period.first, "lte": period.end}
-    totals = defaultdict(dict)
-
-    def grouped(queryset, key, name, **annotations):
-        rows = queryset.values(key).annotate(**annotations).order_by().values_list(key, name)
-        for unit, value in rows:
-            totals[unit][name] = int(value or 0)
-
-    ward_key = group  # "ward_id" or "ward__province_id"
-    grouped(
-        counted_donations().filter(
-            unit_filter, received_on__gte=in_days["gte"], received_on__lte=in_days["lte"]
-        ),
-        ward_key,
-        "raised",
-        raised=Sum("amount"),
-    )
-    grouped(
-        Disbursement.objects.filter(
-            unit_filter, paid_on__gte=in_days["gte"], paid_on__lte=in_days["lte"]
-        ),
-        ward_key,
-        "disbursed",
-        disbursed=Sum("amount"),
-    )
-    grouped(
-        House.objects.filter(
-            unit_filter, handed_over_on__gte=in_days["gte"], handed_over_on__lte=in_days["lte"]
-        ),
-        ward_key,
-        "houses",
-        houses=Count("pk"),
-    )
-    grouped(
-        IndicatorValue.objects.filter(
-            _report_filter(include_drafts),
-            _prefixed(unit_filter, "report__"),
-            indicator__code="TT_BUOI",
-            report__period__gte=period.first,
-            report__period__lte=period.last,
-        ),
-        f"report__{ward_key}",
-        "sessions",
-        sessions=Sum("value"),
-    )
-    # The latest record per ward and organisation, ranked in one pass (no correlated subquery).
-    latest = (
-        Membership.objects.filter(unit_filter, as_of__lte=period.end, organisation__is_active=True)
+def summary_querysets(
+    ward_filter: Q, group: str, period: Period, today: datetime.date, include_drafts: bool
+):
+    """The two grouped queries behind the province and national tables (the benchmark
+    times them alone): the period's figures, and membership totals as of its end."""
+    cutoffs = [
+        When(month=month, then=Value(_end_of_day(deadlines.due_date(month.year, month.month))))
+        for month in period.months
+        if deadlines.due_date(month.year, month.month) < today
+    ]
+    cutoff = Case(*cutoffs, default=None, output_field=DateTimeField())
+    figures = (
+        WardMonth.objects.filter(ward_filter, month__gte=period.first, month__lte=period.last)
+        .values(group)
         .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("ward_id"), F("organisation_id")],
-                order_by=[F("as_of").desc(), F("pk").desc()],
-            )
+            raised=Sum("raised"),
+            disbursed=Sum("disbursed"),
+            houses=Sum("houses_handed_over"),
+            sessions=Sum("sessions_all" if include_drafts else "sessions"),
+            approved=Count("pk", filter=Q(report_status=MonthlyReport.Status.APPROVED)),
+            on_time=Count("pk", filter=Q(first_sent_at__lt=cutoff)),
         )
-        .filter(rank=1)
-        .values_list(ward_key, "members", "eligible")
+        .order_by()
     )
-    for unit, member_count, eligible in latest:
-        figures = totals[unit]
-        figures["members"] = figures.get("members", 0) + member_count
-        figures["eligible"] = figures.get("eligible", 0) + eligible
-    for unit, counts in timeliness(unit_filter, ward_key, period, today).items():
-        totals[unit]["on_time"] = counts["on_time"]
-        totals[unit]["approved"] = counts["approved"]
+    # Summing every membership change up to the last month gives the totals at its end.
+    members = (
+        WardMonth.objects.filter(ward_filter, month__lte=period.last)
+        .exclude(members_change=0, eligible_change=0)
+        .values(group)
+        .annotate(members=Sum("members_change"), eligible=Sum("eligible_change"))
+        .order_by()
+    )
+    return figures, members
+
+
+def _grouped_totals(
+    ward_filter: Q, group: str, period: Period, today: datetime.date, include_drafts: bool
+) -> dict[object, dict]:
+    """The key figures of every ward (group="ward_id") or province ("ward__province_id"), from
+    the summary rows that every write keeps equal to the raw rows. Two queries."""
+    figures, members = summary_querysets(ward_filter, group, period, today, include_drafts)
+    totals = defaultdict(dict)
+    for row in [*figures, *members]:
+        unit = row.pop(group)
+        totals[unit].update({name: int(value or 0) for name, value in row.items()})
     return totals
 
 
@@ -762,7 +740,7 @@ def _fill(row: UnitRow, values: dict, due_per_ward: int) -> UnitRow:
 def province_rows(
     province, period: Period, today: datetime.date, *, include_drafts: bool = False
 ) -> list[UnitRow]:
-    """Every ward of the province with its key figures; seven queries for any number of wards."""
+    """Every ward of the province with its key figures; three queries for any number of wards."""
     wards = list(Ward.objects.filter(province=province).only("code", "name", "province_id"))
     totals = _grouped_totals(Q(ward__province=province), "ward_id", period, today, include_drafts)
     due = months_due(period, today)
@@ -772,16 +750,9 @@ def province_rows(
 def national_rows(
     period: Period, today: datetime.date, *, include_drafts: bool = False
 ) -> list[UnitRow]:
-    """Every province with the totals of its wards; seven queries."""
+    """Every province with the totals of its wards; three queries."""
     provinces = list(Province.objects.annotate(ward_total=Count("wards")).order_by("code"))
-    # Grouped by ward, then added up per province here: no join through wards in the big
-    # aggregates, and 3.321 small rows to fold.
-    by_ward = _grouped_totals(Q(), "ward_id", period, today, include_drafts)
-    province_of = dict(Ward.objects.values_list("pk", "province_id"))
-    totals = defaultdict(lambda: defaultdict(int))
-    for ward_id, figures in by_ward.items():
-        for name, value in figures.items():
-            totals[province_of[ward_id]][name] += value
+    totals = _grouped_totals(Q(), "ward__province_id", period, today, include_drafts)
     due = months_due(period, today)
     rows = []
     for province in provinces:

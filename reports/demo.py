@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from . import deadlines, periods, selectors
 from .models import Indicator, IndicatorValue, MonthlyReport
+from .summaries import maintain
 
 DEMO_MONTHS = 24
 NINE_AM = datetime.time(9, 0)
@@ -113,4 +114,6 @@ def seed_monthly_reports(ward, *, months=DEMO_MONTHS):
             )
         )
     IndicatorValue.objects.bulk_create(values)
+    # A bulk insert sends no signals: bring the dashboards' summary rows up to date.
+    maintain.rebuild(ward_ids=[ward.pk])
     return months

@@ -1,91 +1,46 @@
-"""Dashboards of a ward, a province and the country: figures, charts, tables and CSV files."""
-
-import csv
-import io
-from dataclasses import dataclass, field
-from decimal import Decimal
+"""Dashboards of a ward, a province and the country: figures, charts, tables, CSV and XLSX."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from wards.numbers import format_number
 from wards.selectors import ADMIN, Role, role_of, visible_province_or_404, visible_ward_or_404
 
 from . import completeness, dashboards
+from .dashboard_tables import (
+    FORMATS,
+    Cell,
+    Table,
+    count_cell,
+    download,
+    indicator_cell,
+    money_cell,
+    percent_cell,
+    text_cell,
+)
 from .models import MonthlyReport
 from .selectors import reports_visible_to
 
 DRAFTS_NOTE = "Bao gồm số liệu chưa duyệt"
 
 
-# --- Tables: what a page shows and what its CSV holds ------------------------------------
-
-
-@dataclass
-class Cell:
-    raw: object  # what the CSV holds: int, Decimal, str or None
-    text: str  # what the page shows
-    link: str = ""
-    numeric: bool = True
-
-
-def count_cell(value) -> Cell:
-    return Cell(value, format_number(value) if value is not None else "—")
-
-
-def money_cell(value) -> Cell:
-    return Cell(value, f"{format_number(value)} đ" if value is not None else "—")
-
-
-def percent_cell(value: Decimal | None) -> Cell:
-    return Cell(value, dashboards.percent_text(value))
-
-
-def text_cell(value, link="") -> Cell:
-    return Cell(value, value, link=link, numeric=False)
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    headers: list
-    rows: list = field(default_factory=list)
-    footer: list | None = None
-    csv_url: str = ""
-    sort_links: list | None = None  # [(label, url, arrow)] when headers sort
-
-
-def csv_response(table: Table, filename: str) -> HttpResponse:
-    """UTF-8 with a byte-order mark (Excel opens Vietnamese text correctly); numbers plain."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(table.headers)
-    for row in [*table.rows, *([table.footer] if table.footer else [])]:
-        writer.writerow([_csv_value(cell) for cell in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _csv_value(cell: Cell):
-    if cell.raw is None:
-        return ""
-    if isinstance(cell.raw, str):
-        return completeness.safe_text(cell.raw)
-    return str(cell.raw)
-
-
 def _query(request, **changes) -> str:
     params = {k: v for k, v in request.GET.items() if k not in ("format", "bang")}
     params.update(changes)
     return "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _downloads(request, **changes) -> dict:
+    """{"csv": query, "xlsx": query}: this page's table as each file."""
+    return {name: _query(request, format=name, **changes) for name in FORMATS}
+
+
+def _wanted_format(request) -> str | None:
+    wanted = request.GET.get("format")
+    return wanted if wanted in FORMATS else None
 
 
 def _period_context(request, period, errors, include_drafts):
@@ -118,14 +73,14 @@ def _month_label(month) -> str:
 
 
 def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
-    def csv_url(key):
-        return _query(request, format="csv", bang=key)
+    def downloads(key):
+        return _downloads(request, bang=key)
 
     key_figures = Table(
         "so-lieu",
         "Số liệu chính trong kỳ",
         ["Nội dung", "Kỳ này", "Cùng kỳ năm trước"],
-        csv_url=csv_url("so-lieu"),
+        download_query=downloads("so-lieu"),
     )
     for code in dashboards.KEY_CODES:
         figure = data.key(code)
@@ -162,7 +117,9 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
     trend_headers = ["Tháng", "Cùng tháng năm trước"]
     for _key, label in dashboards.TREND_COLUMNS:
         trend_headers += [label, f"{label} – năm trước"]
-    trend = Table("xu-huong", "Diễn biến theo tháng", trend_headers, csv_url=csv_url("xu-huong"))
+    trend = Table(
+        "xu-huong", "Diễn biến theo tháng", trend_headers, download_query=downloads("xu-huong")
+    )
     for month, before, values in data.trend:
         row = [text_cell(_month_label(month)), text_cell(_month_label(before))]
         for key, _label in dashboards.TREND_COLUMNS:
@@ -182,7 +139,7 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
             "Chỉ tiêu (đồng)",
             "Đạt chỉ tiêu",
         ],
-        csv_url=csv_url("quy"),
+        download_query=downloads("quy"),
     )
     for line in data.campaigns:
         campaign = line.campaign
@@ -214,7 +171,7 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
         "tap-hop",
         "Tỷ lệ tập hợp theo tổ chức (số liệu mới nhất đến cuối kỳ)",
         ["Tổ chức", "Tính đến ngày", "Đoàn viên, hội viên", "Trong diện tập hợp", "Tỷ lệ"],
-        csv_url=csv_url("tap-hop"),
+        download_query=downloads("tap-hop"),
     )
     for line in data.memberships:
         members.rows.append(
@@ -239,7 +196,7 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
         "chi-tieu",
         "Tổng hợp các chỉ tiêu trong kỳ",
         ["Mã", "Chỉ tiêu", "Đơn vị", "Kỳ này", "Cùng kỳ năm trước"],
-        csv_url=csv_url("chi-tieu"),
+        download_query=downloads("chi-tieu"),
     )
     ordered = sorted(
         data.indicators.values(),
@@ -256,14 +213,8 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
                 text_cell(indicator.code),
                 text_cell(indicator.name),
                 text_cell(indicator.unit),
-                Cell(
-                    dashboards.figure_raw(indicator, figure.current),
-                    dashboards.figure_text(indicator, figure.current),
-                ),
-                Cell(
-                    dashboards.figure_raw(indicator, figure.year_earlier),
-                    dashboards.figure_text(indicator, figure.year_earlier),
-                ),
+                indicator_cell(indicator, figure.current),
+                indicator_cell(indicator, figure.year_earlier),
             ]
         )
     return [key_figures, trend, funds, members, indicators]
@@ -308,10 +259,11 @@ def dashboard_ward(request, code):
     today, period, errors, include_drafts = _read_period(request)
     data = dashboards.ward_dashboard(ward, period, today, include_drafts=include_drafts)
     tables = _ward_tables(request, data)
-    if request.GET.get("format") == "csv":
+    file_format = _wanted_format(request)
+    if file_format:
         wanted = request.GET.get("bang") or "so-lieu"
         table = next((t for t in tables if t.key == wanted), tables[0])
-        return csv_response(table, f"tong-quan-{ward.code}-{table.key}-{period.slug}.csv")
+        return download(table, f"tong-quan-{ward.code}-{table.key}-{period.slug}", file_format)
 
     latest = (
         reports_visible_to(request.user)
@@ -339,6 +291,13 @@ def dashboard_ward(request, code):
 # --- Province and country ------------------------------------------------------------------
 
 
+def _drill_down(request, url_name):
+    """unit → the unit's dashboard for the same period (URL built once, not per row)."""
+    placeholder = "MA-DON-VI"
+    template = reverse(url_name, args=[placeholder]) + _query(request, sap_xep=None)
+    return lambda unit: template.replace(placeholder, unit.code)
+
+
 def _unit_table(request, rows, total, *, key, title, unit_label, link) -> Table:
     sort = request.GET.get("sap_xep") or dashboards.DEFAULT_SORT
     rows, sort = dashboards.sort_rows(rows, sort)
@@ -358,7 +317,7 @@ def _unit_table(request, rows, total, *, key, title, unit_label, link) -> Table:
         key,
         title,
         headers,
-        csv_url=_query(request, format="csv"),
+        download_query=_downloads(request),
         sort_links=links,
     )
     for row in rows:
@@ -409,12 +368,11 @@ def dashboard_province(request, code):
         key="phuong-xa",
         title="Các phường, xã trong kỳ",
         unit_label="Phường, xã",
-        link=lambda ward: (
-            reverse("reports:dashboard_ward", args=[ward.code]) + _query(request, sap_xep=None)
-        ),
+        link=_drill_down(request, "reports:dashboard_ward"),
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(table, f"tong-quan-tinh-{province.code}-{period.slug}.csv")
+    file_format = _wanted_format(request)
+    if file_format:
+        return download(table, f"tong-quan-tinh-{province.code}-{period.slug}", file_format)
     return render(
         request,
         "reports/dashboard_province.html",
@@ -444,13 +402,11 @@ def dashboard_national(request):
         key="tinh",
         title="Các tỉnh, thành phố trong kỳ",
         unit_label="Tỉnh, thành phố",
-        link=lambda province: (
-            reverse("reports:dashboard_province", args=[province.code])
-            + _query(request, sap_xep=None)
-        ),
+        link=_drill_down(request, "reports:dashboard_province"),
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(table, f"tong-quan-toan-quoc-{period.slug}.csv")
+    file_format = _wanted_format(request)
+    if file_format:
+        return download(table, f"tong-quan-toan-quoc-{period.slug}", file_format)
     return render(
         request,
         "reports/dashboard_national.html",

@@ -1,13 +1,16 @@
 """The party committee viewer opens the ward dashboard, changes the period, sees the chart and
-the table follow, and downloads the CSV."""
+the table follow, and downloads the table as XLSX and CSV."""
 
 import datetime
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from reports.models import Indicator, IndicatorValue, MonthlyReport
 from tests.e2e.test_monthly_workflow import log_in
+
+SESSIONS_COLUMN = 6  # Tháng, Cùng tháng năm trước, money raised and paid (this and last year)
 
 
 def approved(ward, period, **figures):
@@ -20,8 +23,12 @@ def approved(ward, period, **figures):
         )
 
 
+def chart_labels(page, chart_id):
+    return page.evaluate(f"document.getElementById('{chart_id}').chart.data.labels")
+
+
 @pytest.mark.django_db(transaction=True)
-def test_party_viewer_reads_the_ward_dashboard(live_server, page, world):
+def test_party_viewer_reads_the_ward_dashboard(live_server, page, world, tmp_path):
     approved(world.ward_x, datetime.date(2025, 1, 1), TT_BUOI=3)
     approved(world.ward_x, datetime.date(2025, 2, 1), TT_BUOI=4)
     approved(world.ward_x, datetime.date(2025, 3, 1), TT_BUOI=1234)
@@ -31,6 +38,7 @@ def test_party_viewer_reads_the_ward_dashboard(live_server, page, world):
     expect(page.get_by_role("heading", name="Tổng quan công tác Mặt trận")).to_be_visible()
     expect(page.get_by_test_id("stat-sessions")).to_have_text("7")
     expect(page.locator("#bieu-do-hoat-dong[data-ready='1']")).to_be_attached()
+    assert chart_labels(page, "bieu-do-hoat-dong") == ["01/2025", "02/2025"]
     trend = page.get_by_test_id("table-xu-huong")
     expect(trend.locator("tbody tr")).to_have_count(2)
 
@@ -42,9 +50,21 @@ def test_party_viewer_reads_the_ward_dashboard(live_server, page, world):
     expect(trend.locator("tbody tr").nth(2)).to_contain_text("1.234")
     expect(page.locator("canvas#bieu-do-hoat-dong[data-ready='1']")).to_be_visible()
     expect(page.locator("canvas#bieu-do-tien[data-ready='1']")).to_be_visible()
+    assert chart_labels(page, "bieu-do-hoat-dong") == ["01/2025", "02/2025", "03/2025"]
 
-    href = page.get_by_test_id("csv-xu-huong").get_attribute("href")
-    response = page.request.get(page.url.split("?")[0] + href)
-    assert response.status == 200
-    assert response.headers["content-type"].startswith("text/csv")
-    assert "03/2025" in response.text()
+    with page.expect_download() as started:
+        page.get_by_test_id("xlsx-xu-huong").click()
+    download = started.value
+    assert download.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    rows = list(load_workbook(saved).active.iter_rows(values_only=True))
+    assert rows[0][SESSIONS_COLUMN] == "Buổi tuyên truyền"
+    march = next(row for row in rows if row[0] == "03/2025")
+    assert march[SESSIONS_COLUMN] == 1234
+
+    with page.expect_download() as started:
+        page.get_by_test_id("csv-xu-huong").click()
+    csv_file = tmp_path / "xu-huong.csv"
+    started.value.save_as(csv_file)
+    assert "03/2025" in csv_file.read_text(encoding="utf-8-sig")

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Disbursement, House, Household
@@ -85,6 +86,20 @@ def ward_url(ward, **params):
 
 def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def read_xlsx(response):
+    """The downloaded sheet's rows of cells (value and number_format)."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows())
+
+
+def row_of(rows, first_value):
+    return next(row for row in rows if row[0].value == first_value)
 
 
 # --- The period -------------------------------------------------------------------------------
@@ -234,6 +249,91 @@ def test_csv_downloads(world, login):
     assert rows[1][1] == "3"
 
 
+def test_every_ward_table_downloads_as_xlsx_with_numbers(world, fund_x, ratio_indicator, login):
+    values(world.ward_x, JAN, TT_BUOI=3, TEST_TYLE=(1, 2))
+    donate(world, fund_x, world.ward_x, FEB, 1_804_000)
+    client = login(world.users["party_viewer"])
+    page = client.get(ward_url(world.ward_x, **Q1)).content.decode()
+    headers = {
+        "so-lieu": "Nội dung",
+        "xu-huong": "Tháng",
+        "quy": "Cuộc vận động",
+        "tap-hop": "Tổ chức",
+        "chi-tieu": "Mã",
+    }
+    for key, first_header in headers.items():
+        assert f'data-testid="xlsx-{key}"' in page
+        rows = read_xlsx(client.get(ward_url(world.ward_x, format="xlsx", bang=key, **Q1)))
+        assert rows[0][0].value == first_header
+        assert rows[0][0].font.bold
+
+    funds = read_xlsx(client.get(ward_url(world.ward_x, format="xlsx", bang="quy", **Q1)))
+    assert [cell.value for cell in funds[0][:3]] == [
+        "Cuộc vận động",
+        "Nguồn quỹ",
+        "Vận động trong kỳ (tại phường, xã)",
+    ]
+    raised = row_of(funds, "Quỹ Vì người nghèo 2025")[2]
+    assert (raised.value, raised.number_format) == (1_804_000, "#,##0")
+    target = row_of(funds, "Quỹ Vì người nghèo 2025")[6]  # 1.804.000 of 1.000.000
+    assert (target.value, target.number_format) == (pytest.approx(1.804), "0.00%")
+
+    indicators = read_xlsx(client.get(ward_url(world.ward_x, format="xlsx", bang="chi-tieu", **Q1)))
+    rate = row_of(indicators, "TEST_TYLE")[3]
+    assert (rate.value, rate.number_format) == (0.5, "0.00%")
+    assert row_of(indicators, "TT_BUOI")[3].value == 3
+
+    trend = read_xlsx(client.get(ward_url(world.ward_x, format="xlsx", bang="xu-huong", **Q1)))
+    assert [cell.value for cell in trend[2][:4]] == ["02/2025", "02/2024", 1_804_000, 0]
+
+
+def test_province_and_national_tables_download_as_xlsx(world, fund_x, login):
+    values(world.ward_x, JAN, TT_BUOI=3)
+    values(world.ward_y, JAN, TT_BUOI=5)
+    donate(world, fund_x, world.ward_x, FEB, 300_000)
+    officer = login(world.users["province_officer"])
+    url = reverse("reports:dashboard_province", args=[world.province_a.code])
+    assert 'data-testid="xlsx-phuong-xa"' in officer.get(url, Q1).content.decode()
+    rows = read_xlsx(officer.get(url, {**Q1, "format": "xlsx"}))
+    assert [cell.value for cell in rows[0][:4]] == ["Hạng", "Phường, xã", "Mã", "Tiền vận động"]
+    first = rows[1]
+    assert [cell.value for cell in first[:4]] == [1, "Phường Mỹ Thới", "30301", 300_000]
+    assert first[3].number_format == "#,##0"
+    assert first[6].value == 3
+    total = rows[-1]
+    assert (total[3].value, total[6].value) == (300_000, 8)
+    assert total[3].font.bold
+
+    admin = login(world.users["admin"])
+    national = read_xlsx(admin.get(reverse("reports:dashboard_national"), {**Q1, "format": "xlsx"}))
+    assert national[0][1].value == "Tỉnh, thành phố"
+    assert row_of(national, 1)[1].value == "Tỉnh An Giang"
+    assert national[-1][6].value == 8
+
+
+def test_text_that_a_spreadsheet_would_run_is_escaped(world, login):
+    Campaign.objects.create(
+        name='=HYPERLINK("http://vi-du.vn","Bấm")',
+        kind=Campaign.Kind.FUND,
+        ward=world.ward_x,
+        starts_on=datetime.date(2025, 1, 1),
+    )
+    world.ward_y.name = "@SUM(1+1)"
+    world.ward_y.save()
+    viewer = login(world.users["party_viewer"])
+    funds = {"format": "xlsx", "bang": "quy", **Q1}
+    cell = read_xlsx(viewer.get(ward_url(world.ward_x, **funds)))[1][0]
+    assert (cell.value, cell.data_type) == ('\'=HYPERLINK("http://vi-du.vn","Bấm")', "s")
+    csv_rows = read_csv(viewer.get(ward_url(world.ward_x, **{**funds, "format": "csv"})))
+    assert csv_rows[1][0] == '\'=HYPERLINK("http://vi-du.vn","Bấm")'
+
+    officer = login(world.users["province_officer"])
+    url = reverse("reports:dashboard_province", args=[world.province_a.code])
+    names = [row[1].value for row in read_xlsx(officer.get(url, {**Q1, "format": "xlsx"}))]
+    assert "'@SUM(1+1)" in names
+    assert "'@SUM(1+1)" in [row[1] for row in read_csv(officer.get(url, {**Q1, "format": "csv"}))]
+
+
 # --- Scoping --------------------------------------------------------------------------------
 
 
@@ -242,6 +342,7 @@ def test_scoping(world, login):
     assert viewer.get(ward_url(world.ward_x)).status_code == 200
     assert viewer.get(ward_url(world.ward_y)).status_code == 404
     assert viewer.get(ward_url(world.ward_y, format="csv")).status_code == 404
+    assert viewer.get(ward_url(world.ward_y, format="xlsx")).status_code == 404
     province_a = reverse("reports:dashboard_province", args=[world.province_a.code])
     province_b = reverse("reports:dashboard_province", args=[world.province_b.code])
     national = reverse("reports:dashboard_national")
@@ -252,6 +353,8 @@ def test_scoping(world, login):
     assert officer.get(province_a).status_code == 200
     assert officer.get(province_b).status_code == 404
     assert officer.get(f"{province_b}?format=csv").status_code == 404
+    assert officer.get(f"{province_b}?format=xlsx").status_code == 404
+    assert viewer.get(f"{national}?format=xlsx").status_code == 403
     assert officer.get(ward_url(world.ward_y)).status_code == 200
     assert officer.get(ward_url(world.ward_z)).status_code == 404
     assert officer.get(national).status_code == 403
@@ -341,28 +444,34 @@ def _province_with_wards(count, admin):
 
 
 def _count_queries(client, url):
+    client.get(url, Q1)  # the first request after logging in also refreshes the session
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, Q1)
     assert response.status_code == 200
     return len(queries)
 
 
-def test_province_queries_do_not_grow_with_wards(world, login):
+def test_province_queries_do_not_grow_with_wards(world, login, django_assert_max_num_queries):
     admin = world.users["admin"]
     small = _province_with_wards(1, admin)
     large = _province_with_wards(50, admin)
     client = login(admin)
-    counts = [
-        _count_queries(client, reverse("reports:dashboard_province", args=[p.code]))
-        for p in (small, large)
-    ]
-    assert counts[0] == counts[1]
-    assert counts[1] <= 15
-    table = client.get(reverse("reports:dashboard_province", args=[large.code]), Q1)
-    assert table.context["total"].sessions == sum(range(1, 51))
-    assert table.context["total"].raised == 1000 * sum(range(1, 51))
-    national = _count_queries(client, reverse("reports:dashboard_national"))
-    assert national <= 15
+    small_url = reverse("reports:dashboard_province", args=[small.code])
+    large_url = reverse("reports:dashboard_province", args=[large.code])
+    for file_format in ("", "csv", "xlsx"):
+        params = {**Q1, "format": file_format} if file_format else Q1
+        client.get(small_url, params)
+        with CaptureQueriesContext(connection) as small_queries:
+            client.get(small_url, params)
+        assert len(small_queries) <= 15
+        with django_assert_max_num_queries(len(small_queries)):
+            response = client.get(large_url, params)
+        assert response.status_code == 200
+    page = client.get(large_url, Q1)
+    assert page.context["total"].sessions == sum(range(1, 51))
+    assert page.context["total"].raised == 1000 * sum(range(1, 51))
+    assert page.context["total"].houses_handed_over == 50
+    assert _count_queries(client, reverse("reports:dashboard_national")) <= 15
 
 
 def test_ward_dashboard_queries_are_bounded(world, login):

@@ -1,0 +1,46 @@
+"""One row per ward and month: the figures the province and national dashboards add up."""
+
+from django.db import models
+
+from wards.models import Ward
+
+
+class WardMonth(models.Model):
+    """A ward's month, computed from the raw rows by reports/summaries/maintain.py only.
+
+    Membership figures are kept as changes: the ward's total of each active organisation's
+    latest record up to the end of the month, minus the same total a month earlier; summing
+    the changes up to a month gives the totals as of that month's end.
+    """
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("tháng", help_text="Ngày đầu tháng.")
+    month_end = models.DateField("ngày cuối tháng")
+    raised = models.PositiveBigIntegerField("tiền vận động (đồng)", default=0)
+    disbursed = models.PositiveBigIntegerField("tiền đã chi (đồng)", default=0)
+    houses_handed_over = models.PositiveIntegerField("nhà bàn giao", default=0)
+    sessions = models.BigIntegerField("buổi tuyên truyền (báo cáo đã duyệt)", default=0)
+    sessions_all = models.BigIntegerField("buổi tuyên truyền (mọi báo cáo)", default=0)
+    report_status = models.CharField("trạng thái báo cáo tháng", max_length=10, blank=True)
+    first_sent_at = models.DateTimeField("gửi lần đầu lúc", null=True, blank=True)
+    members_change = models.BigIntegerField("thay đổi số đoàn viên, hội viên", default=0)
+    eligible_change = models.BigIntegerField("thay đổi số người trong diện tập hợp", default=0)
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp tháng của phường, xã"
+        verbose_name_plural = "số liệu tổng hợp tháng của phường, xã"
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "month"], name="one_summary_per_ward_month"),
+        ]
+        indexes = [
+            models.Index(fields=["month"], name="ward_month_by_month"),
+            # The few rows where memberships changed, read up to a month for the totals.
+            models.Index(
+                fields=["month", "ward"],
+                condition=~models.Q(members_change=0, eligible_change=0),
+                name="ward_month_membership_changes",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ward_id} – {self.month:%m/%Y}"

@@ -1,0 +1,351 @@
+"""The province and national tables read per ward-month summary rows; every kind of write keeps
+those rows equal to a recomputation from the raw rows, and the next page load shows it."""
+
+import contextlib
+import datetime
+import random
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
+from django.urls import reverse
+
+from campaigns import services as money
+from campaigns.models import Campaign, Household
+from reports import services as workflow
+from reports.models import MonthlyReport, WardMonth
+from reports.summaries import maintain
+from tests import factories
+from wards import services as directory
+
+JAN, FEB, MAR, APR = (datetime.date(2025, month, 1) for month in (1, 2, 3, 4))
+Q1 = {"tu": "01/2025", "den": "03/2025"}
+
+
+@pytest.fixture
+def fund(world):
+    return Campaign.objects.create(
+        name="Quỹ Vì người nghèo",
+        kind=Campaign.Kind.FUND,
+        ward=world.ward_x,
+        starts_on=datetime.date(2024, 1, 1),
+    )
+
+
+@pytest.fixture
+def reader(world, login):
+    """The province officer's view of ward X in the province table (as shown on the page)."""
+    client = login(world.users["province_officer"])
+    url = reverse("reports:dashboard_province", args=[world.province_a.code])
+
+    def read(**params):
+        response = client.get(url, {**Q1, **params})
+        assert response.status_code == 200
+        row = next(r for r in response.context["table"].rows if r[2].raw == world.ward_x.code)
+        return {
+            "raised": row[3].raw,
+            "disbursed": row[4].raw,
+            "houses": row[5].raw,
+            "sessions": row[6].raw,
+            "membership": row[7].text,
+            "approved": response.context["total"].approved,
+        }
+
+    return read
+
+
+def assert_equal_to_raw():
+    assert maintain.drift() == []
+
+
+def donate(world, fund, day, amount):
+    return money.donation_record(
+        campaign=fund,
+        ward=world.ward_x,
+        user=world.users["ward_officer"],
+        received_on=day,
+        donor_kind="anonymous",
+        amount=amount,
+    )
+
+
+def pay(world, fund, day, amount):
+    return money.disbursement_record(
+        campaign=fund,
+        ward=world.ward_x,
+        user=world.users["ward_officer"],
+        amount=amount,
+        purpose="other",
+        description="Quà Tết hộ nghèo",
+        decision_reference="QĐ 1",
+        paid_on=day,
+    )
+
+
+def test_donations_reversals_and_payments(world, fund, reader):
+    assert reader()["raised"] == 0
+    first = donate(world, fund, FEB, 300_000)
+    assert_equal_to_raw()
+    assert reader()["raised"] == 300_000
+    donate(world, fund, MAR, 200_000)
+    donate(world, fund, APR, 9_000_000)  # after the period
+    assert reader()["raised"] == 500_000
+
+    pay(world, fund, MAR, 150_000)
+    assert_equal_to_raw()
+    assert reader()["disbursed"] == 150_000
+
+    money.donation_reverse(
+        donation=first, user=world.users["ward_officer"], reason="Ghi trùng", on=MAR
+    )
+    assert_equal_to_raw()
+    assert reader()["raised"] == 200_000
+
+
+def test_a_house_handover_moved_to_another_month_leaves_the_old_one(world, reader):
+    household = Household.objects.create(ward=world.ward_x, head_name="Lê Văn Hộ", category="poor")
+    house = money.house_save(
+        ward=world.ward_x, household=household, kind="new", started_on=JAN, handed_over_on=FEB
+    )
+    assert_equal_to_raw()
+    assert reader()["houses"] == 1
+
+    money.house_save(ward=world.ward_x, house=house, handed_over_on=APR)
+    assert_equal_to_raw()
+    assert reader()["houses"] == 0
+    assert reader(den="04/2025")["houses"] == 1
+
+
+def test_the_monthly_workflow(world, reader, save):
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    report = save(MonthlyReport(ward=world.ward_x, period=FEB), officer, TT_BUOI=3)
+    assert_equal_to_raw()
+    assert reader()["sessions"] == 0
+    assert reader(nhap="1")["sessions"] == 3
+
+    workflow.report_submit(report=report, user=officer)
+    assert_equal_to_raw()
+    workflow.report_approve(report=report, user=chair)
+    assert_equal_to_raw()
+    assert (reader()["sessions"], reader()["approved"]) == (3, 1)
+
+    workflow.report_reopen(report=report, user=chair, reason="Sai số buổi tuyên truyền")
+    assert_equal_to_raw()
+    assert (reader()["sessions"], reader()["approved"]) == (0, 0)
+
+    save(report, officer, TT_BUOI=5)
+    workflow.report_submit(report=report, user=officer)
+    workflow.report_return(report=report, user=chair, comment="Bổ sung giải trình")
+    assert_equal_to_raw()
+    assert reader(nhap="1")["sessions"] == 5
+
+
+def test_memberships_and_organisations(world, reader):
+    # The world's records are dated 31/12/2025, after the period.
+    assert reader()["membership"] == "—"
+    organisation = factories.organisation()
+    record = directory.membership_save(
+        ward=world.ward_x, organisation=organisation, as_of=FEB, members=30, eligible=40
+    )
+    assert_equal_to_raw()
+    assert reader()["membership"] == "75,00 %"
+
+    directory.membership_save(
+        ward=world.ward_x, organisation=organisation, as_of=MAR, members=20, eligible=40
+    )
+    assert reader()["membership"] == "50,00 %"
+    assert reader(den="02/2025")["membership"] == "75,00 %"
+
+    directory.membership_save(ward=world.ward_x, membership=record, as_of=APR)
+    assert_equal_to_raw()
+    assert reader()["membership"] == "50,00 %"  # March's record is now the only one in Q1
+
+    organisation.is_active = False
+    organisation.save()
+    assert_equal_to_raw()
+    assert reader()["membership"] == "—"
+
+    organisation.is_active = True
+    organisation.save()
+    directory.membership_delete(membership=record)
+    assert_equal_to_raw()
+    assert reader()["membership"] == "50,00 %"
+
+
+def test_an_admin_edit_of_a_membership(world, reader, login):
+    record = world.membership_x
+    client = login(world.users["admin"])
+    response = client.post(
+        reverse("admin:wards_membership_change", args=[record.pk]),
+        {
+            "ward": world.ward_x.pk,
+            "organisation": record.organisation_id,
+            "as_of": "15/02/2025",
+            "members": "9",
+            "eligible": "10",
+        },
+    )
+    assert response.status_code == 302
+    assert_equal_to_raw()
+    assert reader()["membership"] == "90,00 %"
+
+
+def officer_client(world):
+    """A second browser, so the province officer's stays logged in."""
+    client = Client()
+    client.force_login(world.users["ward_officer"])
+    return client
+
+
+def test_a_confirmed_bank_statement(world, fund, reader):
+    from tests.campaigns import test_bank_import as bank
+
+    campaign, client = fund, officer_client(world)
+    preview = bank.upload(client, world, campaign, bank.csv_file(bank.STATEMENT))
+    assert bank.confirm(client, world, campaign, bank.choices(preview)).status_code == 302
+    assert_equal_to_raw()
+    assert reader(tu="01/2026", den="01/2026")["raised"] == 6_000_000  # the duplicate unticked
+
+
+def test_a_confirmed_excel_import(world, reader):
+    from tests.reports import test_excel as excel
+
+    client = officer_client(world)
+    workbook = excel.sheet(["Mã chỉ tiêu", "Số liệu tháng này"], [["TT_BUOI", 4]])
+    preview = excel.upload(client, world.ward_x, workbook)
+    assert excel.confirm(client, world.ward_x, preview.context["token"]).status_code == 302
+    assert_equal_to_raw()
+    assert reader(tu="10/2025", den="10/2025", nhap="1")["sessions"] == 4
+
+
+def test_the_rebuild_command_finds_and_repairs_drift(world, fund, reader, capsys):
+    donate(world, fund, FEB, 300_000)
+    call_command("rebuild_summaries", "--check")
+    assert "khớp với dữ liệu gốc" in capsys.readouterr().out
+
+    # A bulk write that bypasses the models (as COPY or SQL would).
+    WardMonth.objects.filter(ward=world.ward_x, month=FEB).update(raised=1)
+    assert reader()["raised"] == 1
+    with pytest.raises(CommandError, match="lệch với dữ liệu gốc ở 1 tháng"):
+        call_command("rebuild_summaries", "--check", "--ward", world.ward_x.code)
+
+    call_command("rebuild_summaries")
+    assert "Đã tính lại số liệu tổng hợp" in capsys.readouterr().out
+    assert reader()["raised"] == 300_000
+    call_command("rebuild_summaries", "--check")
+
+
+def test_the_rebuild_command_refuses_unknown_wards(db):
+    with pytest.raises(CommandError, match="Không có phường, xã mã 99999"):
+        call_command("rebuild_summaries", "--ward", "99999")
+
+
+def test_the_migration_fills_the_summary_of_an_existing_database(world, fund):
+    donate(world, fund, FEB, 300_000)
+    WardMonth.objects.all().delete()
+    state = MigrationExecutor(connection).loader.project_state(
+        ("reports", "0006_ward_month_summary")
+    )
+    maintain.rebuild(registry=state.apps)
+    assert WardMonth.objects.get(ward=world.ward_x, month=FEB).raised == 300_000
+    assert_equal_to_raw()
+
+
+def test_any_sequence_of_writes_keeps_the_summary_equal_to_the_raw_rows(world, fund, save):
+    """Seeded random writes of every kind, checked against a recomputation after each."""
+    rng = random.Random(20251130)
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    organisation = factories.organisation()
+    months = [JAN, FEB, MAR, APR]
+    household = Household.objects.create(ward=world.ward_x, head_name="Hộ Thử", category="poor")
+    donations, houses, records = [], [], []
+
+    def day():
+        return rng.choice(months) + datetime.timedelta(days=rng.randrange(28))
+
+    def report_step():
+        month = rng.choice(months)
+        report = MonthlyReport.objects.filter(ward=world.ward_x, period=month).first()
+        if report is None or report.is_editable:
+            report = save(
+                report or MonthlyReport(ward=world.ward_x, period=month),
+                officer,
+                TT_BUOI=rng.randrange(10),
+            )
+            if rng.random() < 0.7:
+                workflow.report_submit(report=report, user=officer)
+        elif report.status == MonthlyReport.Status.SUBMITTED:
+            if rng.random() < 0.7:
+                workflow.report_approve(report=report, user=chair)
+            else:
+                workflow.report_return(report=report, user=chair, comment="Sửa lại")
+        else:
+            workflow.report_reopen(report=report, user=chair, reason="Mở lại")
+
+    def donation_step():
+        donations.append(donate(world, fund, day(), rng.randrange(1, 50) * 100_000))
+
+    def reversal_step():
+        open_ones = [d for d in donations if not hasattr(d, "reversal")]
+        if open_ones:
+            with contextlib.suppress(money.FundRefusal):  # the fund has paid it out
+                money.donation_reverse(
+                    donation=rng.choice(open_ones), user=officer, reason="Sai", on=APR
+                )
+
+    def payment_step():
+        with contextlib.suppress(money.FundRefusal):  # more than the balance
+            pay(world, fund, day(), rng.randrange(1, 5) * 100_000)
+
+    def house_step():
+        if houses and rng.random() < 0.6:
+            house = rng.choice(houses)
+            handed = None if rng.random() < 0.2 else max(day(), house.started_on)
+            money.house_save(ward=world.ward_x, house=house, handed_over_on=handed)
+        else:
+            houses.append(
+                money.house_save(ward=world.ward_x, household=household, kind="new", started_on=JAN)
+            )
+
+    def membership_step():
+        if records and rng.random() < 0.3:
+            directory.membership_delete(membership=records.pop(rng.randrange(len(records))))
+            return
+        taken = {r.as_of for r in records}
+        as_of = day()
+        if as_of not in taken:
+            eligible = rng.randrange(50, 100)
+            records.append(
+                directory.membership_save(
+                    ward=world.ward_x,
+                    organisation=organisation,
+                    as_of=as_of,
+                    members=rng.randrange(eligible),
+                    eligible=eligible,
+                )
+            )
+
+    steps = [report_step, donation_step, reversal_step, payment_step, house_step, membership_step]
+    for _ in range(60):
+        step = rng.choice(steps)
+        step()
+        assert maintain.drift() == [], step.__name__
+    assert WardMonth.objects.filter(ward=world.ward_x).exists()
+
+
+def test_membership_totals_are_the_latest_record_of_each_organisation(world, reader):
+    first, second = factories.organisation(), factories.organisation()
+    for organisation, as_of, members in [
+        (first, JAN, 10),
+        (first, datetime.date(2025, 1, 20), 12),
+        (second, FEB, 40),
+        (first, MAR, 5),
+    ]:
+        factories.membership(
+            ward_obj=world.ward_x, org=organisation, as_of=as_of, members=members, eligible=100
+        )
+    assert_equal_to_raw()
+    rates = [reader(den=f"{month:%m/%Y}")["membership"] for month in (JAN, FEB, MAR)]
+    assert rates == ["12,00 %", "26,00 %", "22,50 %"]
