@@ -16,10 +16,11 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench import disclosure  # noqa: E402
+from bench import disclosure, documents  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
 from reports import periods  # noqa: E402
 from reports.models import IndicatorValue, MonthlyReport  # noqa: E402
+from reports.summaries import maintain  # noqa: E402
 from wards.demo import DEMO_WARD_CODE  # noqa: E402
 from wards.models import Province, ResidentialArea, Ward  # noqa: E402
 
@@ -53,6 +54,7 @@ def main():
     # The entry page of the demo ward's newest month: two years of history behind it.
     draft = MonthlyReport.objects.filter(ward__code=DEMO_WARD_CODE).latest("period")
     MonthlyReport.objects.filter(pk=draft.pk).update(status=MonthlyReport.Status.DRAFT)
+    maintain.refresh([(draft.ward_id, draft.period)])
     entry_url = reverse(
         "reports:entry", args=[DEMO_WARD_CODE, draft.period.year, draft.period.month]
     )
@@ -69,7 +71,9 @@ def main():
         )
         assert response.status_code == 302, response.status_code
 
-    demo_fund = Campaign.objects.get(ward__code=DEMO_WARD_CODE, kind=Campaign.Kind.FUND)
+    demo_fund = Campaign.objects.get(
+        ward__code=DEMO_WARD_CODE, kind=Campaign.Kind.FUND, status=Campaign.Status.ACTIVE
+    )
     demo_donation = demo_fund.donations.latest("pk")
 
     results = [
@@ -103,6 +107,7 @@ def main():
             donations=demo_fund.donations.count(),
         ),
         *disclosure.run(),
+        *documents.measure(),
     ]
     payload = harness.write_results(
         results,

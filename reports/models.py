@@ -276,3 +276,4 @@ class ReportEvent(models.Model):
 
 # Term and period report documents live in their own module; Django finds models here.
 from .documents.models import Block, Document, Section  # noqa: E402, F401
+from .summaries.models import WardMonth  # noqa: E402, F401

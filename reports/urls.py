@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("reports.urls_excel")),
     path("", include("reports.urls_progress")),
     path("", include("reports.urls_dashboard")),
+    path("", include("reports.urls_documents")),
 ]

@@ -1,0 +1,56 @@
+"""Reads of term and period documents, always through the ward scoping of wards/selectors."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from wards.selectors import scope_to_user
+
+from .models import Block, Document, Section
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    return scope_to_user(Document.objects.all(), user)
+
+
+def ward_documents(user, ward, *, search: str = "") -> QuerySet[Document]:
+    """The ward's documents the user may read, newest first, optionally searched.
+
+    The search matches the summary, the title, the kind's name, or the number ("05" or "5").
+    """
+    documents = documents_visible_to(user).filter(ward=ward).select_related("created_by")
+    search = " ".join(search.split())
+    if search:
+        matches = Q(summary__icontains=search) | Q(title__icontains=search)
+        kinds = [value for value, label in Document.Kind.choices if search.lower() in label.lower()]
+        if kinds:
+            matches |= Q(kind__in=kinds)
+        number = search.split("/")[0]
+        if number.isdigit():
+            matches |= Q(number=int(number))
+        documents = documents.filter(matches)
+    return documents.order_by("-issued_on", "-pk")
+
+
+def document_or_404(user, ward, pk) -> Document:
+    try:
+        return documents_visible_to(user).select_related("ward__province").get(ward=ward, pk=pk)
+    except Document.DoesNotExist:
+        raise Http404("Không tìm thấy văn bản.") from None
+
+
+def section_or_404(document: Document, pk) -> Section:
+    try:
+        section = document.sections.get(pk=pk)
+    except Section.DoesNotExist:
+        raise Http404("Không tìm thấy mục này trong văn bản.") from None
+    section.document = document
+    return section
+
+
+def block_or_404(document: Document, pk) -> Block:
+    try:
+        block = Block.objects.select_related("section").get(pk=pk, section__document=document)
+    except Block.DoesNotExist:
+        raise Http404("Không tìm thấy khối nội dung này trong văn bản.") from None
+    block.section.document = document
+    return block
