@@ -13,7 +13,7 @@ find_python = $(shell for c in python3.13 python3.12 "env PYENV_VERSION=3.13.0 p
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo "$$c"; break; fi; done)
 
-.PHONY: run test test-e2e lint bench bench-national setup demo clean
+.PHONY: run test test-e2e lint bench bench-national loadtest setup demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@python="$(find_python)"; \
@@ -55,6 +55,12 @@ bench: setup
 bench-national: setup
 	$(PY) bench/national.py generate
 	$(PY) bench/national.py measure --write
+
+# Mixed load on the national dataset: gunicorn + locust on 127.0.0.1 for 60 s, then the
+# consistency check; merges loadtest_* into bench/results.json. LOADTEST_ARGS e.g. "--users 600".
+loadtest: setup
+	$(PY) -c "import locust" 2>/dev/null || $(PY) -m pip install --quiet -e ".[load]"
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -11,15 +11,14 @@ import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
-from reports.excel import HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_UNPACKED_BYTES, UnreadableFile
+from wards import uploads
 from wards.numbers import NotAWholeNumber, WholeNumberField, format_number, parse_whole_number
+from wards.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 
 from .models import Donation
 
@@ -147,13 +146,15 @@ def parse_amount(value) -> int | None:
     text = " ".join(value.replace("\u00a0", " ").split()).lstrip("'")
     if not text:
         return None
+    if len(text) > 60:
+        raise BadValue(value)  # no amount is that long; keeps int() below its digit limit
     sign = 1
     if text.startswith("(") and text.endswith(")"):
         sign, text = -1, text[1:-1].strip()
     if text[:1] in "+-":
         sign, text = (-1 if text[0] == "-" else sign), text[1:].strip()
     text = _CURRENCY.sub("", text).strip()
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit: "²" is a digit that int() refuses
         number = int(text)
     elif _DOT_GROUPS.match(text):
         number = int(text.split(",")[0].replace(".", ""))
@@ -369,22 +370,14 @@ def _csv_lines(file) -> list[tuple[int, list]]:
 
 
 def _xlsx_lines(file) -> list[tuple[int, list]]:
-    unreadable = UnreadableFile(
-        "Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính Excel (.xlsx). Hãy mở "
-        "tệp sao kê bằng Excel, lưu lại dưới dạng .xlsx hoặc CSV UTF-8 rồi tải lên lần nữa."
+    workbook = uploads.open_workbook(
+        file,
+        unreadable=(
+            "Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính Excel (.xlsx). Hãy mở "
+            "tệp sao kê bằng Excel, lưu lại dưới dạng .xlsx hoặc CSV UTF-8 rồi tải lên lần nữa."
+        ),
+        too_big="Tệp chứa quá nhiều dữ liệu so với một bản sao kê.",
     )
-    try:
-        with zipfile.ZipFile(file) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise unreadable from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise UnreadableFile("Tệp chứa quá nhiều dữ liệu so với một bản sao kê.")
-    file.seek(0)
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types (zip, XML, key) for broken files
-        raise unreadable from error
     try:
         fallback = None
         for ws in workbook.worksheets:

@@ -1,8 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 
 from wards.numbers import WholeNumberField
+from wards.uploads import PhotoField, megabytes
 
 from .models import Campaign, Disbursement, Donation, GovernmentSupport, House, Household
 
@@ -200,16 +202,17 @@ class HouseForm(_CrispyForm, forms.ModelForm):
 
 
 class PhotoForm(forms.Form):
-    MAX_BYTES = 5 * 1024 * 1024
-
-    image = forms.ImageField(label="Ảnh công trình (JPG, PNG; tối đa 5 MB)")
+    # Checked by content and re-encoded as JPEG (wards/uploads.py).
+    image = PhotoField(
+        label="Ảnh công trình",
+        error_messages={"required": "Hãy chọn ảnh để tải lên.", "empty": "Tệp ảnh trống."},
+    )
     caption = forms.CharField(label="Chú thích", max_length=200, required=False)
 
-    def clean_image(self):
-        image = self.cleaned_data["image"]
-        if image.size > self.MAX_BYTES:
-            raise forms.ValidationError("Ảnh quá lớn: tối đa 5 MB.")
-        return image
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = megabytes(settings.UPLOAD_MAX_PHOTO_BYTES)
+        self.fields["image"].label = f"Ảnh công trình (JPG, PNG, WebP; tối đa {limit} MB)"
 
 
 class GovernmentSupportForm(_CrispyForm, forms.ModelForm):

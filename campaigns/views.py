@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wards import selectors as ward_selectors
+from wards.spreadsheets import safe_row
 
 from . import selectors, services
 from .forms import (
@@ -278,7 +279,8 @@ def ledger_xlsx(request, code, pk):
     book = Workbook()
     sheet = book.active
     sheet.title = f"So quy {year}"
-    sheet.append([f"Sổ quỹ {campaign.name} – {ward.name} – năm {year}"])
+    # Names are typed by officers: never let a spreadsheet run one as a formula.
+    sheet.append(safe_row([f"Sổ quỹ {campaign.name} – {ward.name} – năm {year}"]))
     sheet.append(["Đơn vị: đồng"])
     headers = ["Tháng", "Số dư đầu kỳ", "Thu", "Chi", "Số dư cuối kỳ"]
     sheet.append(headers)

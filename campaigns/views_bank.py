@@ -7,6 +7,7 @@ preview in a signed token, and writes every ticked row in one transaction, or no
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -19,9 +20,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reports.excel import MAX_UPLOAD_BYTES
-from reports.views_excel import XLSX_TYPE
 from wards import selectors as ward_selectors
+from wards import uploads
 
 from . import bank_import, selectors, services
 from .models import Campaign, Donation
@@ -35,29 +35,41 @@ DonorKind = Donation.DonorKind
 class StatementForm(forms.Form):
     file = forms.FileField(
         label="Tệp sao kê (.csv hoặc .xlsx)",
-        help_text="Tệp sao kê tải từ ngân hàng; dung lượng tối đa 2 MB.",
+        help_text="Tệp sao kê tải từ ngân hàng.",
         error_messages={
             "required": "Hãy chọn tệp sao kê (.csv hoặc .xlsx) để tải lên.",
             "empty": "Tệp tải lên không có nội dung.",
             "invalid": "Không nhận được tệp; hãy chọn lại tệp.",
         },
-        widget=forms.ClearableFileInput(attrs={"accept": f".csv,.xlsx,text/csv,{XLSX_TYPE}"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": f".csv,.xlsx,text/csv,{uploads.XLSX_TYPE}"}
+        ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = uploads.megabytes(settings.UPLOAD_MAX_SPREADSHEET_BYTES)
+        help_text = f"Tệp sao kê tải từ ngân hàng; dung lượng tối đa {limit} MB."
+        self.fields["file"].help_text = help_text
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if not file.name.lower().endswith((".csv", ".xlsx")):
+        name = file.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(
                 "Chỉ nhận tệp sao kê dạng .csv hoặc .xlsx. Nếu ngân hàng cho tệp .xls hoặc .pdf, "
                 "hãy tải lại dạng Excel (.xlsx), hoặc mở bằng Excel rồi lưu dưới dạng "
                 "“Sổ làm việc Excel (.xlsx)”."
             )
-        if file.size > MAX_UPLOAD_BYTES:
-            megabytes = f"{file.size / (1024 * 1024):.1f}".replace(".", ",")
-            raise forms.ValidationError(
-                f"Tệp nặng {megabytes} MB, vượt quá giới hạn 2 MB. Hãy tải sao kê theo khoảng "
-                "thời gian ngắn hơn."
-            )
+        uploads.check_size(
+            file,
+            limit=settings.UPLOAD_MAX_SPREADSHEET_BYTES,
+            advice="Hãy tải sao kê theo khoảng thời gian ngắn hơn.",
+        )
+        if name.endswith(".xlsx"):
+            uploads.check_xlsx_content(file)
+        else:
+            uploads.check_csv_content(file)
         return file
 
 

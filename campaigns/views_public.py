@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET
 
 from wards.models import Ward
 from wards.numbers import WholeNumberField
+from wards.spreadsheets import safe_cell
 
 from . import disclosure
 from .disclosure import DISBURSEMENTS, RECEIPTS, DisclosureFilter
 
 PAGE_SIZE = 50
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _ward_or_404(code) -> Ward:
@@ -157,8 +157,7 @@ class _Echo:
 
 def _csv_cell(value) -> str:
     """Text a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+    return safe_cell(str(value))
 
 
 CSV_HEADER = [

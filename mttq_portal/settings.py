@@ -5,6 +5,7 @@ DEBUG is off; each HTTPS-only setting can be turned off by its own variable for 
 plain-HTTP intranet.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wards",
     "campaigns",
     "reports",
@@ -43,14 +47,24 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Dashboards and public pages read from DATABASE_REPLICA_URL when set; a no-op otherwise.
+    "mttq_portal.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wards.security.IdleSessionMiddleware",
+    "wards.otp.OtpRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before any view reads the body (CSRF reads it in process_view), with the page context set.
+    "wards.security.RequestSizeLimitMiddleware",
+    "wards.security.NulCharacterMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mttq_portal.urls"
@@ -91,6 +105,23 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Optional read replica (a PostgreSQL streaming standby): dashboards and public disclosure
+# pages read from it (mttq_portal/db_router.py); a browser that just wrote reads from the
+# primary for REPLICA_STICKY_SECONDS (mttq_portal/replica.py). Tests mirror it to default.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"].update(
+        {
+            "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+            "TEST": {"MIRROR": "default"},
+        }
+    )
+    DATABASE_ROUTERS = ["mttq_portal.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set (any number of app servers share it),
@@ -111,7 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["wards.auth.RoleAwareBackend"]
+# Axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "wards.auth.RoleAwareBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -132,7 +164,14 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files: MEDIA_ROOT by default; several app servers need a shared storage, e.g.
+    # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage (README, "Triển khai").
+    "default": {
+        "BACKEND": env(
+            "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -162,6 +201,8 @@ SECURE_CSP = {
 
 # HTTPS hardening: on by default when DEBUG is off, each switchable for plain-HTTP intranets.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Monitors probe the health check over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -173,6 +214,44 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Signed-in officers are logged out after SESSION_IDLE_SECONDS without a request
+# (wards/security.py; the last-seen time is rewritten at most once a minute, not per request).
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_IDLE_REFRESH_SECONDS = 60
+
+# Login throttling (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one address lock that pair out for LOGIN_LOCKOUT_MINUTES; attempts are kept in the database
+# (admin: "Axes") and logged. TRUSTED_PROXY_COUNT: reverse proxies in front of the app that
+# append to X-Forwarded-For (nginx alone: 1); the client address is then read from it.
+# No start-up banner on every manage.py command; lock-outs are still logged.
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts the announced time from its start, whatever is tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Log lines name the username and address (never the password) so an operator can act.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_LOCKOUT_CALLABLE = "wards.security.lockout_response"  # registration/lockout.html
+AXES_CLIENT_IP_CALLABLE = "wards.security.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Optional two-step login (TOTP app) for admins and province officers (wards/otp.py).
+OTP_TOTP_ISSUER = "Cổng báo cáo MTTQ"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Uploads: size limits per kind (bytes), checked with the file's content (wards/uploads.py).
+# Larger uploads are refused before their body is read (RequestSizeLimitMiddleware).
+UPLOAD_MAX_SPREADSHEET_BYTES = env.int("UPLOAD_MAX_SPREADSHEET_MB", default=2) * 1024 * 1024
+UPLOAD_MAX_PHOTO_BYTES = env.int("UPLOAD_MAX_PHOTO_MB", default=8) * 1024 * 1024
+UPLOAD_MAX_REQUEST_BYTES = max(UPLOAD_MAX_SPREADSHEET_BYTES, UPLOAD_MAX_PHOTO_BYTES) + 1024 * 1024
+# Form fields other than files (the bank import's confirmation carries up to 300 rows).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Files above this are streamed to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,
@@ -191,6 +270,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# /suc-khoe/ answers 503 when a task has waited longer than this for a worker.
+HEALTH_TASK_MAX_WAIT_SECONDS = env.int("HEALTH_TASK_MAX_WAIT_SECONDS", default=300)
+# A task still running after this long lost its worker (killed, machine down):
+# `manage.py fail_stale_tasks` marks it failed so that the user can start it again.
+TASK_RUNNING_TIMEOUT_SECONDS = env.int("TASK_RUNNING_TIMEOUT_SECONDS", default=900)
 
 # Monthly reports are due by this day of the following month.
 MONTHLY_REPORT_DUE_DAY = env.int("MONTHLY_REPORT_DUE_DAY", default=5)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reports.views import home
+from wards.health import health
 
 admin.site.site_header = "Quản trị Cổng báo cáo MTTQ"
 admin.site.site_title = "Quản trị MTTQ"
@@ -22,8 +23,13 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("wards.urls_otp")),
     path("", include("wards.urls")),
     path("", include("reports.urls")),
     path("", include("campaigns.urls")),
     path("quan-tri/", admin.site.urls),
+    path("suc-khoe/", health, name="health"),
 ]
+
+# A 503 "try again shortly" page instead of the 500 page while the database is unreachable.
+handler500 = "wards.health.server_error"

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from wards.models import Ward
+from wards.spreadsheets import safe_cell
 
 from . import deadlines, periods
 from .models import MonthlyReport, ReportEvent
@@ -241,12 +242,11 @@ def search_rows(rows: list[WardRow], search: str) -> list[WardRow]:
 # --- Spreadsheet export ------------------------------------------------------------------
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: str) -> str:
-    """Text a spreadsheet will never run as a formula: a leading = + - @ gets a quote."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    """Text a spreadsheet will never run as a formula (the portal-wide rule)."""
+    return safe_cell(value)
 
 
 def completeness_headers() -> list[str]:

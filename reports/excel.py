@@ -7,19 +7,21 @@ or writes the database; the views read, and services.report_save writes.
 
 import datetime
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from wards import uploads
 from wards.numbers import NotAWholeNumber, WholeNumberField, format_number, parse_whole_number
+from wards.spreadsheets import safe_cell
+from wards.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 
 from .models import Indicator, MonthlyReport
 from .selectors import Figure, IndicatorRow, rollup
@@ -33,16 +35,10 @@ COMPUTED_FILL = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="A6A6A6")
 HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
+# The default upload limit; forms read settings.UPLOAD_MAX_SPREADSHEET_BYTES at request time.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-# An .xlsx is a zip: refuse archives that unpack far beyond any real template (zip bombs).
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 2000  # the catalogue has ~50 indicators; anything far beyond is not our template
-MAX_COLUMNS = 30
-HEADER_SEARCH_ROWS = 20
 MAX_VALUE = WholeNumberField.MAX
-
-# Text cells starting with these are formulas to a spreadsheet program (CSV/formula injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 CODE = "Mã chỉ tiêu"
 GROUP = "Nhóm"
@@ -64,19 +60,14 @@ PROP_PERIOD = "mttq_period"
 
 # --- Writing -------------------------------------------------------------------------------
 
-
-def safe_text(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+safe_text = safe_cell  # the name this module's callers knew
 
 
 def write_row(ws, row: int, values, *, fill=None) -> list:
     """Write one row from column A: text escaped, whole numbers grouped, ratios as percents."""
     cells = []
     for column, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=column, value=safe_text(value))
+        cell = ws.cell(row=row, column=column, value=safe_cell(value))
         if isinstance(value, Decimal):
             cell.number_format = PERCENT_FORMAT
         elif isinstance(value, int) and not isinstance(value, bool):
@@ -99,7 +90,7 @@ def write_header(ws, row: int, labels) -> list:
 
 def _title(ws, lines: list[str]) -> None:
     for row, text in enumerate(lines, start=1):
-        ws.cell(row=row, column=1, value=safe_text(text)).font = Font(
+        ws.cell(row=row, column=1, value=safe_cell(text)).font = Font(
             bold=row == 1, size=13 if row == 1 else 11
         )
 
@@ -317,10 +308,6 @@ def province_month_workbook(
 # --- Reading an upload ----------------------------------------------------------------------
 
 
-class UnreadableFile(Exception):
-    """The upload is not a workbook we can open; the message is shown to the user."""
-
-
 @dataclass
 class ParsedUpload:
     """What an entry sheet says: valid figures by code, and every problem with its row."""
@@ -359,24 +346,10 @@ def read_entry_upload(
 
     Raises UnreadableFile when the file is not an .xlsx workbook at all.
     """
-    unreadable = UnreadableFile(
-        "Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính Excel (.xlsx). "
-        "Hãy mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi tải lên lần nữa."
+    workbook = uploads.open_workbook(
+        file,
+        too_big="Tệp chứa quá nhiều dữ liệu so với một mẫu báo cáo. Hãy dùng tệp mẫu tải từ cổng.",
     )
-    try:
-        with zipfile.ZipFile(file) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise unreadable from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise UnreadableFile(
-            "Tệp chứa quá nhiều dữ liệu so với một mẫu báo cáo. Hãy dùng tệp mẫu tải từ cổng."
-        )
-    file.seek(0)
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types (zip, XML, key) for broken files
-        raise unreadable from error
     try:
         parsed = ParsedUpload()
         _check_origin(workbook, ward, period, parsed)

@@ -62,6 +62,8 @@ def report_list(request, code):
         year = int(request.GET.get("nam", today.year))
     except ValueError:
         year = today.year
+    if not 2000 <= year <= today.year + 1:  # a typed year outside any report: this year
+        year = today.year
     reports = {
         r.period: r
         for r in selectors.reports_visible_to(request.user).filter(ward=ward, period__year=year)
@@ -171,7 +173,7 @@ def entry(request, code, year, month):
     indicators = selectors.active_indicators(period)
     rows = selectors.plain_rows(indicators)
     warning_ids = [
-        int(name[2:]) for name in request.POST if name.startswith("x_") and name[2:].isdigit()
+        int(name[2:]) for name in request.POST if name.startswith("x_") and name[2:].isdecimal()
     ]
     form = MonthlyEntryForm(
         request.POST,

@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -13,12 +14,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wards import selectors as ward_selectors
+from wards import uploads
 from wards.selectors import ADMIN, Role
+from wards.uploads import XLSX_TYPE
 
 from . import excel, periods, selectors, services
 from .models import Indicator, ReportEvent
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN_SALT = "reports.excel-import"
 TOKEN_MAX_AGE = 2 * 3600  # seconds between the preview and the confirmation
 
@@ -85,7 +87,7 @@ def province_month_export(request, code, year, month):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Tệp Excel (.xlsx)",
-        help_text="Dùng tệp mẫu tải từ cổng; dung lượng tối đa 2 MB.",
+        help_text="Dùng tệp mẫu tải từ cổng.",
         error_messages={
             "required": "Hãy chọn tệp Excel (.xlsx) để tải lên.",
             "empty": "Tệp tải lên không có nội dung.",
@@ -94,6 +96,11 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = uploads.megabytes(settings.UPLOAD_MAX_SPREADSHEET_BYTES)
+        self.fields["file"].help_text = f"Dùng tệp mẫu tải từ cổng; dung lượng tối đa {limit} MB."
+
     def clean_file(self):
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith(".xlsx"):
@@ -101,12 +108,12 @@ class ImportForm(forms.Form):
                 "Chỉ nhận tệp Excel dạng .xlsx. Nếu tệp ở dạng .xls hoặc .csv, hãy mở bằng "
                 "Excel và lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)”."
             )
-        if file.size > excel.MAX_UPLOAD_BYTES:
-            megabytes = f"{file.size / (1024 * 1024):.1f}".replace(".", ",")
-            raise forms.ValidationError(
-                f"Tệp nặng {megabytes} MB, vượt quá giới hạn 2 MB. Hãy dùng tệp mẫu của cổng, "
-                "chỉ giữ trang số liệu."
-            )
+        uploads.check_size(
+            file,
+            limit=settings.UPLOAD_MAX_SPREADSHEET_BYTES,
+            advice="Hãy dùng tệp mẫu của cổng, chỉ giữ trang số liệu.",
+        )
+        uploads.check_xlsx_content(file)
         return file
 
 

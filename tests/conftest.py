@@ -12,6 +12,12 @@ def pytest_configure():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path_factory):
+    """Uploaded photos and stored PDFs go to a temporary folder, never the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 class World:
     """Two provinces; province A has wards X and Y, province B has ward Z; a user per role."""
 

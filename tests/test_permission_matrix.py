@@ -10,6 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, House, Household
+from reports.documents import tasks as document_tasks
+from reports.documents.models import Block, Document, Section
+from reports.documents.outline import frame_defaults
 from reports.models import MonthlyReport
 from tests import factories
 
@@ -97,6 +100,34 @@ def province_url(name, *args):
     return build
 
 
+def ward_read_redirects(target):
+    """Readers are sent on (a PDF being rendered, an htmx fragment asked for as a page)."""
+    return {
+        role: REDIRECT if status == OK else status for role, status in ward_read(target).items()
+    }
+
+
+def ward_issue(target):
+    """Issuing a document: the ward's chair and admins; everyone else who can see it gets 403."""
+    expected = ward_write(target)
+    if expected["ward_officer"] == OK:
+        expected["ward_officer"] = FORBIDDEN
+    return expected
+
+
+def document_url(name, part=None):
+    """A URL of ward `target`'s document; part: "section", "block" or "task" adds its id."""
+
+    def build(world, target):
+        document = world.document_for(target)
+        args = [world.ward(target).code, document.pk]
+        if part:
+            args.append(getattr(world, f"{part}_id_for")(target))
+        return reverse(name, args=args)
+
+    return build
+
+
 def post_only(target):
     return logged_in(NOT_ALLOWED)
 
@@ -109,9 +140,21 @@ def fixed_url(name):
 MATRIX = {
     "home": (fixed_url("home"), lambda target: {**logged_in(OK), "province_officer": REDIRECT}),
     "login": (fixed_url("login"), lambda target: anyone(OK)),
+    "health": (fixed_url("health"), lambda target: anyone(OK)),  # no ward data
     "logout": (fixed_url("logout"), lambda target: anyone(NOT_ALLOWED)),  # POST only
     "password_change": (fixed_url("password_change"), lambda target: logged_in(OK)),
     "password_change_done": (fixed_url("password_change_done"), lambda target: logged_in(OK)),
+    # Two-step login: the code step only serves sessions waiting for a code (none here);
+    # enrolment is for admins and province officers.
+    "otp:verify": (fixed_url("otp:verify"), lambda target: anyone(REDIRECT)),
+    "otp:setup": (
+        fixed_url("otp:setup"),
+        lambda target: {**logged_in(FORBIDDEN), "province_officer": OK, "admin": OK},
+    ),
+    "otp:disable": (
+        fixed_url("otp:disable"),
+        lambda target: {**logged_in(FORBIDDEN), "province_officer": REDIRECT, "admin": REDIRECT},
+    ),
     "wards:province": (province_url("wards:province"), province_read),
     "wards:detail": (ward_url("wards:detail"), ward_read),
     "wards:memberships": (ward_url("wards:memberships"), ward_read),
@@ -190,6 +233,62 @@ MATRIX = {
     "reports:approve": (report_url("reports:approve"), post_only),
     "reports:return": (report_url("reports:return"), post_only),
     "reports:reopen": (report_url("reports:reopen"), post_only),
+    "reports:documents": (ward_url("reports:documents"), ward_read),
+    "reports:document_new": (ward_url("reports:document_new"), ward_write),
+    "reports:document": (document_url("reports:document"), ward_read),
+    "reports:document_frame": (document_url("reports:document_frame"), ward_write),
+    "reports:document_pdf": (document_url("reports:document_pdf"), ward_read_redirects),
+    "reports:document_pdf_progress": (
+        document_url("reports:document_pdf_progress", "task"),
+        ward_read,
+    ),
+    "reports:document_docx": (document_url("reports:document_docx"), ward_read),
+    "reports:document_preview": (document_url("reports:document_preview"), ward_read),
+    "reports:document_refresh": (document_url("reports:document_refresh"), post_only),
+    "reports:document_issue": (document_url("reports:document_issue"), ward_issue),
+    "reports:document_copy": (document_url("reports:document_copy"), post_only),
+    "reports:document_delete": (document_url("reports:document_delete"), ward_write),
+    "reports:document_section_add": (document_url("reports:document_section_add"), post_only),
+    "reports:document_section": (
+        document_url("reports:document_section", "section"),
+        ward_read_redirects,
+    ),
+    "reports:document_section_edit": (
+        document_url("reports:document_section_edit", "section"),
+        ward_write,
+    ),
+    "reports:document_section_move": (
+        document_url("reports:document_section_move", "section"),
+        post_only,
+    ),
+    "reports:document_section_delete": (
+        document_url("reports:document_section_delete", "section"),
+        ward_write,
+    ),
+    "reports:document_block_add_text": (
+        document_url("reports:document_block_add_text", "section"),
+        ward_write,
+    ),
+    "reports:document_block_add_figure": (
+        document_url("reports:document_block_add_figure", "section"),
+        ward_write,
+    ),
+    "reports:document_block_edit": (
+        document_url("reports:document_block_edit", "block"),
+        ward_write,
+    ),
+    "reports:document_block_move": (
+        document_url("reports:document_block_move", "block"),
+        post_only,
+    ),
+    "reports:document_block_delete": (
+        document_url("reports:document_block_delete", "block"),
+        ward_write,
+    ),
+    "reports:document_block_refresh": (
+        document_url("reports:document_block_refresh", "block"),
+        post_only,
+    ),
 }
 
 # The Django admin is classified as a whole: superusers only, everyone else to its login.
@@ -245,8 +344,11 @@ def matrix_world(world):
                 amount=100_000,
             ),
         }
-    for kind in ("campaign", "household", "house", "donation"):
+        money[target].update(_matrix_document(ward, world.users["admin"]))
+    for kind in ("campaign", "household", "house", "donation", "document"):
         setattr(world, f"{kind}_for", lambda target, kind=kind: money[target][kind])
+    for part in ("section", "block", "task"):
+        setattr(world, f"{part}_id_for", lambda target, part=part: money[target][f"{part}_id"])
     world.area_for = {"x": world.area_x, "y": world.area_y, "z": world.area_z}.__getitem__
     world.membership_for = {
         "x": world.membership_x,
@@ -254,6 +356,30 @@ def matrix_world(world):
         "z": world.membership_z,
     }.__getitem__
     return world
+
+
+def _matrix_document(ward, user):
+    """A draft term report with one section and a text block, and a queued PDF rendering."""
+    document = Document.objects.create(
+        ward=ward,
+        kind=Document.Kind.TERM,
+        starts_on=datetime.date(2020, 1, 1),
+        ends_on=datetime.date(2024, 12, 31),
+        issued_on=datetime.date(2025, 10, 25),
+        created_by=user,
+        **frame_defaults(
+            ward, Document.Kind.TERM, datetime.date(2020, 1, 1), datetime.date(2024, 12, 31)
+        ),
+    )
+    section = Section.objects.create(document=document, position=0, heading="Tình hình chung")
+    block = Block.objects.create(section=section, position=0, kind="text", text="<p>Nội dung</p>")
+    task = document_tasks.enqueue_pdf(document)
+    return {
+        "document": document,
+        "section_id": section.pk,
+        "block_id": block.pk,
+        "task_id": task.id,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.formats import number_format
 
 _GROUPED = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+MAX_TYPED_LENGTH = 40  # far beyond any amount in đồng, even with thousand dots
 
 
 class NotAWholeNumber(ValueError):
@@ -30,9 +31,12 @@ def parse_whole_number(text) -> int | None:
     cleaned = str(text).strip().replace("\u00a0", " ")
     if not cleaned:
         return None
-    if cleaned.isdigit():
+    if len(cleaned) > MAX_TYPED_LENGTH:
+        raise NotAWholeNumber(text)  # also keeps int() below its 4,300-digit limit
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if cleaned.isdecimal():
         return int(cleaned)
-    if cleaned.startswith("-") and cleaned[1:].isdigit():
+    if cleaned.startswith("-") and cleaned[1:].isdecimal():
         return int(cleaned)
     if _GROUPED.match(cleaned):
         return int(cleaned.replace(".", "").replace(" ", ""))

@@ -12,10 +12,11 @@ def log_in(page, live_server, user):
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(factories.PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(page.locator("#user-menu")).to_be_visible()
 
 
 def log_out(page):
+    page.locator("#user-menu").click()
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
 

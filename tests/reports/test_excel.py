@@ -18,6 +18,7 @@ from reports import excel, selectors
 from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from tests import factories
 from tests.reports.conftest import PERIOD, entry_url
+from wards import uploads
 
 Status = MonthlyReport.Status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -357,7 +358,7 @@ def test_unusable_files_are_explained_in_vietnamese(world, login, name, content,
 def test_a_small_file_that_unpacks_into_a_huge_one_is_refused(world, login):
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/sharedStrings.xml", b"0" * (excel.MAX_UNPACKED_BYTES + 1))
+        archive.writestr("xl/sharedStrings.xml", b"0" * (uploads.MAX_UNPACKED_BYTES + 1))
     assert len(buffer.getvalue()) < excel.MAX_UPLOAD_BYTES
     response = upload(login(world.users["ward_officer"]), world.ward_x, buffer.getvalue())
     assert response.status_code == 400

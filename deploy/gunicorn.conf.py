@@ -1,0 +1,56 @@
+"""gunicorn settings for the portal: `gunicorn -c deploy/gunicorn.conf.py mttq_portal.wsgi`.
+
+Every value can be changed from the environment (deploy/env.example lists them). The app is
+stateless (sessions and cache in Redis or PostgreSQL, uploads on MEDIA_STORAGE_BACKEND), so
+any number of these servers can run behind one load balancer.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: pages are short and CPU-bound (templates, aggregates already done by
+# PostgreSQL). 2 × cores + 1 keeps the CPUs busy while some workers wait on the database.
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+
+# Load Django once in the master and fork: faster start, less memory per worker. Code
+# changes therefore need `systemctl restart`, not a reload.
+preload_app = True
+
+# Slow requests (a long PDF) are killed after `timeout` seconds; documents that take longer
+# are rendered by the task worker instead.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then so that slow leaks (e.g. WeasyPrint caches) never pile up.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = max_requests // 10
+
+# Access log on stdout (journald) with the time each request took in ms (%(M)s); set
+# GUNICORN_ACCESS_LOG to a file, or to "" to switch it off (the load test does).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# Only the local nginx may set X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Heartbeat files in memory, not on a possibly slow disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# The management socket is off unless a path is given (the service user has no home).
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or None
+control_socket_disable = control_socket is None
+
+
+def post_fork(server, worker):
+    # Never share a database connection opened in the master with the forked workers.
+    from django.db import connections
+
+    connections.close_all()
