@@ -18,6 +18,19 @@ def media_in_tmp(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture
+def migrated_catalogues(transactional_db):
+    """Tests in real transactions end by emptying every table, the catalogues the migrations
+    loaded included: put the default ones back before each such test."""
+    from reports.catalogue import load_default_catalogue
+    from reports.models import Indicator, IndicatorGroup, ValidationRule
+    from wards.catalogue import load_default_organisations
+    from wards.models import MassOrganisation
+
+    load_default_organisations(MassOrganisation)
+    load_default_catalogue(IndicatorGroup, Indicator, ValidationRule, with_campaign_sources=True)
+
+
 class World:
     """Two provinces; province A has wards X and Y, province B has ward Z; a user per role."""
 

@@ -26,7 +26,11 @@ from mttq_portal.replica import STICKY_COOKIE
 ROOT = Path(__file__).resolve().parent.parent
 REPLICA = "replica"
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Two connections must see the same rows, so the data is committed for real.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_catalogues"),
+]
 
 
 @pytest.fixture

@@ -31,16 +31,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def catalogues(transactional_db):
-    """Live-server tests run in real transactions, and each ends by emptying every table,
-    the migrated catalogues included: put the default ones back before each test."""
-    from reports.catalogue import load_default_catalogue
-    from reports.models import Indicator, IndicatorGroup, ValidationRule
-    from wards.catalogue import load_default_organisations
-    from wards.models import MassOrganisation
-
-    load_default_organisations(MassOrganisation)
-    load_default_catalogue(IndicatorGroup, Indicator, ValidationRule, with_campaign_sources=True)
+def catalogues(migrated_catalogues):
+    """Every browser test runs in real transactions (see tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")

@@ -177,6 +177,18 @@ def test_text_written_in_place_is_cleaned_and_shown(world, login):
     assert "/etc/passwd" not in editor
 
 
+def test_element_ids_never_group_thousands(world, login):
+    # Ids are targets of htmx swaps; "section-1.266" would break them once ids pass 999.
+    document = create(world)
+    section = document.sections.first()
+    Block.objects.filter(section__document=document).delete()
+    document.sections.filter(pk=section.pk).update(id=12345)
+    client = login(world.users["ward_officer"])
+    editor = page_text(client.get(url("reports:document", document)))
+    assert 'id="section-12345"' in editor
+    assert "section-12.345" not in editor
+
+
 def test_empty_text_is_refused_and_the_form_comes_back(world, login):
     document = create(world)
     section = document.sections.first()
