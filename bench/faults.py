@@ -37,6 +37,8 @@ from bench import loadtest  # noqa: E402
 
 ROOT = loadtest.ROOT
 VIETNAMESE_ERROR_PAGES = ("Hệ thống tạm thời gián đoạn", "Hệ thống đang gặp sự cố")
+# The health endpoint answers monitors in JSON; a clean failure there says "error".
+HEALTH_ERROR = '"status": "error"'
 CLEAN = "trang lỗi tiếng Việt"  # bench/locustfile.py marks such failures
 
 
@@ -68,7 +70,9 @@ class Probe(threading.Thread):
                 status, body = error.code, error.read().decode("utf-8", "replace")
             except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
                 status, body = f"no answer: {type(error).__name__}", ""
-            clean = status == 200 or any(text in body for text in VIETNAMESE_ERROR_PAGES)
+            clean = status == 200 or any(
+                text in body for text in (*VIETNAMESE_ERROR_PAGES, HEALTH_ERROR)
+            )
             self.answers.append((at, status, clean))
             time.sleep(max(0.0, self.interval - (time.monotonic() - at)))
 
@@ -151,6 +155,10 @@ def postgres_restart(args) -> dict:
             f"{row['Name']}: {row['Error']}": int(row["Occurrences"])
             for row in csv.DictReader(handle)
         }
+    # This script's own connection died with the server: reconnect like the app servers do.
+    from django.db import connections
+
+    connections.close_all()
     checked = consistency.check(run_dir)
     outcome = {
         "fault": args.how,

@@ -519,11 +519,12 @@ def dataset():
     """Counts for results.json's "dataset"."""
     from campaigns.models import Donation, House
     from reports.models import IndicatorValue
-    from wards.models import Province, Ward
+    from wards.models import Province, ResidentialArea, Ward
 
     return {
         "provinces": Province.objects.count(),
         "wards": Ward.objects.count(),
+        "residential_areas": ResidentialArea.objects.count(),
         "indicator_values": IndicatorValue.objects.count(),
         "donations": Donation.objects.count(),
         "houses": House.objects.count(),
