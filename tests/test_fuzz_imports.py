@@ -232,8 +232,7 @@ def real_image(fmt) -> bytes:
 
 
 @pytest.mark.django_db
-def test_hostile_photos_are_refused_or_stored_clean(client, world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_hostile_photos_are_refused_or_stored_clean(client, world):
     client.force_login(world.users["ward_officer"])
     household = Household.objects.create(ward=world.ward_x, head_name="Lê Văn Hộ", category="poor")
     house = House.objects.create(ward=world.ward_x, household=household, kind="new")

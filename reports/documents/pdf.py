@@ -21,7 +21,7 @@ from .frame import frame, numbered_sections
 from .models import Block, Document
 
 TEMPLATE = "documents/report.html"
-STYLESHEET = "documents/report.css"
+STYLESHEETS = ("documents/report.css", "documents/fonts.css")
 ALIGNMENTS = frozenset({"left", "right", "center"})
 NO_FIGURES_YET = "Chưa có số liệu: bấm “Cập nhật số liệu” để tính."
 
@@ -99,11 +99,13 @@ def _render(html: str) -> tuple[bytes, int]:
 
 
 def source_hash(html: str) -> str:
-    """SHA-256 of what the PDF is made from: the HTML and the stylesheet it links."""
-    stylesheet = static_dir() / STYLESHEET
-    status = stylesheet.stat()
-    digest = _file_digest(stylesheet, status.st_mtime_ns, status.st_size)
-    return hashlib.sha256(digest + html.encode()).hexdigest()
+    """SHA-256 of what the PDF is made from: the HTML and the stylesheets it links."""
+    digests = b""
+    for name in STYLESHEETS:
+        stylesheet = static_dir() / name
+        status = stylesheet.stat()
+        digests += _file_digest(stylesheet, status.st_mtime_ns, status.st_size)
+    return hashlib.sha256(digests + html.encode()).hexdigest()
 
 
 @lru_cache(maxsize=4)

@@ -14,10 +14,9 @@ from tests.e2e.test_monthly_workflow import log_in
 
 
 @pytest.fixture
-def immediate_tasks(settings, tmp_path):
+def immediate_tasks(settings):
     # The live server runs in this process: the PDF is rendered within the request.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.mark.django_db(transaction=True)

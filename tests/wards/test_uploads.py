@@ -133,8 +133,7 @@ def test_a_statement_over_the_configured_limit_is_refused(world, officer, fund):
 
 
 @pytest.fixture
-def house(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def house(world):
     household = Household.objects.create(ward=world.ward_x, head_name="Lê Văn Hộ", category="poor")
     return House.objects.create(ward=world.ward_x, household=household, kind="new")
 

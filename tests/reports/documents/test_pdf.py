@@ -153,7 +153,7 @@ def test_the_embedded_fonts_are_the_bundled_liberation_serif(term_report):
             descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             fonts[str(font["/BaseFont"])] = descriptor.get_object()["/FontFile2"].get_data()
 
-    # "MTTQ Serif" is the private family name of static/fonts/liberation in report.css.
+    # "MTTQ Serif" is the private family name of static/fonts/liberation in fonts.css.
     assert {name.split("+")[1] for name in fonts} == {
         "MTTQ-Serif",
         "MTTQ-Serif-Bold",
@@ -367,7 +367,10 @@ def test_nothing_to_chart_draws_nothing():
 
 
 def test_the_stylesheet_sets_the_official_page():
-    css = (static_dir() / "documents" / "report.css").read_text()
+    # The report's stylesheet with the font faces it imports.
+    css = "".join(
+        (static_dir() / "documents" / name).read_text() for name in ("report.css", "fonts.css")
+    )
 
     assert "size: A4 portrait" in css
     assert "margin: 20mm 15mm 20mm 30mm" in css

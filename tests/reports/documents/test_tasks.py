@@ -16,9 +16,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def database_tasks(settings, tmp_path, monkeypatch):
+def database_tasks(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.MEDIA_ROOT = tmp_path
     # Between tasks the worker closes connections that are not in autocommit mode; inside a
     # test's transaction that would close the test's own connection (PostgreSQL).
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

@@ -17,10 +17,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def immediate_tasks(settings, tmp_path):
+def immediate_tasks(settings):
     """Tasks run inside the request (django.tasks resets its backends on the change)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
