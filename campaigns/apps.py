@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = "Cuộc vận động và quỹ"
+
+    def ready(self):
+        # Cached public pages and dashboards follow every change of money, houses and funds
+        # (wards/page_cache.py). Campaigns change rarely and a province's shows on all its
+        # wards: any change to one renews every page.
+        from wards import page_cache
+
+        from . import models
+
+        page_cache.connect(models.Campaign)
+        page_cache.connect(models.DonationReversal, "donation__ward")
+        for model in (
+            models.Donation,
+            models.Disbursement,
+            models.Household,
+            models.House,
+            models.GovernmentSupport,
+        ):
+            page_cache.connect(model, "ward")

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from wards import page_cache
 from wards.models import Ward
 from wards.numbers import WholeNumberField
 from wards.spreadsheets import safe_cell
@@ -87,6 +88,7 @@ class DisclosureSearchForm(forms.Form):
 
 
 @require_GET
+@page_cache.cached_for_anonymous
 def public_ward(request, ward_code):
     ward = _ward_or_404(ward_code)
     campaigns = disclosure.public_campaigns(ward)
@@ -110,6 +112,7 @@ def _fund(ward_code, campaign_pk):
 
 
 @require_GET
+@page_cache.cached_for_anonymous
 def public_fund(request, ward_code, campaign_pk):
     if request.GET.get("format") == "csv":
         return public_fund_csv(request, ward_code, campaign_pk)

@@ -10,3 +10,13 @@ class ReportsConfig(AppConfig):
         from .summaries import signals
 
         signals.connect()
+
+        # Cached dashboards follow every report and catalogue change (wards/page_cache.py);
+        # a report's values are written in bulk, then the report is saved.
+        from wards import page_cache
+
+        from .models import Indicator, IndicatorGroup, MonthlyReport
+
+        page_cache.connect(IndicatorGroup)
+        page_cache.connect(Indicator)
+        page_cache.connect(MonthlyReport, "ward")

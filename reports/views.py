@@ -3,9 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from wards import page_cache
 from wards import selectors as ward_selectors
 from wards.models import membership_rate
 from wards.selectors import ADMIN, Role
@@ -104,7 +107,11 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
         }
     if can_edit:
         # Computed figures (indicator.source) show what the portal knows right now.
-        computed = selectors.computed_figures(report, indicators)
+        computed = page_cache.cached(
+            ("computed-figures", ward.code, report.period, [i.pk for i in indicators]),
+            [ward.code],
+            lambda: selectors.computed_figures(report, indicators),
+        )
         for row in rows:
             row.current = computed.get(row.indicator.code, row.current)
     areas = (
@@ -143,7 +150,9 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             "ward": ward,
             "report": report,
             "form": form,
-            "groups": groups,
+            "entry_groups": mark_safe(
+                render_to_string("reports/entry_groups.html", {"groups": groups}, using="jinja2")
+            ),
             "can_edit": can_edit,
             "is_chair": is_chair,
             "errors": [b for b in breaches if b.is_error],

@@ -3,10 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
+from wards import page_cache
 from wards.selectors import ADMIN, Role, role_of, visible_province_or_404, visible_ward_or_404
 
 from . import completeness, dashboards
@@ -257,33 +260,47 @@ def _ward_charts(data: dashboards.WardDashboard) -> list[dict]:
 def dashboard_ward(request, code):
     ward = visible_ward_or_404(request.user, code)
     today, period, errors, include_drafts = _read_period(request)
-    data = dashboards.ward_dashboard(ward, period, today, include_drafts=include_drafts)
-    tables = _ward_tables(request, data)
     file_format = _wanted_format(request)
     if file_format:
+        data = dashboards.ward_dashboard(ward, period, today, include_drafts=include_drafts)
+        tables = _ward_tables(request, data)
         wanted = request.GET.get("bang") or "so-lieu"
         table = next((t for t in tables if t.key == wanted), tables[0])
         return download(table, f"tong-quan-{ward.code}-{table.key}-{period.slug}", file_format)
 
-    latest = (
-        reports_visible_to(request.user)
-        .filter(ward=ward, status=MonthlyReport.Status.APPROVED)
-        .order_by("-period")
-        .first()
-    )
-    return render(
-        request,
-        "reports/dashboard_ward.html",
-        {
+    role = role_of(request.user)
+
+    def render_body():
+        data = dashboards.ward_dashboard(ward, period, today, include_drafts=include_drafts)
+        tables = _ward_tables(request, data)
+        latest = (
+            reports_visible_to(request.user)
+            .filter(ward=ward, status=MonthlyReport.Status.APPROVED)
+            .order_by("-period")
+            .first()
+        )
+        context = {
             "ward": ward,
             "data": data,
             "tables": {t.key.replace("-", "_"): t for t in tables},
             "charts": {"charts": _ward_charts(data)},
             "latest_report": latest,
             "due_items": completeness.due_items(ward, today),
-            "show_province_link": role_of(request.user) in (ADMIN, Role.PROVINCE_OFFICER),
-            "breadcrumbs": ["Tổng quan"],
             **_period_context(request, period, errors, include_drafts),
+        }
+        return render_to_string("reports/partials/dashboard_ward_body.html", context, request)
+
+    # The same for everyone with this role who may see the ward, until its data changes.
+    parts = ("dashboard-ward", ward.pk, str(role), today, request.get_full_path())
+    body = page_cache.cached(parts, [ward.code], render_body)
+    return render(
+        request,
+        "reports/dashboard_ward.html",
+        {
+            "ward": ward,
+            "body": mark_safe(body),
+            "show_province_link": role in (ADMIN, Role.PROVINCE_OFFICER),
+            "breadcrumbs": ["Tổng quan"],
         },
     )
 

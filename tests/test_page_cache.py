@@ -1,0 +1,206 @@
+"""Cached public pages and dashboards: served from the cache, never stale after a write.
+
+The cache is on here as in production (PAGE_CACHE_SECONDS > 0). Writes run with their commit
+callbacks executed, as a real commit would: that is when versions are bumped.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from campaigns import services
+from campaigns.models import Campaign, Donation
+from reports.models import MonthlyReport
+from wards.models import Ward
+
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def fund(world):
+    return Campaign.objects.create(
+        name="Quỹ Vì người nghèo 2026",
+        kind="fund",
+        fund="vnn",
+        ward=world.ward_x,
+        starts_on=D(2026, 1, 1),
+    )
+
+
+@pytest.fixture
+def donate(world, fund, django_capture_on_commit_callbacks):
+    def _donate(amount, name="Công ty TNHH Minh Phát", ward=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.donation_record(
+                campaign=fund,
+                ward=ward or world.ward_x,
+                user=world.users["ward_officer"],
+                received_on=D(2026, 3, 5),
+                amount=amount,
+                donor_kind="organisation",
+                donor_name=name,
+            )
+
+    return _donate
+
+
+def fund_url(world, fund, **query):
+    url = reverse("campaigns:public_fund", args=[world.ward_x.code, fund.pk])
+    return url + "".join(f"?{k}={v}" for k, v in query.items())
+
+
+def test_public_page_is_served_from_the_cache_until_a_donation_is_recorded(
+    client, world, fund, donate
+):
+    donate(1_000_000)
+    assert "1.000.000" in client.get(fund_url(world, fund)).content.decode()
+    # A write that bypasses the models is not seen: the page came from the cache.
+    Donation.objects.update(donor_name="Công ty CP Sửa Thẳng")
+    assert "Sửa Thẳng" not in client.get(fund_url(world, fund)).content.decode()
+
+    donate(2_500_000, name="Hợp tác xã Bình Minh")
+
+    page = client.get(fund_url(world, fund)).content.decode()
+    assert "3.500.000" in page
+    assert "Hợp tác xã Bình Minh" in page
+    assert "Sửa Thẳng" in page  # rebuilt from the database
+
+
+def test_a_donation_at_another_ward_keeps_this_wards_page(client, world, fund, donate):
+    donate(1_000_000)
+    client.get(fund_url(world, fund))
+    Donation.objects.update(donor_name="Công ty CP Sửa Thẳng")
+    other = Campaign.objects.create(
+        name="Quỹ phường Long Xuyên", kind="fund", ward=world.ward_y, starts_on=D(2026, 1, 1)
+    )
+    services.donation_record(
+        campaign=other,
+        ward=world.ward_y,
+        user=world.users["admin"],
+        received_on=D(2026, 3, 5),
+        amount=5_000,
+        donor_kind="anonymous",
+    )
+    assert "Sửa Thẳng" not in client.get(fund_url(world, fund)).content.decode()
+
+
+def test_each_search_is_its_own_page(client, world, fund, donate):
+    donate(1_000_000, name="Công ty TNHH Minh Phát")
+    donate(2_000_000, name="Hợp tác xã Bình Minh")
+    found = client.get(fund_url(world, fund, q="Minh Phát")).content.decode()
+    other = client.get(fund_url(world, fund, q="Bình Minh")).content.decode()
+    assert "Minh Phát" in found and "Hợp tác xã Bình Minh" not in found
+    assert "Hợp tác xã Bình Minh" in other
+
+
+def test_a_cached_page_carries_the_nonce_of_its_own_response(client, world, fund, donate):
+    donate(1_000_000)
+    first = client.get(fund_url(world, fund))
+    second = client.get(fund_url(world, fund))
+    nonces = []
+    for response in (first, second):
+        in_page = re.search(r'"inlineScriptNonce": "([^"]+)"', response.content.decode())[1]
+        assert f"'nonce-{in_page}'" in response["Content-Security-Policy"]
+        nonces.append(in_page)
+    assert nonces[0] != nonces[1]
+
+
+def test_renaming_the_ward_or_the_fund_shows_at_once(
+    client, world, fund, donate, django_capture_on_commit_callbacks
+):
+    donate(1_000_000)
+    client.get(fund_url(world, fund))
+    with django_capture_on_commit_callbacks(execute=True):
+        fund.name = "Quỹ Vì người nghèo năm 2026"
+        fund.save()
+    assert "Quỹ Vì người nghèo năm 2026" in client.get(fund_url(world, fund)).content.decode()
+    ward_page = reverse("campaigns:public_ward", args=[world.ward_x.code])
+    client.get(ward_page)
+    with django_capture_on_commit_callbacks(execute=True):
+        ward = Ward.objects.get(pk=world.ward_x.pk)
+        ward.name = "Phường Mỹ Thới mới"
+        ward.save()
+    assert "Phường Mỹ Thới mới" in client.get(ward_page).content.decode()
+
+
+def test_signed_in_visitors_and_pending_messages_bypass_the_cache(
+    client, login, world, fund, donate
+):
+    donate(1_000_000)
+    client.get(fund_url(world, fund))  # cached for anonymous visitors
+    Donation.objects.update(donor_name="Công ty CP Sửa Thẳng")
+    officer = login(world.users["ward_officer"])
+    page = officer.get(fund_url(world, fund)).content.decode()
+    assert "Sửa Thẳng" in page
+    assert "Đăng xuất" in page  # their own navigation, not the anonymous one
+    officer.logout()
+    client.cookies["messages"] = "pending"
+    assert "Sửa Thẳng" in client.get(fund_url(world, fund)).content.decode()
+
+
+def test_nothing_is_cached_without_a_shared_cache(client, settings, world, fund, donate):
+    settings.PAGE_CACHE_SECONDS = 0
+    donate(1_000_000)
+    client.get(fund_url(world, fund))
+    Donation.objects.update(donor_name="Công ty CP Sửa Thẳng")
+    assert "Sửa Thẳng" in client.get(fund_url(world, fund)).content.decode()
+
+
+# --- The ward dashboard ------------------------------------------------------------------
+
+
+def dashboard(client, world):
+    url = reverse("reports:dashboard_ward", args=[world.ward_x.code])
+    return client.get(url, {"tu": "01/2026", "den": "12/2026"}).content.decode()
+
+
+def test_dashboard_follows_a_donation(login, world, fund, donate):
+    viewer = login(world.users["party_viewer"])
+    donate(1_000_000)
+    assert "1.000.000 đ" in dashboard(viewer, world)
+    donate(2_500_000)
+    assert "3.500.000 đ" in dashboard(viewer, world)
+
+
+def test_dashboard_follows_a_report_approval(login, world, django_capture_on_commit_callbacks):
+    viewer = login(world.users["party_viewer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = MonthlyReport.objects.create(ward=world.ward_x, period=D(2026, 2, 1))
+    assert "Chưa có báo cáo nào được duyệt" in dashboard(viewer, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        report.status = MonthlyReport.Status.APPROVED
+        report.save()
+    assert "Báo cáo tháng 02/2026" in dashboard(viewer, world)
+
+
+def test_dashboard_keeps_each_roles_navigation(login, client, world, fund, donate):
+    donate(1_000_000)
+    viewer_page = dashboard(login(world.users["party_viewer"]), world)
+    client.logout()
+    province_page = dashboard(login(world.users["province_officer"]), world)
+    province_link = reverse("wards:province", args=[world.province_a.code])
+    assert province_link not in viewer_page
+    assert province_link in province_page
+
+
+# --- The monthly entry page's computed figures ------------------------------------------------
+
+
+def test_entry_page_figures_from_the_fund_follow_each_donation(login, world, fund, donate):
+    officer = login(world.users["ward_officer"])
+    url = reverse("reports:entry", args=[world.ward_x.code, 2026, 3])
+    donate(1_000_000, name="Công ty TNHH Minh Phát")
+    assert officer.get(url).context["form"]["v_VNN_THU"].value() == "1.000.000"
+    donate(2_500_000, name="Hợp tác xã Bình Minh")
+    assert officer.get(url).context["form"]["v_VNN_THU"].value() == "3.500.000"

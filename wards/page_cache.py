@@ -1,0 +1,206 @@
+"""Pages kept in the cache until the data they show changes.
+
+Each ward has a version (a random token in the shared cache, by ward code: a public page
+knows the code from its URL without a query), and so has the catalogue (provinces, wards,
+campaigns, indicators...). A cached page is stored with the versions it was built under, and
+read together with the current versions in one round trip (MGET); it is used only when they
+are equal. So a write that bumps a version retires every page built before it at once, on
+every app server: nothing is deleted, stale entries are rebuilt or expire
+(PAGE_CACHE_SECONDS, also the bound on how long a write that bypasses the models, such as a
+bulk load, can go unseen).
+
+Versions are bumped after the writer's transaction commits: a page rebuilt under the new
+version can only have read committed data. A version missing from the cache (evicted, or
+Redis restarted) comes back as a new token, which is safe: it matches no cached page.
+
+The cache must be shared by every app server and worker process (REDIS_URL); with the
+per-process default cache, pages are not cached at all (see `enabled()`).
+"""
+
+import functools
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+CATALOGUE = "catalogue"
+_PREFIX = "page-version"
+# A version that expired comes back as a new token, which is safe; expiring bounds what
+# visits to made-up ward codes leave in the cache.
+VERSION_SECONDS = 24 * 3600
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _key(name) -> str:
+    return f"{_PREFIX}:{name}"
+
+
+def _version_keys(ward_codes) -> list[str]:
+    return [_key(CATALOGUE), *(_key(f"ward:{code}") for code in ward_codes)]
+
+
+def _current(found: dict, keys: list[str]) -> str:
+    """The versions among `found`, one key part; missing ones start afresh."""
+    missing = [key for key in keys if key not in found]
+    if missing:
+        # add(): a token another process set meanwhile wins, so all of them agree.
+        for key in missing:
+            cache.add(key, secrets.token_hex(6), VERSION_SECONDS)
+        found = {**found, **cache.get_many(missing)}
+    return "-".join(str(found.get(key, "")) for key in keys)
+
+
+def _lookup(key: str, ward_codes):
+    """(the value stored under `key` if built under the current versions, else None;
+    the current versions): one round trip."""
+    keys = _version_keys(ward_codes)
+    found = cache.get_many([key, *keys])
+    current = _current(found, keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == current:
+        return stored[1], current
+    return None, current
+
+
+def _store(key: str, built_under: str, value) -> None:
+    # Versions read before building: a write committed meanwhile has already moved them on,
+    # so this value is never taken for newer than it is.
+    cache.set(key, (built_under, value), settings.PAGE_CACHE_SECONDS)
+
+
+def _bump(names) -> None:
+    tokens = {_key(name): secrets.token_hex(6) for name in names}
+    transaction.on_commit(lambda: cache.set_many(tokens, VERSION_SECONDS))
+
+
+def wards_changed(ward_codes) -> None:
+    """Pages showing these wards' data are out of date once the current transaction commits."""
+    names = sorted({f"ward:{code}" for code in ward_codes if code})
+    if names:
+        _bump(names)
+
+
+def catalogue_changed() -> None:
+    """Every cached page is out of date once the current transaction commits."""
+    _bump([CATALOGUE])
+
+
+def connect(model, ward_path=None) -> None:
+    """Bump on every save and delete of `model` the ward its rows belong to, reached through
+    `ward_path` ("ward", "donation__ward"), or the catalogue when there is none.
+
+    The ward is read from the related objects the writer already holds, else with one query.
+    A row moved to another ward (`ward_path` "ward" only) bumps the ward it left as well.
+    """
+    from django.db.models.signals import post_delete, post_init, post_save, pre_delete
+
+    from .models import Ward
+
+    uid = f"page-cache-{model._meta.label}"
+    if ward_path is None:
+
+        def bump_catalogue(**kwargs):
+            catalogue_changed()
+
+        post_save.connect(bump_catalogue, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(bump_catalogue, sender=model, weak=False, dispatch_uid=uid)
+        return
+
+    relations = ward_path.split("__")
+    direct = relations == ["ward"]
+
+    def code_of(instance):
+        related = instance
+        for name in relations:
+            related = related._state.fields_cache.get(name)
+            if related is None:
+                rows = model._default_manager.filter(pk=instance.pk)
+                return rows.values_list(f"{ward_path}__code", flat=True).first()
+        return related.code
+
+    def remember_ward(instance, **kwargs):
+        instance._page_cache_ward_id = instance.__dict__.get("ward_id")
+
+    def bump_after_save(instance, **kwargs):
+        codes = [code_of(instance)]
+        loaded = getattr(instance, "_page_cache_ward_id", None)
+        if direct and loaded is not None and loaded != instance.ward_id:
+            codes += Ward.objects.filter(pk=loaded).values_list("code", flat=True)
+        instance._page_cache_ward_id = instance.__dict__.get("ward_id")
+        wards_changed(codes)
+
+    def bump_before_delete(instance, **kwargs):
+        wards_changed([code_of(instance)])
+
+    if direct:
+        post_init.connect(remember_ward, sender=model, weak=False, dispatch_uid=uid)
+    post_save.connect(bump_after_save, sender=model, weak=False, dispatch_uid=uid)
+    pre_delete.connect(bump_before_delete, sender=model, weak=False, dispatch_uid=uid)
+
+
+# --- Whole public pages ------------------------------------------------------------------
+
+# Stands for the request's CSP nonce in a stored page; each hit puts its own nonce back.
+NONCE_MARK = "__MTTQ_CSP_NONCE__"
+
+
+def _anonymous(request) -> bool:
+    """No session and no pending message: the page is the same for every such visitor."""
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and "HX-Request" not in request.headers
+    )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def cached_for_anonymous(view):
+    """Serve a view's 200 pages to anonymous visitors from the cache, keyed by the URL and
+    the versions of the ward its `ward_code` argument names."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, ward_code, **kwargs):
+        if not (enabled() and _anonymous(request)):
+            return view(request, *args, ward_code=ward_code, **kwargs)
+        key = f"page:{_digest(request.get_full_path())}"
+        stored, current = _lookup(key, [ward_code])
+        if stored is not None:
+            content, content_type = stored
+            if NONCE_MARK in content:
+                content = content.replace(NONCE_MARK, str(request._csp_nonce))
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, ward_code=ward_code, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            content = response.content.decode(response.charset)
+            nonce = getattr(request, "_csp_nonce", None)
+            if nonce:  # a LazyNonce is true once the page used it
+                content = content.replace(str(nonce), NONCE_MARK)
+            _store(key, current, (content, response["Content-Type"]))
+        return response
+
+    return wrapper
+
+
+def cached(parts, ward_codes, compute):
+    """What `compute()` returns (a piece of HTML, figures), cached under `parts` (what it
+    depends on besides the wards' data: the URL, the role...) and the versions of the wards
+    it reads. For parts of signed-in pages that are the same for everyone who may see them."""
+    if not enabled():
+        return compute()
+    key = f"computed:{_digest(repr(parts))}"
+    value, current = _lookup(key, ward_codes)
+    if value is None:
+        value = compute()
+        _store(key, current, value)
+    return value
