@@ -25,7 +25,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -104,6 +106,26 @@ def _session(user) -> str:
     return store.session_key
 
 
+# What the public searches for: names as the pages show them, and an amount range.
+SEARCHES = ["Nguyễn", "Trần T.", "Lê", "Phạm V.", "Nhà hảo tâm"]
+AMOUNT_RANGE = {"so_tien_tu": "100.000", "so_tien_den": "1.000.000"}
+
+
+def _public_pages(ward_code, fund_pk) -> dict:
+    """A fund's public pages, with the query strings already encoded: locust and the warm-up
+    request exactly the same URLs."""
+    from django.urls import reverse
+
+    url = reverse("campaigns:public_fund", args=[ward_code, fund_pk])
+    return {
+        "ward": ward_code,
+        "ward_url": reverse("campaigns:public_ward", args=[ward_code]),
+        "url": url,
+        "searches": [f"{url}?{urlencode({'q': text})}" for text in SEARCHES],
+        "amount_search": f"{url}?{urlencode(AMOUNT_RANGE)}",
+    }
+
+
 def make_plan(run_dir: Path, *, officers: int, viewers: int, provinces: int) -> dict:
     from django.conf import settings
     from django.db.models import Count
@@ -136,10 +158,7 @@ def make_plan(run_dir: Path, *, officers: int, viewers: int, provinces: int) -> 
         "viewers": [],
         "provinces": [],
         "public_funds": [
-            {
-                "ward": fund.ward.code,
-                "url": reverse("campaigns:public_fund", args=[fund.ward.code, fund.pk]),
-            }
+            _public_pages(fund.ward.code, fund.pk)
             for fund in spread[officers + viewers :] or spread
         ],
     }
@@ -159,7 +178,16 @@ def make_plan(run_dir: Path, *, officers: int, viewers: int, provinces: int) -> 
     for fund in read:
         code = fund.ward.code
         user = _account(f"{PREFIX}danguy.{code}", role="party_viewer", ward=fund.ward)
-        plan["viewers"].append({"session": _session(user), "ward": code})
+        dashboard = reverse("reports:dashboard_ward", args=[code])
+        last_year = urlencode({"tu": f"01/{today.year - 1}", "den": f"12/{today.year - 1}"})
+        plan["viewers"].append(
+            {
+                "session": _session(user),
+                "ward": code,
+                "dashboard_url": dashboard,
+                "last_year_url": f"{dashboard}?{last_year}",
+            }
+        )
     largest = Province.objects.annotate(n=Count("wards")).order_by("-n")[:provinces]
     for province in largest:
         user = _account(
@@ -195,24 +223,41 @@ def wait_healthy(url, timeout=90):
     raise RuntimeError(f"gunicorn did not answer {url}/suc-khoe/ within {timeout} s")
 
 
+def _get(url, path, session=None, cookie=None):
+    request = urllib.request.Request(url + path)
+    if session:
+        request.add_header("Cookie", f"{cookie}={session}")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+
+
 def warm_up(url, plan, rounds):
-    """Every kind of page a few times per worker: templates compiled, connections open,
-    PostgreSQL's caches warm, before anything is measured."""
+    """Before anything is measured: templates compiled, connections open, PostgreSQL's
+    caches warm, and every page the run will read built once into the page cache, as it is
+    on a portal that has been running (a cold start is slower for its first minute)."""
     cookie = plan["session_cookie"]
     pages = [(None, fund["url"]) for fund in plan["public_funds"][:3]]
     for officer in plan["officers"][:2]:
         pages += [(officer["session"], officer["entry_url"]), (officer["session"], "/")]
     for viewer in plan["viewers"][:2]:
-        pages.append((viewer["session"], f"/phuong-xa/{viewer['ward']}/tong-quan/"))
+        pages.append((viewer["session"], viewer["dashboard_url"]))
     for province in plan["provinces"][:1]:
         pages.append((province["session"], f"/tinh/{province['province']}/tong-quan/"))
     for _ in range(rounds):
         for session, path in pages:
-            request = urllib.request.Request(url + path)
-            if session:
-                request.add_header("Cookie", f"{cookie}={session}")
-            with urllib.request.urlopen(request, timeout=30) as response:
-                response.read()
+            _get(url, path, session, cookie)
+    every_page = [
+        (None, path)
+        for fund in plan["public_funds"]
+        for path in (fund["ward_url"], fund["url"], *fund["searches"], fund["amount_search"])
+    ]
+    for viewer in plan["viewers"]:
+        for key in ("dashboard_url", "last_year_url"):
+            every_page.append((viewer["session"], viewer[key]))
+    for officer in plan["officers"]:
+        every_page.append((officer["session"], officer["entry_url"]))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda page: _get(url, page[1], page[0], cookie), every_page))
 
 
 def stop(process: subprocess.Popen, timeout=30):
@@ -339,7 +384,9 @@ def main(argv=None):
     parser.add_argument("--officers", type=int, default=30, help="of which ward officers")
     parser.add_argument("--viewers", type=int, default=30, help="of which party viewers")
     parser.add_argument("--provinces", type=int, default=5, help="of which province officers")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn worker processes (2 threads each)"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-write", action="store_true", help="do not touch results.json")
     args = parser.parse_args(argv)

@@ -23,10 +23,12 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Campaigns first: its public disclosure pages are most of the traffic, and every pattern
+    # tried before a match costs time (no two apps' patterns overlap).
+    path("", include("campaigns.urls")),
     path("", include("wards.urls_otp")),
     path("", include("wards.urls")),
     path("", include("reports.urls")),
-    path("", include("campaigns.urls")),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health, name="health"),
 ]

@@ -109,8 +109,8 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
         # Computed figures (indicator.source) show what the portal knows right now.
         computed = page_cache.cached(
             ("computed-figures", ward.code, report.period, [i.pk for i in indicators]),
-            [ward.code],
             lambda: selectors.computed_figures(report, indicators),
+            wards=[ward.code],
         )
         for row in rows:
             row.current = computed.get(row.indicator.code, row.current)

@@ -292,7 +292,7 @@ def dashboard_ward(request, code):
 
     # The same for everyone with this role who may see the ward, until its data changes.
     parts = ("dashboard-ward", ward.pk, str(role), today, request.get_full_path())
-    body = page_cache.cached(parts, [ward.code], render_body)
+    body = page_cache.cached(parts, render_body, wards=[ward.code])
     return render(
         request,
         "reports/dashboard_ward.html",

@@ -204,3 +204,57 @@ def test_entry_page_figures_from_the_fund_follow_each_donation(login, world, fun
     assert officer.get(url).context["form"]["v_VNN_THU"].value() == "1.000.000"
     donate(2_500_000, name="Hợp tác xã Bình Minh")
     assert officer.get(url).context["form"]["v_VNN_THU"].value() == "3.500.000"
+
+
+# --- The signed-in user -----------------------------------------------------------------------
+
+
+def test_a_deactivated_officer_is_signed_out_at_once(
+    login, world, django_capture_on_commit_callbacks
+):
+    officer = world.users["ward_officer"]
+    client = login(officer)
+    home = client.get(reverse("home"))
+    assert home.status_code == 200 and world.ward_x.name in home.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.is_active = False
+        officer.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_moved_officer_works_in_the_new_ward_at_once(
+    login, world, django_capture_on_commit_callbacks
+):
+    officer = world.users["ward_officer"]
+    client = login(officer)
+    entry_x = reverse("reports:entry", args=[world.ward_x.code, 2026, 3])
+    entry_y = reverse("reports:entry", args=[world.ward_y.code, 2026, 3])
+    assert client.get(entry_x).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = officer.role_assignment
+        assignment.ward = world.ward_y
+        assignment.save()
+    assert client.get(entry_x).status_code == 404
+    assert client.get(entry_y).status_code == 200
+
+
+def test_dashboard_follows_a_value_corrected_in_the_admin(
+    login, world, django_capture_on_commit_callbacks
+):
+    from reports.models import Indicator, IndicatorValue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = MonthlyReport.objects.create(
+            ward=world.ward_x, period=D(2026, 2, 1), status=MonthlyReport.Status.APPROVED
+        )
+        value = IndicatorValue.objects.create(
+            report=report, indicator=Indicator.objects.get(code="TT_BUOI"), value=7
+        )
+    viewer = login(world.users["party_viewer"])
+    assert 'data-testid="stat-sessions">7<' in dashboard(viewer, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        value.value = 12
+        value.save()
+    assert 'data-testid="stat-sessions">12<' in dashboard(viewer, world)

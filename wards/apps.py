@@ -7,10 +7,22 @@ class WardsConfig(AppConfig):
 
     def ready(self):
         # Cached pages follow every change of the places and organisations they show.
+        from django.contrib.auth import get_user_model
+
         from . import page_cache
-        from .models import MassOrganisation, Membership, Province, ResidentialArea, Ward
+        from .models import (
+            MassOrganisation,
+            Membership,
+            Province,
+            ResidentialArea,
+            RoleAssignment,
+            Ward,
+        )
 
         for model in (Province, Ward, MassOrganisation):
             page_cache.connect(model)
         for model in (ResidentialArea, Membership):
             page_cache.connect(model, "ward")
+        # The signed-in user and their role, cached by wards/auth.py.
+        page_cache.connect_users(get_user_model(), "pk")
+        page_cache.connect_users(RoleAssignment, "user_id")

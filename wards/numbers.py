@@ -7,6 +7,8 @@ import re
 
 from django import forms
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from markupsafe import escape
 
 _GROUPED = re.compile(r"^\d{1,3}([. ]\d{3})+$")
 MAX_TYPED_LENGTH = 40  # far beyond any amount in đồng, even with thousand dots
@@ -43,11 +45,36 @@ def parse_whole_number(text) -> int | None:
     raise NotAWholeNumber(text)
 
 
+# Vietnamese grouping (mttq_portal/formats/vi): the entry page formats a few hundred figures.
+THOUSANDS = "."
+
+
 def format_number(value) -> str:
     """1804000000 → "1.804.000.000"; None → ""."""
     if value is None:
         return ""
+    if type(value) is int:
+        return f"{value:,}".replace(",", THOUSANDS)
     return number_format(value, force_grouping=True)
+
+
+class DirectTextInput(forms.TextInput):
+    """forms.TextInput rendered straight to the HTML its Jinja2 template (FORM_RENDERER)
+    gives, without the template: a monthly entry page has about 70 of these, and through the
+    form renderer they took a fifth of the page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = [f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"']
+        if widget["value"] is not None:
+            html.append(f' value="{escape(widget["value"])}"')
+        for key, item in widget["attrs"].items():
+            if item is True:
+                html.append(f" {escape(key)}")
+            elif item is not False:
+                html.append(f' {escape(key)}="{escape(item)}"')
+        html.append(">")
+        return mark_safe("".join(html))
 
 
 class WholeNumberField(forms.CharField):
@@ -59,6 +86,7 @@ class WholeNumberField(forms.CharField):
         "too_large": "Số quá lớn.",
     }
     MAX = 10**15
+    widget = DirectTextInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

@@ -41,8 +41,8 @@ def _key(name) -> str:
     return f"{_PREFIX}:{name}"
 
 
-def _version_keys(ward_codes) -> list[str]:
-    return [_key(CATALOGUE), *(_key(f"ward:{code}") for code in ward_codes)]
+def _version_keys(names) -> list[str]:
+    return [_key(CATALOGUE), *(_key(name) for name in names)]
 
 
 def _current(found: dict, keys: list[str]) -> str:
@@ -56,10 +56,10 @@ def _current(found: dict, keys: list[str]) -> str:
     return "-".join(str(found.get(key, "")) for key in keys)
 
 
-def _lookup(key: str, ward_codes):
-    """(the value stored under `key` if built under the current versions, else None;
-    the current versions): one round trip."""
-    keys = _version_keys(ward_codes)
+def _lookup(key: str, names):
+    """(the value stored under `key` if built under the current versions of the catalogue and
+    of `names`, else None; the current versions): one round trip."""
+    keys = _version_keys(names)
     found = cache.get_many([key, *keys])
     current = _current(found, keys)
     stored = found.get(key)
@@ -82,6 +82,13 @@ def _bump(names) -> None:
 def wards_changed(ward_codes) -> None:
     """Pages showing these wards' data are out of date once the current transaction commits."""
     names = sorted({f"ward:{code}" for code in ward_codes if code})
+    if names:
+        _bump(names)
+
+
+def users_changed(user_ids) -> None:
+    """What is cached about these users is out of date once the current transaction commits."""
+    names = sorted({f"user:{pk}" for pk in user_ids if pk})
     if names:
         _bump(names)
 
@@ -144,6 +151,18 @@ def connect(model, ward_path=None) -> None:
     pre_delete.connect(bump_before_delete, sender=model, weak=False, dispatch_uid=uid)
 
 
+def connect_users(model, user_field) -> None:
+    """Bump the user `user_field` names on every save and delete of `model`."""
+    from django.db.models.signals import post_delete, post_save
+
+    def bump(instance, **kwargs):
+        users_changed([getattr(instance, user_field)])
+
+    uid = f"page-cache-users-{model._meta.label}"
+    post_save.connect(bump, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(bump, sender=model, weak=False, dispatch_uid=uid)
+
+
 # --- Whole public pages ------------------------------------------------------------------
 
 # Stands for the request's CSP nonce in a stored page; each hit puts its own nonce back.
@@ -174,7 +193,7 @@ def cached_for_anonymous(view):
         if not (enabled() and _anonymous(request)):
             return view(request, *args, ward_code=ward_code, **kwargs)
         key = f"page:{_digest(request.get_full_path())}"
-        stored, current = _lookup(key, [ward_code])
+        stored, current = _lookup(key, [f"ward:{ward_code}"])
         if stored is not None:
             content, content_type = stored
             if NONCE_MARK in content:
@@ -192,15 +211,17 @@ def cached_for_anonymous(view):
     return wrapper
 
 
-def cached(parts, ward_codes, compute):
-    """What `compute()` returns (a piece of HTML, figures), cached under `parts` (what it
-    depends on besides the wards' data: the URL, the role...) and the versions of the wards
-    it reads. For parts of signed-in pages that are the same for everyone who may see them."""
+def cached(parts, compute, *, wards=(), users=()):
+    """What `compute()` returns (a piece of HTML, figures, a user), cached under `parts` (what
+    it depends on besides the data: the URL, the role...) and the versions of the catalogue
+    and of the wards (codes) and users (ids) it reads. A None result is not cached."""
     if not enabled():
         return compute()
     key = f"computed:{_digest(repr(parts))}"
-    value, current = _lookup(key, ward_codes)
+    names = [*(f"ward:{code}" for code in wards), *(f"user:{pk}" for pk in users)]
+    value, current = _lookup(key, names)
     if value is None:
         value = compute()
-        _store(key, current, value)
+        if value is not None:
+            _store(key, current, value)
     return value

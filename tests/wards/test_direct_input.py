@@ -1,0 +1,43 @@
+"""The number input rendered without a template gives exactly Django's HTML."""
+
+import pytest
+from django import forms
+from django.utils.safestring import mark_safe
+
+from wards.numbers import DirectTextInput, WholeNumberField, format_number
+
+
+@pytest.mark.parametrize(
+    ("value", "attrs"),
+    [
+        (None, {}),
+        ("1.804.000.000", {"class": "form-control text-end", "autocomplete": "off"}),
+        ('5" onfocus="alert(1)', {"inputmode": "numeric", "disabled": True, "required": False}),
+        ("<b>&amp;</b>", {"aria-describedby": "id_v_TT_help", "data-x": None}),
+        (mark_safe("<i>an toàn</i>"), {"placeholder": 'ví dụ "1.000"'}),
+        (1234567, {"readonly": True}),
+    ],
+)
+def test_same_html_as_djangos_text_input(value, attrs):
+    expected = forms.TextInput(attrs=attrs).render("v_TT_BUOI", value)
+    assert DirectTextInput(attrs=attrs).render("v_TT_BUOI", value) == expected
+
+
+def test_a_number_field_in_a_form_renders_as_before():
+    class Direct(forms.Form):
+        amount = WholeNumberField(label="Số tiền", disabled=True, initial=1_804_000_000)
+
+    class Templated(forms.Form):
+        amount = WholeNumberField(
+            label="Số tiền", disabled=True, initial=1_804_000_000, widget=forms.TextInput
+        )
+
+    assert str(Direct()["amount"]) == str(Templated()["amount"])
+    assert 'value="1.804.000.000"' in str(Direct()["amount"])
+
+
+@pytest.mark.parametrize("value", [0, 7, 999, 1000, -1234567, 1_804_000_000, 10**15])
+def test_whole_numbers_group_by_dots(value):
+    from django.utils.formats import number_format
+
+    assert format_number(value) == number_format(value, force_grouping=True)
