@@ -333,7 +333,7 @@ def main(argv=None):
         help="postgres-restart: restart the cluster, or only cut this database's connections",
     )
     parser.add_argument("--users", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args(argv)
     outcome = postgres_restart(args) if args.case == "postgres-restart" else worker_kill(args)

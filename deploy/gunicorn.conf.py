@@ -5,6 +5,7 @@ stateless (sessions and cache in Redis or PostgreSQL, uploads on MEDIA_STORAGE_B
 any number of these servers can run behind one load balancer.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -59,6 +60,12 @@ def when_ready(server):
     from mttq_portal.warmup import compile_templates
 
     server.log.info("Compiled %d templates before forking the workers", compile_templates())
+    # Objects loaded so far (Django, the templates) live as long as the process: frozen, the
+    # collector no longer scans them, nor touches their copy-on-write pages in the workers.
+    # Pages allocate many short-lived objects: collecting every 50.000 allocations instead of
+    # 700 costs a little memory and saved ~8 % of the entry page's time (ab, one worker).
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def post_fork(server, worker):

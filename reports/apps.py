@@ -15,10 +15,18 @@ class ReportsConfig(AppConfig):
         # a report's values are written in bulk, then the report is saved.
         from wards import page_cache
 
-        from .models import AreaValue, Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
+        from .models import (
+            AreaValue,
+            Indicator,
+            IndicatorGroup,
+            IndicatorValue,
+            MonthlyReport,
+            ValidationRule,
+        )
 
         page_cache.connect(IndicatorGroup)
         page_cache.connect(Indicator)
+        page_cache.connect(ValidationRule)
         page_cache.connect(MonthlyReport, "ward")
         # Values saved one by one (the admin); the report service writes them in bulk.
         page_cache.connect(IndicatorValue, "report__ward")

@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from wards import page_cache
 from wards.selectors import scope_to_user
 
 from . import periods
@@ -15,16 +16,20 @@ def reports_visible_to(user):
     return scope_to_user(MonthlyReport.objects.select_related("ward__province"), user)
 
 
+# The catalogue is read by every entry page and changes only in the admin: cached until then.
+
+
 def active_indicators(period: datetime.date) -> list[Indicator]:
-    return [
-        indicator
-        for indicator in Indicator.objects.select_related("group")
-        if indicator.is_active_in(period)
-    ]
+    catalogue = page_cache.cached(
+        ("indicators",), lambda: list(Indicator.objects.select_related("group"))
+    )
+    return [indicator for indicator in catalogue if indicator.is_active_in(period)]
 
 
 def active_rules() -> list[ValidationRule]:
-    return list(ValidationRule.objects.filter(is_active=True))
+    return page_cache.cached(
+        ("active-rules",), lambda: list(ValidationRule.objects.filter(is_active=True))
+    )
 
 
 def report_or_new(ward, period) -> MonthlyReport:

@@ -258,3 +258,18 @@ def test_dashboard_follows_a_value_corrected_in_the_admin(
         value.value = 12
         value.save()
     assert 'data-testid="stat-sessions">12<' in dashboard(viewer, world)
+
+
+def test_entry_page_follows_an_indicator_renamed_in_the_admin(
+    login, world, django_capture_on_commit_callbacks
+):
+    from reports.models import Indicator
+
+    officer = login(world.users["ward_officer"])
+    url = reverse("reports:entry", args=[world.ward_x.code, 2026, 3])
+    assert "Số buổi tuyên truyền" in officer.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator = Indicator.objects.get(code="TT_BUOI")
+        indicator.name = "Số buổi tuyên truyền, phổ biến"
+        indicator.save()
+    assert "Số buổi tuyên truyền, phổ biến" in officer.get(url).content.decode()
