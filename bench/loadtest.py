@@ -57,6 +57,7 @@ def environment(port: int, workers: int):
             "GUNICORN_ACCESS_LOG": "",
             "GUNICORN_LOG_LEVEL": "warning",
             "LOG_LEVEL": "WARNING",
+            "PAGE_CACHE_SECONDS": "600",
         }
     )
     os.environ.setdefault("SECRET_KEY", "loadtest-" + "k" * 60)

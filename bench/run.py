@@ -119,11 +119,13 @@ def main():
             **disclosure.dataset(),
         },
     )
+    measured = {entry["name"] for entry in results}
     for entry in payload["results"]:
-        print(
-            f"{entry['name']:<28} p50 {entry['p50_ms']:>8} ms  p95 {entry['p95_ms']:>8} ms"
-            f"  queries {entry['queries']}"
-        )
+        if entry["name"] in measured:
+            print(
+                f"{entry['name']:<28} p50 {entry['p50_ms']:>8} ms  p95 {entry['p95_ms']:>8} ms"
+                f"  queries {entry.get('queries', '')}"
+            )
     print(f"→ {harness.RESULTS_PATH}")
     # The dashboards again on the national dataset, in its own database (replaces the
     # demo-database ward_dashboard / province_dashboard / national_overview entries).
