@@ -99,6 +99,17 @@ class PortalUser(FastHttpUser):
                 fail(response)
             return response
 
+    def submit(self, url, data, name):
+        """Post a form as the browser does; a saved form answers with a redirect. Returns
+        where it redirects to, or None when it was refused."""
+        with self.client.post(
+            url, data=data, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 302:
+                fail(response)
+                return None
+            return response.headers.get("Location") or ""
+
 
 def _cookie(name, value, host):
     return Cookie(
@@ -158,16 +169,7 @@ class WardOfficer(PortalUser):
         n = next(self.saves)
         values = {CHANGED[0]: str(1 + n % 9), CHANGED[1]: str(100 + n)}
         data = {**self.fields, **values, "action": "save"}
-        with self.client.post(
-            self.account["entry_url"],
-            data=data,
-            name="monthly_entry_save",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            ok = response.status_code == 302
-            if not ok:
-                fail(response)
+        ok = self.submit(self.account["entry_url"], data, "monthly_entry_save") is not None
         log(
             kind="save",
             ward=self.account["ward"],
@@ -198,17 +200,8 @@ class WardOfficer(PortalUser):
             "amount": dots(amount),
             "note": tag,
         }
-        with self.client.post(
-            self.account["donation_url"],
-            data=data,
-            name="donation_create",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            ok = response.status_code == 302
-            if not ok:
-                fail(response)
-            location = response.headers.get("Location") if ok else None
+        location = self.submit(self.account["donation_url"], data, "donation_create")
+        ok = location is not None
         log(kind="donation", ward=self.account["ward"], tag=tag, amount=amount, ok=ok)
         if location:
             self.page(location, "donation_detail")

@@ -79,17 +79,22 @@ def _bump(names) -> None:
     transaction.on_commit(lambda: cache.set_many(tokens, VERSION_SECONDS))
 
 
+def _names(wards=(), users=()) -> list[str]:
+    """Version names of wards (by code) and users (by id), in a stable order."""
+    return sorted(
+        {*(f"ward:{code}" for code in wards if code), *(f"user:{pk}" for pk in users if pk)}
+    )
+
+
 def wards_changed(ward_codes) -> None:
     """Pages showing these wards' data are out of date once the current transaction commits."""
-    names = sorted({f"ward:{code}" for code in ward_codes if code})
-    if names:
+    if names := _names(wards=ward_codes):
         _bump(names)
 
 
 def users_changed(user_ids) -> None:
     """What is cached about these users is out of date once the current transaction commits."""
-    names = sorted({f"user:{pk}" for pk in user_ids if pk})
-    if names:
+    if names := _names(users=user_ids):
         _bump(names)
 
 
@@ -193,7 +198,7 @@ def cached_for_anonymous(view):
         if not (enabled() and _anonymous(request)):
             return view(request, *args, ward_code=ward_code, **kwargs)
         key = f"page:{_digest(request.get_full_path())}"
-        stored, current = _lookup(key, [f"ward:{ward_code}"])
+        stored, current = _lookup(key, _names(wards=[ward_code]))
         if stored is not None:
             content, content_type = stored
             if NONCE_MARK in content:
@@ -218,8 +223,7 @@ def cached(parts, compute, *, wards=(), users=()):
     if not enabled():
         return compute()
     key = f"computed:{_digest(repr(parts))}"
-    names = [*(f"ward:{code}" for code in wards), *(f"user:{pk}" for pk in users)]
-    value, current = _lookup(key, names)
+    value, current = _lookup(key, _names(wards, users))
     if value is None:
         value = compute()
         if value is not None:
