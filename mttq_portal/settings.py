@@ -35,10 +35,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "django_tasks_db",
-    "axes",
+    # Third-party apps under Vietnamese admin section names (mttq_portal/apps.py).
+    "mttq_portal.apps.BackgroundTasksConfig",
+    "mttq_portal.apps.LoginAttemptsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "mttq_portal.apps.TwoStepLoginConfig",
     "wards",
     "campaigns",
     "reports",
@@ -68,9 +69,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mttq_portal.urls"
-# Widgets rendered by Jinja2 (Django's own widget templates, same HTML): the monthly entry
-# page renders about 70 inputs, a third of its time with the Django template renderer.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Forms render with Django's default template renderer (FORM_RENDERER unset): the admin's and
+# django.contrib.auth's widgets exist only as Django templates. The monthly entry form alone
+# renders by Jinja2 (reports/templating.py).
 WSGI_APPLICATION = "mttq_portal.wsgi.application"
 
 TEMPLATES = [

@@ -46,8 +46,11 @@ def compile_templates() -> int:
                     continue
                 engine.get_template(name)
                 loaded += 1
-    renderer = get_default_renderer()
-    for name in WIDGET_TEMPLATES:
-        renderer.get_template(name)
+    from reports.templating import entry_form_renderer
+
+    # Django's default renderer for every form, the monthly entry form's own Jinja2 one.
+    for renderer in (get_default_renderer(), entry_form_renderer):
+        for name in WIDGET_TEMPLATES:
+            renderer.get_template(name)
     get_resolver().reverse_dict  # noqa: B018 — builds the URL resolver's tables
     return loaded

@@ -5,6 +5,7 @@ from django import forms
 from wards.numbers import WholeNumberField
 
 from .models import Indicator
+from .templating import entry_form_renderer
 
 
 def value_field(code):
@@ -26,6 +27,7 @@ def explanation_field(rule_id):
 class MonthlyEntryForm(forms.Form):
     """One field per indicator (two for ratios), optional area breakdowns and explanations."""
 
+    default_renderer = entry_form_renderer
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 

@@ -5,9 +5,16 @@ and three earlier figures); rendered by Jinja2 that part takes a fraction of the
 templates need. It calls the same cell functions as the Django templates' tags.
 """
 
+from django.forms.renderers import Jinja2
 from jinja2 import Environment
 
 from .templatetags.entry_cells import entry_field, figure
+
+# The entry form's widgets (hidden fields, explanations, error lists) render by Jinja2 too;
+# its ~70 number inputs need no template (wards.numbers.DirectTextInput). One instance for
+# the process: a renderer compiles its templates once. Every other form keeps Django's
+# default renderer, whose templates cover the admin's widgets.
+entry_form_renderer = Jinja2()
 
 
 def environment(**options) -> Environment:
