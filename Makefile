@@ -34,8 +34,9 @@ demo: setup
 	$(PY) manage.py load_divisions
 	$(PY) manage.py seed_demo
 
+# The web server and the task worker that renders PDFs; Ctrl+C stops both (scripts/run_dev.py).
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) scripts/run_dev.py $(HOST):$(PORT)
 
 test: setup
 	$(VENV)/bin/pytest --ignore=tests/e2e $(PYTEST_ARGS)

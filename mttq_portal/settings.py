@@ -36,13 +36,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     # Third-party apps under Vietnamese admin section names (mttq_portal/apps.py).
-    "mttq_portal.apps.BackgroundTasksConfig",
     "mttq_portal.apps.LoginAttemptsConfig",
     "django_otp",
     "mttq_portal.apps.TwoStepLoginConfig",
     "wards",
     "campaigns",
     "reports",
+    # After the portal's apps: wards' db_worker command (with a heartbeat) replaces its own.
+    "mttq_portal.apps.BackgroundTasksConfig",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,9 @@ TASKS = {
 }
 # /suc-khoe/ answers 503 when a task has waited longer than this for a worker.
 HEALTH_TASK_MAX_WAIT_SECONDS = env.int("HEALTH_TASK_MAX_WAIT_SECONDS", default=300)
+# A task waiting this long while no live worker serves its queue (wards/task_workers.py) is
+# stuck: the PDF page says the worker is not running, and /suc-khoe/ answers 503.
+TASK_NO_WORKER_SECONDS = env.int("TASK_NO_WORKER_SECONDS", default=15)
 # A task still running after this long lost its worker (killed, machine down):
 # `manage.py fail_stale_tasks` marks it failed so that the user can start it again.
 TASK_RUNNING_TIMEOUT_SECONDS = env.int("TASK_RUNNING_TIMEOUT_SECONDS", default=900)

@@ -122,6 +122,8 @@ TABLES = [
 ]
 # Computed from the rows above, rebuilt after an import.
 DERIVED = {"reports.wardmonth"}
+# No ward's data: the running task workers' heartbeats (wards/task_workers.py).
+NOT_WARD_DATA = {"wards.taskworker"}
 
 # Catalogue rows are the same thing in another database when these fields match.
 IDENTITY = {

@@ -775,19 +775,22 @@ def document_pdf(request, code, pk):
         document.refresh_from_db()
         return _pdf_download(document)
     if result.status == tasks.Status.FAILED:
-        return _pdf_progress_page(request, document, result.status, result.id)
+        return _pdf_progress_page(request, document, result)
     return redirect(
         "reports:document_pdf_progress", code=document.ward.code, pk=document.pk, task_id=result.id
     )
 
 
-def _pdf_progress_page(request, document, status, task_id):
+def _pdf_progress_page(request, document, result):
+    # A task nobody takes would keep the page waiting for ever: say why, and what to do.
+    no_worker_for = tasks.waiting_without_worker(result)
     context = {
         "ward": document.ward,
         "document": document,
-        "status": status,
+        "status": result.status,
         "Status": tasks.Status,
-        "task_id": task_id,
+        "task_id": result.id,
+        "no_worker_wait": _duration_text(no_worker_for) if no_worker_for else "",
         "breadcrumbs": ["Văn bản, báo cáo", "Tạo tệp PDF"],
     }
     if request.htmx:
@@ -802,7 +805,18 @@ def document_pdf_progress(request, code, pk, task_id):
     result = tasks.pdf_result(document, task_id)
     if result is None:
         raise Http404("Không tìm thấy yêu cầu tạo PDF này.")
-    return _pdf_progress_page(request, document, result.status, task_id)
+    return _pdf_progress_page(request, document, result)
+
+
+def _duration_text(duration) -> str:
+    """A wait in words: 40 giây, 12 phút, 3 giờ 5 phút."""
+    seconds = int(duration.total_seconds())
+    if seconds < 60:
+        return f"{seconds} giây"
+    hours, minutes = divmod(seconds // 60, 60)
+    if not hours:
+        return f"{minutes} phút"
+    return f"{hours} giờ {minutes} phút" if minutes else f"{hours} giờ"
 
 
 @login_required

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from wards.models import TaskWorker
+
 HEALTH = "/suc-khoe/"
 
 
@@ -23,6 +25,18 @@ def queued_task(*, status="READY", **times):
     )
     DBTaskResult.objects.filter(pk=task.pk).update(**times)
     return task
+
+
+def live_worker(worker_id="worker-1", **fields):
+    now = timezone.now()
+    return TaskWorker.objects.create(
+        worker_id=worker_id,
+        backend_name="default",
+        queue_names=["default"],
+        started_at=now,
+        last_seen=now,
+        **fields,
+    )
 
 
 def unreachable_database():
@@ -44,6 +58,8 @@ def test_health_answers_ok_without_login_and_without_ward_data(client, world):
         "oldest_waiting_s": 0.0,
         "max_wait_s": 300,
         "running_too_long": 0,
+        "workers": 0,
+        "waiting_without_worker": 0,
     }
     assert world.ward_x.name not in response.content.decode()
     assert response["Cache-Control"].startswith("max-age=0")
@@ -58,6 +74,8 @@ def test_health_is_reachable_over_plain_http_when_https_is_forced(client, settin
 
 def test_health_fails_when_a_task_waits_longer_than_the_threshold(client, settings, db):
     settings.HEALTH_TASK_MAX_WAIT_SECONDS = 60
+    # A worker runs: the queue is only slow.
+    live_worker()
     queued_task(enqueued_at=timezone.now() - datetime.timedelta(seconds=30))
     assert client.get(HEALTH).status_code == 200
 
@@ -69,6 +87,33 @@ def test_health_fails_when_a_task_waits_longer_than_the_threshold(client, settin
     assert queue["ok"] is False
     assert queue["waiting"] == 2
     assert 595 <= queue["oldest_waiting_s"] <= 620
+
+
+def test_health_fails_when_a_task_waits_with_no_live_worker(client, settings, db):
+    settings.TASK_NO_WORKER_SECONDS = 15
+    queued_task(enqueued_at=timezone.now() - datetime.timedelta(seconds=5))
+    assert client.get(HEALTH).status_code == 200
+
+    queued_task(enqueued_at=timezone.now() - datetime.timedelta(seconds=40))
+    response = client.get(HEALTH)
+
+    assert response.status_code == 503
+    queue = response.json()["checks"]["task_queue"]
+    assert queue["workers"] == 0
+    assert queue["waiting_without_worker"] == 1
+    assert queue["oldest_waiting_s"] < queue["max_wait_s"]
+
+    # A worker that stopped beating a minute ago is no worker; one that beats now is.
+    silent = live_worker(worker_id="silent")
+    TaskWorker.objects.filter(pk=silent.pk).update(
+        last_seen=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert client.get(HEALTH).status_code == 503
+    live_worker()
+    response = client.get(HEALTH)
+    assert response.status_code == 200
+    assert response.json()["checks"]["task_queue"]["workers"] == 1
+    assert response.json()["checks"]["task_queue"]["waiting_without_worker"] == 0
 
 
 def test_a_task_scheduled_for_later_waits_from_its_start_time(client, db):

@@ -2,8 +2,9 @@
 
 GET /suc-khoe/ (no login) answers JSON with 200 when every check passes, else 503:
 - each database alias (the primary, and the replica when configured) answers SELECT 1;
-- the task queue's table is reachable and no task has waited for a worker longer than
-  HEALTH_TASK_MAX_WAIT_SECONDS.
+- the task queue's table is reachable, no task has waited for a worker longer than
+  HEALTH_TASK_MAX_WAIT_SECONDS, and none has waited longer than TASK_NO_WORKER_SECONDS with
+  no live worker for its queue (wards/task_workers.py; the PDF page then says so too).
 It names no ward and shows no data, only counts and ages of background tasks.
 """
 
@@ -23,6 +24,8 @@ from django.views.decorators.http import require_GET
 from django.views.defaults import server_error as default_server_error
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from . import task_workers
 
 
 def _database(alias: str) -> dict:
@@ -54,15 +57,18 @@ def _task_queue() -> dict:
         )
         running_too_long = DBTaskResult.objects.running().filter(started_at__lt=lost_before)
         running_too_long = running_too_long.count()
+        workers, waiting_without_worker = task_workers.unserved_task_count(now)
     except DatabaseError as error:
         return {"ok": False, "error": type(error).__name__}
     age = (now - waiting["oldest"]).total_seconds() if waiting["oldest"] else 0.0
     return {
-        "ok": age <= limit,
+        "ok": age <= limit and not waiting_without_worker,
         "waiting": waiting["count"],
         "oldest_waiting_s": round(max(age, 0.0), 1),
         "max_wait_s": limit,
         "running_too_long": running_too_long,
+        "workers": workers,
+        "waiting_without_worker": waiting_without_worker,
     }
 
 

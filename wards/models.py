@@ -218,3 +218,34 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.ward or self.province}"
+
+
+class TaskWorker(models.Model):
+    """A running background task worker (`manage.py db_worker`), seen by its heartbeat.
+
+    django-tasks-db records which worker took a task, but nothing about workers waiting for
+    one: each worker writes its row every few seconds (wards/task_workers.py) and deletes it
+    when it stops, so pages can tell a queue that is merely busy from one nobody serves.
+    """
+
+    worker_id = models.CharField("mã tiến trình", max_length=64, unique=True)
+    backend_name = models.CharField("backend tác vụ", max_length=32)
+    # The queues it takes tasks from ("*": all of them but the excluded ones).
+    queue_names = models.JSONField("hàng đợi", default=list)
+    excluded_queue_names = models.JSONField("hàng đợi bỏ qua", default=list)
+    hostname = models.CharField("máy", max_length=255, blank=True)
+    pid = models.PositiveIntegerField("số tiến trình", null=True, blank=True)
+    started_at = models.DateTimeField("bắt đầu")
+    last_seen = models.DateTimeField("lần cuối báo còn chạy", db_index=True)
+
+    class Meta:
+        verbose_name = "tiến trình tác vụ nền"
+        verbose_name_plural = "tiến trình tác vụ nền"
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.hostname})"
+
+    def serves(self, backend_name: str, queue_name: str) -> bool:
+        if backend_name != self.backend_name or queue_name in self.excluded_queue_names:
+            return False
+        return "*" in self.queue_names or queue_name in self.queue_names

@@ -2,11 +2,14 @@
 
 With the database backend (settings.TASKS) `python manage.py db_worker` runs the tasks; the
 page that asked for the PDF follows the task result's status (READY, RUNNING, SUCCESSFUL,
-FAILED) and offers the download once the PDF is stored on the document.
+FAILED) and offers the download once the PDF is stored on the document; a task that waits
+with no live worker to take it is told apart (wards/task_workers.py).
 """
 
 from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+
+from wards import task_workers
 
 from . import pdf
 from .models import Document
@@ -37,3 +40,11 @@ def pdf_result(document: Document, result_id: str):
     if result.kwargs.get("document_id") != document.pk:
         return None
     return result
+
+
+def waiting_without_worker(result):
+    """How long this queued rendering has waited with no worker running to take it (past
+    TASK_NO_WORKER_SECONDS), else None: it waits normally, runs, or has finished."""
+    if result.status != Status.READY:
+        return None
+    return task_workers.unserved_wait(result)

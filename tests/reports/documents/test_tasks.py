@@ -1,16 +1,20 @@
 """PDF rendering in the background with the database task backend and its worker."""
 
 import datetime
+import os
 import signal
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from reports.documents import services, tasks
 from reports.documents.models import Document
+from wards import task_workers
+from wards.models import TaskWorker
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -21,6 +25,9 @@ def database_tasks(settings, monkeypatch):
     # Between tasks the worker closes connections that are not in autocommit mode; inside a
     # test's transaction that would close the test's own connection (PostgreSQL).
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    # The heartbeat's own thread would write through a connection outside the test's
+    # transaction: the worker's first beat (from this thread) is enough here.
+    monkeypatch.setattr(task_workers, "HEARTBEAT_SECONDS", 3600)
 
 
 @pytest.fixture
@@ -119,3 +126,129 @@ def test_progress_of_another_document_is_not_found(world, document, login, datab
         "reports:document_pdf_progress", args=[world.ward_x.code, document.pk, "khong-co"]
     )
     assert client.get(unknown).status_code == 404
+
+
+NO_WORKER = "tiến trình chạy nền của hệ thống đang không chạy"
+
+
+def queued_for(seconds, client, document):
+    """Ask for the PDF; the task then appears to have waited `seconds`. Its progress URL."""
+    progress_url = client.get(pdf_url(document))["Location"]
+    enqueued_at = timezone.now() - datetime.timedelta(seconds=seconds)
+    DBTaskResult.objects.update(enqueued_at=enqueued_at)
+    return progress_url
+
+
+def worker(last_seen_seconds_ago, *, worker_id="w1", queue_names=("default",), **fields):
+    last_seen = timezone.now() - datetime.timedelta(seconds=last_seen_seconds_ago)
+    return TaskWorker.objects.create(
+        worker_id=worker_id,
+        backend_name="default",
+        queue_names=list(queue_names),
+        started_at=last_seen - datetime.timedelta(hours=1),
+        last_seen=last_seen,
+        **fields,
+    )
+
+
+def test_a_task_waiting_with_no_worker_says_the_worker_is_not_running(
+    world, document, login, database_tasks, settings
+):
+    settings.TASK_NO_WORKER_SECONDS = 15
+    client = login(world.users["ward_officer"])
+    progress_url = queued_for(125, client, document)
+
+    for page in (client.get(progress_url), client.get(progress_url, **HTMX)):
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert NO_WORKER in text
+        assert "đã chờ 2 phút" in text
+        assert "python manage.py db_worker" in text
+        assert "make run" in text
+        assert "Đang chờ đến lượt" not in text
+        # A way forward: the Word file and the print view, and the page keeps checking.
+        docx = reverse("reports:document_docx", args=[world.ward_x.code, document.pk])
+        preview = reverse("reports:document_preview", args=[world.ward_x.code, document.pk])
+        assert f'href="{docx}"' in text
+        assert f'href="{preview}"' in text
+        assert f'hx-get="{progress_url}"' in text
+    assert client.get(docx).status_code == 200
+
+
+def test_a_task_waiting_briefly_shows_the_normal_waiting_text(
+    world, document, login, database_tasks, settings
+):
+    settings.TASK_NO_WORKER_SECONDS = 15
+    client = login(world.users["ward_officer"])
+    progress_url = queued_for(5, client, document)
+
+    text = client.get(progress_url, **HTMX).content.decode()
+
+    assert "Đang chờ đến lượt tạo tệp PDF…" in text
+    assert NO_WORKER not in text
+
+
+def test_a_task_waiting_behind_a_live_worker_shows_the_normal_waiting_text(
+    world, document, login, database_tasks, settings
+):
+    settings.TASK_NO_WORKER_SECONDS = 15
+    worker(last_seen_seconds_ago=3)
+    client = login(world.users["ward_officer"])
+    progress_url = queued_for(600, client, document)
+
+    text = client.get(progress_url, **HTMX).content.decode()
+
+    assert "Đang chờ đến lượt tạo tệp PDF…" in text
+    assert 'hx-trigger="every 1s"' in text
+    assert NO_WORKER not in text
+
+
+@pytest.mark.parametrize(
+    "gone",
+    [
+        {"last_seen_seconds_ago": task_workers.ALIVE_SECONDS + 5},
+        {"last_seen_seconds_ago": 1, "queue_names": ["emails"]},
+        {"last_seen_seconds_ago": 1, "queue_names": ["*"], "excluded_queue_names": ["default"]},
+    ],
+    ids=["silent-for-too-long", "other-queue", "excludes-this-queue"],
+)
+def test_a_worker_that_stopped_beating_or_serves_other_queues_is_no_worker(
+    world, document, login, database_tasks, settings, gone
+):
+    settings.TASK_NO_WORKER_SECONDS = 15
+    worker(**gone)
+    client = login(world.users["ward_officer"])
+    progress_url = queued_for(40, client, document)
+
+    text = client.get(progress_url, **HTMX).content.decode()
+
+    assert NO_WORKER in text
+    assert "đã chờ 40 giây" in text
+
+
+def test_the_worker_beats_while_it_runs_and_forgets_itself_when_it_stops(
+    world, document, login, database_tasks, monkeypatch
+):
+    client = login(world.users["ward_officer"])
+    progress_url = queued_for(600, client, document)
+    assert NO_WORKER in client.get(progress_url, **HTMX).content.decode()
+    seen_while_running = []
+    run_task = db_worker.Worker.run_task
+
+    def watched(worker, task_result):
+        seen_while_running.extend(task_workers.live_workers())
+        # Meanwhile the page sees a live worker: the queue is busy, not abandoned.
+        seen_while_running.append(client.get(progress_url, **HTMX).content.decode())
+        run_task(worker, task_result)
+
+    monkeypatch.setattr(db_worker.Worker, "run_task", watched)
+    run_worker()
+
+    live, page = seen_while_running
+    assert live.backend_name == "default"
+    assert live.queue_names == ["default"]
+    assert live.pid == os.getpid()
+    assert "Đang tạo tệp PDF…" in page
+    assert NO_WORKER not in page
+    assert not TaskWorker.objects.exists()
+    assert "Đã tạo xong tệp PDF." in client.get(progress_url, **HTMX).content.decode()
