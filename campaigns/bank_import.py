@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils.datetime import from_excel
 
-from wards import uploads
+from wards import dates, uploads
 from wards.numbers import NotAWholeNumber, WholeNumberField, format_number, parse_whole_number
 from wards.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 
@@ -530,6 +530,11 @@ def _read_line(number, values, columns, parsed: ParsedStatement, today) -> None:
     else:
         if received_on is None:
             problems.append(f"Dòng {number}: thiếu ngày giao dịch.")
+        elif not dates.in_range(received_on):
+            problems.append(
+                f"Dòng {number}: ngày “{_shown(raw_date)}” nằm ngoài khoảng 01/01/1900 – "
+                "31/12/2100, kiểm tra lại sao kê."
+            )
         elif today is not None and received_on > today:
             problems.append(
                 f"Dòng {number}: ngày {received_on:%d/%m/%Y} chưa đến, kiểm tra lại sao kê."

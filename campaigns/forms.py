@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 
+from wards.fields import DateField, DecimalNumberField, PortalModelForm, ReasonField
 from wards.numbers import WholeNumberField
 from wards.uploads import PhotoField, megabytes
 
@@ -11,8 +12,13 @@ from .models import Campaign, Disbursement, Donation, GovernmentSupport, House, 
 DATE_HELP = "Ngày/tháng/năm, ví dụ 05/03/2026."
 
 
-def _money(label, *, required=True):
-    field = WholeNumberField(label=label, required=required)
+def _money(label, *, required=True, positive=False):
+    field = WholeNumberField(
+        label=label,
+        required=required,
+        min_value=1 if positive else 0,
+        error_messages={"min_value": "Số tiền phải lớn hơn 0."},
+    )
     field.widget.attrs.update({"class": "text-end", "placeholder": "ví dụ 1.000.000"})
     return field
 
@@ -22,6 +28,8 @@ class _CrispyForm:
 
     def _add_helper(self):
         self.helper = FormHelper()
+        # The portal's Vietnamese messages, not the browser's own, explain a refusal.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", self.submit_label))
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
@@ -33,7 +41,7 @@ class _CrispyForm:
                     field.choices = [("", "— Chọn —"), *choices[1:]]
 
 
-class CampaignForm(_CrispyForm, forms.ModelForm):
+class CampaignForm(_CrispyForm, PortalModelForm):
     target_amount = _money("Chỉ tiêu vận động (đồng)", required=False)
 
     class Meta:
@@ -67,7 +75,7 @@ class CampaignForm(_CrispyForm, forms.ModelForm):
 class DonationForm(_CrispyForm, forms.Form):
     submit_label = "Ghi nhận và cấp biên nhận"
 
-    received_on = forms.DateField(label="Ngày nhận")
+    received_on = DateField(label="Ngày nhận")
     donor_kind = forms.ChoiceField(label="Người ủng hộ là", choices=Donation.DonorKind.choices)
     donor_name = forms.CharField(label="Tên người, đơn vị ủng hộ", max_length=255, required=False)
     donor_address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
@@ -79,7 +87,7 @@ class DonationForm(_CrispyForm, forms.Form):
     bank_reference = forms.CharField(label="Mã giao dịch ngân hàng", max_length=100, required=False)
     amount = _money("Số tiền, hoặc giá trị quy đổi của hiện vật (đồng)")
     in_kind_description = forms.CharField(label="Hiện vật", max_length=255, required=False)
-    in_kind_quantity = forms.DecimalField(
+    in_kind_quantity = DecimalNumberField(
         label="Số lượng", required=False, min_value=0, max_digits=14, decimal_places=2
     )
     in_kind_unit = forms.CharField(label="Đơn vị tính", max_length=30, required=False)
@@ -104,7 +112,7 @@ class DonationForm(_CrispyForm, forms.Form):
 
 
 class ReversalForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label="Lý do điều chỉnh",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
@@ -115,7 +123,7 @@ class ReversalForm(forms.Form):
 class DisbursementForm(_CrispyForm, forms.Form):
     submit_label = "Ghi khoản chi"
 
-    paid_on = forms.DateField(label="Ngày chi")
+    paid_on = DateField(label="Ngày chi")
     household = forms.ModelChoiceField(
         label="Hộ nhận",
         queryset=Household.objects.none(),
@@ -141,7 +149,7 @@ class DisbursementForm(_CrispyForm, forms.Form):
         return cleaned
 
 
-class HouseholdForm(_CrispyForm, forms.ModelForm):
+class HouseholdForm(_CrispyForm, PortalModelForm):
     class Meta:
         model = Household
         fields = ["head_name", "id_number", "area", "category", "certificate_year", "members"]
@@ -160,7 +168,7 @@ class HouseholdForm(_CrispyForm, forms.ModelForm):
         return value
 
 
-class HouseForm(_CrispyForm, forms.ModelForm):
+class HouseForm(_CrispyForm, PortalModelForm):
     estimated_cost = _money("Dự toán (đồng)", required=False)
     final_cost = _money("Quyết toán (đồng)", required=False)
     from_fund = _money("Từ Quỹ (đồng)", required=False)
@@ -215,8 +223,8 @@ class PhotoForm(forms.Form):
         self.fields["image"].label = f"Ảnh công trình (JPG, PNG, WebP; tối đa {limit} MB)"
 
 
-class GovernmentSupportForm(_CrispyForm, forms.ModelForm):
-    amount = _money("Số tiền (đồng)")
+class GovernmentSupportForm(_CrispyForm, PortalModelForm):
+    amount = _money("Số tiền (đồng)", positive=True)
 
     class Meta:
         model = GovernmentSupport

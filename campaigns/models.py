@@ -380,6 +380,13 @@ class GovernmentSupport(models.Model):
         verbose_name = "khoản hỗ trợ của Nhà nước (chi hộ)"
         verbose_name_plural = "khoản hỗ trợ của Nhà nước (chi hộ)"
         ordering = ["-paid_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="government_support_amount_positive",
+                violation_error_message="Số tiền phải lớn hơn 0.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.programme} – {self.amount}"

@@ -5,8 +5,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from wards import dates
 from wards.models import Ward
 from wards.services import save_ward_record
+from wards.text import visible_text
 
 from . import selectors
 from .models import (
@@ -68,6 +70,8 @@ def donation_record(
         raise FundRefusal("Cuộc vận động không thuộc phường, xã này.")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise FundRefusal("Số tiền phải là số nguyên đồng lớn hơn 0.")
+    if not dates.in_range(received_on):
+        raise FundRefusal(f"Ngày nhận: {dates.OUT_OF_RANGE}")
     if form == Donation.Form.IN_KIND and not in_kind_description.strip():
         raise FundRefusal("Ghi rõ hiện vật ủng hộ.")
     if channel == Donation.Channel.BANK and not bank_reference.strip():
@@ -104,7 +108,8 @@ def donation_reverse(*, donation: Donation, user, reason: str, on: datetime.date
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
     if DonationReversal.objects.filter(donation=donation).exists():
         raise FundRefusal("Khoản ủng hộ này đã được điều chỉnh trước đó.")
-    if not reason.strip():
+    reason = visible_text(reason)
+    if not reason:
         raise FundRefusal("Ghi rõ lý do điều chỉnh.")
     campaign = Campaign.objects.select_for_update().get(pk=donation.campaign_id)
     balance = selectors.fund_balance(campaign=campaign)
@@ -114,7 +119,7 @@ def donation_reverse(*, donation: Donation, user, reason: str, on: datetime.date
             f"({selectors.format_dong(balance - donation.amount)})."
         )
     return DonationReversal.objects.create(
-        donation=donation, reason=reason.strip(), reversed_by=user, reversed_on=on
+        donation=donation, reason=reason, reversed_by=user, reversed_on=on
     )
 
 
@@ -134,6 +139,8 @@ def disbursement_record(
     """Pay out of a fund; refused when the fund's balance would go below zero."""
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise FundRefusal("Số tiền chi phải là số nguyên đồng lớn hơn 0.")
+    if not dates.in_range(paid_on):
+        raise FundRefusal(f"Ngày chi: {dates.OUT_OF_RANGE}")
     if household is not None and household.ward_id != ward.pk:
         raise FundRefusal("Hộ nhận không thuộc phường, xã này.")
     if household is None and not description.strip():
@@ -196,5 +203,7 @@ def _check_house(house: House):
 def government_support_record(*, ward: Ward, user, **fields) -> GovernmentSupport:
     support = GovernmentSupport(ward=ward, recorded_by=user, **fields)
     support.full_clean()
+    if not dates.in_range(support.paid_on):
+        raise ValidationError({"paid_on": dates.OUT_OF_RANGE})
     support.save()
     return support

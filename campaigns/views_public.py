@@ -14,8 +14,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from wards import page_cache
+from wards.fields import DateField, WholeNumberField
 from wards.models import Ward
-from wards.numbers import WholeNumberField
 from wards.spreadsheets import safe_cell
 
 from . import disclosure
@@ -43,8 +43,8 @@ class DisclosureSearchForm(forms.Form):
     )
     so_tien_tu = WholeNumberField(label="Số tiền từ (đồng)")
     so_tien_den = WholeNumberField(label="Số tiền đến (đồng)")
-    tu_ngay = forms.DateField(label="Từ ngày", required=False)
-    den_ngay = forms.DateField(label="Đến ngày", required=False)
+    tu_ngay = DateField(label="Từ ngày", required=False)
+    den_ngay = DateField(label="Đến ngày", required=False)
 
     DATE_ERROR = "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."
 

@@ -3,15 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reports.views import home
+from wards.forms import AdminLoginForm, LoginForm
 from wards.health import health
 
 admin.site.site_header = "Quản trị Cổng báo cáo MTTQ"
 admin.site.site_title = "Quản trị MTTQ"
 admin.site.index_title = "Danh mục và người dùng"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",

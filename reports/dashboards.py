@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Disbursement, House
 from campaigns.selectors import campaigns_of_ward, counted_donations
+from wards import dates
 from wards.models import Membership, Province, Ward
 from wards.numbers import format_number
 
@@ -91,9 +92,10 @@ class Period:
 
 
 def parse_month(text: str | None) -> datetime.date | None:
-    """ "15/03/2025" or "03/2025" → 2025-03-01; anything else → None."""
+    """ "15/03/2025" or "03/2025" → 2025-03-01; anything else (also a year outside
+    1900–2100, around which month arithmetic fails) → None."""
     found = _DATE.match(text or "")
-    if not found:
+    if not found or not dates.year_in_range(int(found.group(3))):
         return None
     day, month, year = found.groups()
     try:
@@ -122,7 +124,7 @@ def parse_period(params, today: datetime.date) -> tuple[Period, list[str]]:
     if params.get("den"):
         end = parse_month(params.get("den"))
         if end is None:
-            errors.append("“Đến tháng” không đúng dạng tháng/năm (ví dụ 09/2025).")
+            errors.append("“Đến tháng” phải là tháng/năm từ 1900 đến 2100, ví dụ 09/2025.")
             end = last_month
     end = min(end, current)
     year = end.year
@@ -139,7 +141,7 @@ def parse_period(params, today: datetime.date) -> tuple[Period, list[str]]:
         if params.get("tu"):
             parsed = parse_month(params.get("tu"))
             if parsed is None:
-                errors.append("“Từ tháng” không đúng dạng tháng/năm (ví dụ 01/2025).")
+                errors.append("“Từ tháng” phải là tháng/năm từ 1900 đến 2100, ví dụ 01/2025.")
             else:
                 first = parsed
         last = end

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from wards.fields import ReasonField
 from wards.numbers import WholeNumberField
 
 from .models import Indicator
@@ -53,7 +54,7 @@ class MonthlyEntryForm(forms.Form):
                         area.name, read_only, area_initial.get((indicator.pk, area.pk))
                     )
         for rule in warning_rules:
-            self.fields[explanation_field(rule.pk)] = forms.CharField(
+            self.fields[explanation_field(rule.pk)] = ReasonField(
                 label=f"Giải trình: {rule.message}",
                 max_length=500,
                 required=False,
@@ -116,7 +117,7 @@ class MonthlyEntryForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(
+    comment = ReasonField(
         label="Ý kiến",
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         max_length=2000,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from wards.selectors import Role, can_edit_ward, role_of, ward_for
+from wards.text import visible_text
 
 from . import selectors, validation
 from .models import (
@@ -164,7 +165,7 @@ def _save_area_values(report, by_code, area_entries):
 
 def _save_explanations(report, explanations):
     for rule_id, text in explanations.items():
-        text = (text or "").strip()
+        text = visible_text(text)
         if text:
             WarningExplanation.objects.update_or_create(
                 report=report, rule_id=rule_id, defaults={"text": text}
@@ -223,13 +224,12 @@ def report_return(*, report: MonthlyReport, user, comment: str):
     _require_chair(user, report)
     if report.status != Status.SUBMITTED:
         raise WorkflowError("Chỉ trả lại được báo cáo đã gửi.")
-    if not comment.strip():
+    comment = visible_text(comment)
+    if not comment:
         raise WorkflowError("Hãy ghi ý kiến để cán bộ biết cần sửa gì.")
     report.status = Status.RETURNED
     report.save(update_fields=["status", "updated_at"])
-    ReportEvent.objects.create(
-        report=report, action=Action.RETURN, actor=user, comment=comment.strip()
-    )
+    ReportEvent.objects.create(report=report, action=Action.RETURN, actor=user, comment=comment)
     return report
 
 
@@ -239,14 +239,13 @@ def report_reopen(*, report: MonthlyReport, user, reason: str):
     _require_chair(user, report)
     if report.status != Status.APPROVED:
         raise WorkflowError("Chỉ mở lại được báo cáo đã duyệt.")
-    if not reason.strip():
+    reason = visible_text(reason)
+    if not reason:
         raise WorkflowError("Mở lại báo cáo đã duyệt cần ghi rõ lý do.")
     report.status = Status.RETURNED
     report.approved_at = None
     report.save(update_fields=["status", "approved_at", "updated_at"])
-    ReportEvent.objects.create(
-        report=report, action=Action.REOPEN, actor=user, comment=reason.strip()
-    )
+    ReportEvent.objects.create(report=report, action=Action.REOPEN, actor=user, comment=reason)
     return report
 
 

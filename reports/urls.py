@@ -4,7 +4,7 @@ from . import views
 
 app_name = "reports"
 
-MONTH = "phuong-xa/<str:code>/bao-cao/<int:year>/<int:month>"
+MONTH = "phuong-xa/<str:code>/bao-cao/<year:year>/<month:month>"
 
 urlpatterns = [
     path("phuong-xa/<str:code>/bao-cao/", views.report_list, name="list"),

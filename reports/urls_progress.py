@@ -6,12 +6,12 @@ from . import views_progress
 
 urlpatterns = [
     path(
-        "tinh/<str:code>/tien-do/<int:year>/",
+        "tinh/<str:code>/tien-do/<year:year>/",
         views_progress.completeness_page,
         name="completeness",
     ),
     path(
-        "tinh/<str:code>/tien-do/<int:year>.xlsx",
+        "tinh/<str:code>/tien-do/<year:year>.xlsx",
         views_progress.completeness_export,
         name="completeness_export",
     ),

@@ -74,3 +74,42 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def fuzz_world(world):
+    """The permission world plus one of everything the forms point at, in ward X."""
+    import datetime
+
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign, House, Household
+    from reports.documents import services as document_services
+    from reports.models import MonthlyReport
+
+    day, status = datetime.date, MonthlyReport.Status
+    ward = world.ward_x
+    world.fund = Campaign.objects.create(
+        name="Quỹ Vì người nghèo 2026", kind="fund", ward=ward, starts_on=day(2026, 1, 1)
+    )
+    world.household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
+    world.house = House.objects.create(ward=ward, household=world.household, kind="new")
+    world.donation = campaign_services.donation_record(
+        campaign=world.fund,
+        ward=ward,
+        user=world.users["ward_officer"],
+        received_on=day(2026, 1, 5),
+        donor_kind="individual",
+        donor_name="Nguyễn Văn Bình",
+        amount=5_000_000,
+    )
+    MonthlyReport.objects.create(ward=ward, period=day(2025, 11, 1), status=status.SUBMITTED)
+    MonthlyReport.objects.create(ward=ward, period=day(2025, 12, 1), status=status.APPROVED)
+    world.document = document_services.document_create(
+        ward=ward,
+        kind="month",
+        starts_on=day(2025, 10, 1),
+        ends_on=day(2025, 10, 31),
+        user=world.users["ward_officer"],
+    )
+    world.section = world.document.sections.order_by("position").first()
+    return world

@@ -4,7 +4,6 @@ Whatever is typed, a page never answers with a server error; every refusal expla
 Vietnamese; a refused request writes nothing (row counts of every table unchanged).
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,46 +13,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given
 
-from campaigns import services as campaign_services
-from campaigns.models import Campaign, House, Household
-from reports.documents import services as document_services
 from reports.documents.forms import SectionForm
-from reports.models import MonthlyReport
 from tests.fuzzing import HOSTILE_QUERY, form_data, send_checked
-
-Status = MonthlyReport.Status
-D = datetime.date
-
-
-@pytest.fixture
-def fuzz_world(world):
-    """The permission world plus one of everything the forms point at, in ward X."""
-    ward = world.ward_x
-    world.fund = Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026", kind="fund", ward=ward, starts_on=D(2026, 1, 1)
-    )
-    world.household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
-    world.house = House.objects.create(ward=ward, household=world.household, kind="new")
-    world.donation = campaign_services.donation_record(
-        campaign=world.fund,
-        ward=ward,
-        user=world.users["ward_officer"],
-        received_on=D(2026, 1, 5),
-        donor_kind="individual",
-        donor_name="Nguyễn Văn Bình",
-        amount=5_000_000,
-    )
-    MonthlyReport.objects.create(ward=ward, period=D(2025, 11, 1), status=Status.SUBMITTED)
-    MonthlyReport.objects.create(ward=ward, period=D(2025, 12, 1), status=Status.APPROVED)
-    world.document = document_services.document_create(
-        ward=ward,
-        kind="month",
-        starts_on=D(2025, 10, 1),
-        ends_on=D(2025, 10, 31),
-        user=world.users["ward_officer"],
-    )
-    world.section = world.document.sections.order_by("position").first()
-    return world
 
 
 @dataclass

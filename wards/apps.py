@@ -26,3 +26,11 @@ class WardsConfig(AppConfig):
         # The signed-in user and their role, cached by wards/auth.py.
         page_cache.connect_users(get_user_model(), "pk")
         page_cache.connect_users(RoleAssignment, "user_id")
+
+        # <year:…> and <month:…> in URL patterns: out of range is no page (wards/dates.py).
+        from django.urls import register_converter
+
+        from .dates import MonthConverter, YearConverter
+
+        register_converter(YearConverter, "year")
+        register_converter(MonthConverter, "month")

@@ -1,11 +1,14 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 
+from .fields import PortalModelForm
 from .models import MassOrganisation, Membership, ResidentialArea
 
 
-class _CrispyModelForm(forms.ModelForm):
+class _CrispyModelForm(PortalModelForm):
     submit_label = "Lưu"
 
     def __init__(self, *args, ward, **kwargs):
@@ -13,6 +16,8 @@ class _CrispyModelForm(forms.ModelForm):
         self.ward = ward
         self.instance.ward = ward
         self.helper = FormHelper()
+        # The portal's Vietnamese messages, not the browser's own, explain a refusal.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
@@ -49,7 +54,6 @@ class MembershipForm(_CrispyModelForm):
         self.fields["organisation"].empty_label = "— Chọn tổ chức —"
         self.fields["as_of"].widget.attrs["placeholder"] = "dd/mm/yyyy"
         self.fields["eligible"].min_value = 1
-        self.fields["eligible"].widget.attrs["min"] = 1
 
     def clean(self):
         cleaned = super().clean()
@@ -68,3 +72,24 @@ class MembershipForm(_CrispyModelForm):
                     "as_of", "Đã có số liệu của tổ chức này tại ngày này; hãy sửa bản ghi đó."
                 )
         return cleaned
+
+
+class _UsernameWithinColumn:
+    """A username longer than the user table's column belongs to nobody: refused like a wrong
+    password, before authentication. Django sets the field's max_length without its
+    validator, so the name would reach django-axes, whose attempt log cannot hold it
+    (PostgreSQL: a server error)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username is not None and len(username) > self.username_field.max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
+
+
+class LoginForm(_UsernameWithinColumn, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_UsernameWithinColumn, AdminAuthenticationForm):
+    pass

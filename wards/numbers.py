@@ -1,20 +1,31 @@
-"""Whole numbers as officers type them ("1.804.000.000", "1 804 000 000") and as they read them.
+"""Numbers as officers type them ("1.804.000.000", "1 804 000 000", "2,5") and as they read them.
 
-Money is integer đồng everywhere; the same parsing serves forms and spreadsheet imports.
+One way to type a number everywhere: a dot or a space groups thousands, a comma starts the
+decimal part ("3.000" is three thousand, "2,5" two and a half). Money is integer đồng; the same
+parsing serves every form of the portal (the fields below, which wards/fields.py gives every
+model form) and the spreadsheet imports.
 """
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from markupsafe import escape
 
+from .dates import FIRST_YEAR, LAST_YEAR
+
 _GROUPED = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+_DECIMAL = re.compile(r"^(?P<whole>[0-9]+|[0-9]{1,3}(?:[. ][0-9]{3})+)(?:,(?P<fraction>[0-9]+))?$")
 MAX_TYPED_LENGTH = 40  # far beyond any amount in đồng, even with thousand dots
 
 
 class NotAWholeNumber(ValueError):
+    pass
+
+
+class NotANumber(ValueError):
     pass
 
 
@@ -45,6 +56,40 @@ def parse_whole_number(text) -> int | None:
     raise NotAWholeNumber(text)
 
 
+def parse_decimal_number(text) -> Decimal | None:
+    """ "2,5" → 2.5; "1.234,75" → 1234.75; "1.500" → 1500; "" → None; else NotANumber.
+
+    "2.5" is refused, not read as two and a half: a dot groups thousands ("2.500" is 2500).
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise NotANumber(text)
+    if isinstance(text, int):
+        return Decimal(text)
+    if isinstance(text, Decimal | float):
+        number = Decimal(str(text))
+        if not number.is_finite():
+            raise NotANumber(text)
+        return number
+    cleaned = str(text).strip().replace("\u00a0", " ")
+    if not cleaned:
+        return None
+    if len(cleaned) > MAX_TYPED_LENGTH:
+        raise NotANumber(text)
+    sign, digits = ("-", cleaned[1:]) if cleaned.startswith("-") else ("", cleaned)
+    found = _DECIMAL.match(digits)
+    if not found:
+        raise NotANumber(text)
+    whole = found["whole"].replace(".", "").replace(" ", "")
+    # "2,50" and "2,5" are the same quantity, also for the limit on decimal places.
+    fraction = (found["fraction"] or "").rstrip("0")
+    try:
+        return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise NotANumber(text) from None
+
+
 # Vietnamese grouping (mttq_portal/formats/vi): the entry page formats a few hundred figures.
 THOUSANDS = "."
 
@@ -56,6 +101,18 @@ def format_number(value) -> str:
     if type(value) is int:
         return f"{value:,}".replace(",", THOUSANDS)
     return number_format(value, force_grouping=True)
+
+
+def format_decimal(value) -> str:
+    """Decimal("1234.50") → "1.234,5"; whole quantities without a decimal part."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    whole, _, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = format_number(int(whole.lstrip("-") or 0))
+    fraction = fraction.rstrip("0")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
 
 
 class DirectTextInput(forms.TextInput):
@@ -78,34 +135,141 @@ class DirectTextInput(forms.TextInput):
         return mark_safe("".join(html))
 
 
-class WholeNumberField(forms.CharField):
-    """A non-negative whole number typed with or without thousand dots."""
+# The keypad a phone shows for number fields: digits with "." and "," (type=number would
+# refuse "3.500" with the browser's own English message, and drop what was typed).
+INPUT_MODE = "decimal"
+
+
+class _TypedNumber:
+    """What the portal's number fields share: a text input, Vietnamese bounds messages.
+
+    Bounds are checked here rather than by Django's validators, whose messages print the
+    limit ungrouped ("32767").
+    """
+
+    widget = DirectTextInput
+    group_digits = True
+
+    def _setup(self, min_value, max_value, group_digits):
+        self.min_value, self.max_value = min_value, max_value
+        if group_digits is not None:
+            self.group_digits = group_digits
+        self.widget.attrs.setdefault("inputmode", INPUT_MODE)
+
+    def _shown(self, value) -> str:
+        return format_number(value) if self.group_digits else str(value)
+
+    def _check_bounds(self, value):
+        if value is None:
+            return
+        if self.min_value is not None and value < self.min_value:
+            if self.min_value == 0:
+                raise forms.ValidationError(self.error_messages["negative"], code="negative")
+            raise forms.ValidationError(
+                self.error_messages["min_value"],
+                code="min_value",
+                params={"limit_value": self._shown(self.min_value)},
+            )
+        if self.max_value is not None and value > self.max_value:
+            if self.max_value == WholeNumberField.MAX:
+                raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
+            raise forms.ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit_value": self._shown(self.max_value)},
+            )
+
+
+_BOUNDS_MESSAGES = {
+    "negative": "Số liệu không được âm.",
+    "too_large": "Số quá lớn.",
+    "min_value": "Nhập số từ %(limit_value)s trở lên.",
+    "max_value": "Nhập số không quá %(limit_value)s.",
+}
+
+
+class WholeNumberField(_TypedNumber, forms.IntegerField):
+    """A whole number typed with or without thousand dots: "3.000" is three thousand.
+
+    Not negative unless min_value says otherwise; optional unless required=True (the monthly
+    entry leaves most figures empty). What was typed stays in the field when it is refused.
+    """
 
     default_error_messages = {
-        "invalid": "Nhập một số nguyên, ví dụ 1.804.000.000 (không có phần lẻ).",
-        "negative": "Số liệu không được âm.",
-        "too_large": "Số quá lớn.",
+        "invalid": "Nhập một số nguyên, ví dụ 3.000 hoặc 1.804.000.000 (dấu chấm ngăn cách "
+        "hàng nghìn, không có phần lẻ).",
+        **_BOUNDS_MESSAGES,
     }
     MAX = 10**15
-    widget = DirectTextInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, min_value=0, max_value=None, group_digits=None, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "numeric")
+        max_value = self.MAX if max_value is None else min(max_value, self.MAX)
+        self._setup(min_value, max_value, group_digits)
 
     def prepare_value(self, value):
-        if isinstance(value, int):
-            return format_number(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self._shown(value)
         return value
 
     def to_python(self, value):
         try:
-            number = parse_whole_number(value)
+            return parse_whole_number(value)
         except NotAWholeNumber:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if number is not None and number < 0:
-            raise forms.ValidationError(self.error_messages["negative"], code="negative")
-        if number is not None and number > self.MAX:
-            raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
-        return number
+
+    def validate(self, value):
+        super().validate(value)
+        self._check_bounds(value)
+
+
+class YearField(WholeNumberField):
+    """A year: written without a thousands dot (2025), within the years the portal accepts."""
+
+    def __init__(self, *, min_value=None, max_value=None, **kwargs):
+        super().__init__(
+            min_value=max(min_value or FIRST_YEAR, FIRST_YEAR),
+            max_value=min(max_value or LAST_YEAR, LAST_YEAR),
+            group_digits=False,
+            **kwargs,
+        )
+        self.error_messages["min_value"] = self.error_messages["max_value"] = (
+            f"Năm phải từ {self.min_value} đến {self.max_value}."
+        )
+
+
+class DecimalNumberField(_TypedNumber, forms.DecimalField):
+    """A quantity that may have a decimal part, written the Vietnamese way: "2,5", "1.234,75"."""
+
+    default_error_messages = {
+        "invalid": "Nhập số, ví dụ 2,5 hoặc 1.500 (dấu phẩy trước phần lẻ, dấu chấm ngăn cách "
+        "hàng nghìn).",
+        "max_digits": "Số có nhiều nhất %(max)s chữ số.",
+        "max_decimal_places": "Phần lẻ có nhiều nhất %(max)s chữ số sau dấu phẩy.",
+        "max_whole_digits": "Phần nguyên có nhiều nhất %(max)s chữ số.",
+        **_BOUNDS_MESSAGES,
+    }
+
+    def __init__(self, *, min_value=0, max_value=None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self._setup(min_value, max_value, None)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_decimal(value)
+        return value
+
+    def to_python(self, value):
+        try:
+            return parse_decimal_number(value)
+        except NotANumber:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        self._check_bounds(value)
+
+
+NUMBER_FIELDS = (WholeNumberField, DecimalNumberField)

@@ -9,6 +9,7 @@ outer bound of a session's life in the store.
 """
 
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -104,17 +105,27 @@ def refused(request, title: str, message: str, *, status: int):
 
 
 class NulCharacterMiddleware:
-    """Refuse text input holding NUL characters, which no form needs.
+    """Refuse text input holding NUL characters, which no form needs, and page addresses
+    holding any control character, which no page has.
 
-    Forms already refuse them field by field, but query parameters read directly (searches)
-    would reach the database, and PostgreSQL rejects NUL in any string: a server error.
-    Uploaded files are not text input and are not looked at.
+    Forms already refuse NUL field by field, but query parameters read directly (searches)
+    and parts of the address (a ward's code) would reach the database, and PostgreSQL
+    rejects NUL in any string: a server error. Uploaded files are not text input and are not
+    looked at.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if has_control_character(request.path):
+            return refused(
+                request,
+                "Địa chỉ trang không hợp lệ",
+                "Địa chỉ trang có ký tự không hợp lệ (ký tự điều khiển). Hãy mở trang từ các "
+                "liên kết trên cổng, hoặc gõ lại địa chỉ.",
+                status=400,
+            )
         if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
             return refused(
                 request,
@@ -124,6 +135,14 @@ class NulCharacterMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+# NUL, line breaks, escape, DEL and the other C0/C1 control characters (Unicode category Cc).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control_character(text: str) -> bool:
+    return _CONTROL.search(text) is not None
 
 
 def _has_nul(data) -> bool:

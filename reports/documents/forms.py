@@ -8,6 +8,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from reports import periods
+from wards.fields import DateField, WholeNumberField, portal_formfield
+from wards.numbers import DirectTextInput
 
 from . import figures, services
 from .models import Block, Document, Section
@@ -26,7 +28,7 @@ FIXED_KINDS = {
 
 
 def _date_field(label, *, required=True, help_text=DATE_HELP):
-    return forms.DateField(
+    return DateField(
         label=label,
         required=required,
         help_text=help_text,
@@ -92,7 +94,11 @@ class FrameForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(fields_for_model(Document, fields=services.FRAME_FIELDS))
+        self.fields.update(
+            fields_for_model(
+                Document, fields=services.FRAME_FIELDS, formfield_callback=portal_formfield
+            )
+        )
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 self.fields[name] = _date_field(field.label, required=field.required)
@@ -101,7 +107,8 @@ class FrameForm(forms.Form):
             field.label = field.label[:1].upper() + field.label[1:]
             field.widget.attrs.setdefault("class", "form-control")
         self.fields["number"].min_value = 1
-        self.fields["number"].widget.attrs.update({"min": 1, "class": "form-control"})
+        self.fields["number"].group_digits = False  # "Số: 1024/BC-MTTQ", not "1.024"
+        self.fields["number"].widget.attrs.update({"class": "form-control"})
         self.fields["number"].help_text = "Để trống khi chưa lấy số; cần có số khi ban hành."
         self.fields["recipients"].widget = forms.Textarea(
             attrs={"rows": 6, "class": "form-control"}
@@ -118,11 +125,13 @@ class FrameForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    number = forms.IntegerField(
+    number = WholeNumberField(
         label="Số văn bản",
+        required=True,
         min_value=1,
+        group_digits=False,
         error_messages={"required": "Hãy ghi số văn bản trước khi ban hành."},
-        widget=forms.NumberInput(attrs={"class": "form-control", "min": 1}),
+        widget=DirectTextInput(attrs={"class": "form-control"}),
     )
 
 

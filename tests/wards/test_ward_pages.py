@@ -76,7 +76,8 @@ def test_bad_numbers_keep_what_was_typed(world, login):
     page = response.content.decode()
     assert response.status_code == 200
     assert 'value="Khóm Mới"' in page
-    assert "lớn hơn hoặc bằng với 0" in page
+    assert "Số liệu không được âm." in page
+    assert 'value="-3"' in page
     assert not ResidentialArea.objects.filter(name="Khóm Mới").exists()
 
 
