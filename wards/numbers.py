@@ -4,6 +4,7 @@ Money is integer đồng everywhere; the same parsing serves forms and spreadshe
 """
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.utils.formats import number_format
@@ -56,6 +57,22 @@ def format_number(value) -> str:
     if type(value) is int:
         return f"{value:,}".replace(",", THOUSANDS)
     return number_format(value, force_grouping=True)
+
+
+def percent_of(numerator, denominator) -> Decimal | None:
+    """numerator / denominator in percent, unrounded: differences and spreadsheets use it as
+    it is, only the text is rounded. None when there is no denominator."""
+    if numerator is None or not denominator:
+        return None
+    return Decimal(numerator) * 100 / Decimal(denominator)
+
+
+def percent_text(value, decimals: int = 1) -> str:
+    """A percent as shown: 90.909… → "90,9 %" (half up); None → "—"."""
+    if value is None:
+        return "—"
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{rounded:,}".replace(",", " ").replace(".", ",").replace(" ", THOUSANDS) + " %"
 
 
 class DirectTextInput(forms.TextInput):
