@@ -241,7 +241,8 @@ def ward_year_workbook(
             f"Số liệu công tác Mặt trận năm {year} – {ward.name} (mã {ward.code})",
             "Gồm mọi số liệu đã lưu; dòng “Trạng thái báo cáo” cho biết tháng nào đã duyệt. "
             "Cột “Cả năm”: chỉ tiêu cộng dồn lấy tổng, chỉ tiêu thời điểm lấy số mới nhất, "
-            "tỷ lệ tính từ tổng tử số và tổng mẫu số.",
+            "tỷ lệ tính từ tổng tử số và tổng mẫu số (tỷ lệ của số thời điểm, như tỷ lệ tập "
+            "hợp: tử số và mẫu số của tháng mới nhất).",
         ],
     )
     months = range(1, 13)
