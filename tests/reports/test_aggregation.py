@@ -572,3 +572,32 @@ def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
     )
     assert fund[6].value == pytest.approx(400_000 / 1_000_000)
     assert fund[6].number_format == "0.0%"
+
+
+def test_house_progress_compares_housing_campaigns_with_their_own_targets(world, login):
+    from campaigns.models import House, Household
+
+    programme = Campaign.objects.create(
+        name="Nhà Đại đoàn kết 2025",
+        kind=Campaign.Kind.HOUSING,
+        ward=world.ward_x,
+        starts_on=D(2025, 1, 1),
+        target_count=4,
+    )
+    for campaign in (programme, None, None):  # two houses outside the programme
+        household = Household.objects.create(
+            ward=world.ward_x, head_name="Lê Văn Hộ", category="poor"
+        )
+        House.objects.create(
+            ward=world.ward_x,
+            household=household,
+            kind="new",
+            campaign=campaign,
+            started_on=D(2025, 1, 5),
+            handed_over_on=D(2025, 2, 20),
+        )
+    in_programme = House.objects.filter(campaign=programme, handed_over_on__isnull=False).count()
+    page = login(world.users["party_viewer"]).get(ward_url(world.ward_x, **preset("quy-1")[0]))
+    card = norm(page.content.decode())
+    # 1 of the programme's 4 houses, not the ward's 3 houses handed over against that target.
+    assert f"chỉ tiêu 4 căn, đã bàn giao {in_programme} ({rate_text(in_programme, 4)})" in card
