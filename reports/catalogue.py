@@ -59,7 +59,8 @@ INDICATORS = [
         "last",
         "wards.eligible",
     ),
-    ("TH_TYLE", 1, "Tỷ lệ tập hợp đoàn viên, hội viên", "%", R, "ratio", "wards.membership_rate"),
+    # A ratio of stocks: the latest month's members over eligible people, never summed months.
+    ("TH_TYLE", 1, "Tỷ lệ tập hợp đoàn viên, hội viên", "%", R, "last", "wards.membership_rate"),
     ("TH_MOI", 1, "Số đoàn viên, hội viên kết nạp mới", "người", C, "sum"),
     ("TH_CHIHOI", 1, "Số chi hội, chi đoàn, tổ hội nghề nghiệp", "đơn vị", C, "last"),
     ("VNN_THU", 2, "Tiền vận động được cho Quỹ Vì người nghèo", "đồng", M, "sum"),
@@ -199,10 +200,14 @@ CAMPAIGN_SOURCES = {
 }
 
 
-def load_default_catalogue(IndicatorGroup, Indicator, ValidationRule, *, with_campaign_sources):
+def load_default_catalogue(
+    IndicatorGroup, Indicator, ValidationRule, *, with_campaign_sources, ratios_sum_months=False
+):
     """Create the default groups, indicators and rules that are missing (idempotent).
 
-    Takes the model classes so migrations can pass their historical models.
+    Takes the model classes so migrations can pass their historical models; migrations from
+    before stock ratios took the latest month (0007) pass `ratios_sum_months`, as every ratio
+    rolled up then.
     """
     groups = [
         IndicatorGroup.objects.get_or_create(name=name, defaults={"display_order": i * 10})[0]
@@ -219,7 +224,7 @@ def load_default_catalogue(IndicatorGroup, Indicator, ValidationRule, *, with_ca
                 "name": name,
                 "unit": unit,
                 "kind": kind,
-                "rollup": rollup,
+                "rollup": "ratio" if ratios_sum_months and kind == R else rollup,
                 "source": source,
                 "by_area": extra[1] if len(extra) > 1 else False,
                 "display_order": order * 10,

@@ -10,7 +10,7 @@ import datetime
 import io
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Min, Q, QuerySet, TextChoices
 from django.utils import timezone
@@ -18,7 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from wards import numbers
 from wards.models import Ward
+from wards.numbers import percent_of
 from wards.spreadsheets import safe_cell
 
 from . import deadlines, periods
@@ -26,6 +28,7 @@ from .models import MonthlyReport, ReportEvent
 
 Status = MonthlyReport.Status
 MONTHS = range(1, 13)
+PERCENT_FORMAT = "0.0%"  # the exact ratio, shown with one decimal
 
 
 class State(TextChoices):
@@ -144,27 +147,22 @@ class Rate:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.due:
-            return None
-        return (Decimal(self.on_time) * 100 / self.due).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        return percent_of(self.on_time, self.due)
 
     @property
     def fraction(self) -> float | None:
-        """For spreadsheets, shown with a percent format."""
-        return None if not self.due else round(self.on_time / self.due, 4)
+        """For spreadsheets: the exact ratio, shown with a percent format."""
+        return None if not self.due else self.on_time / self.due
 
     @property
     def text(self) -> str:
-        """Vietnamese percent: "83,33 %"; "—" when no month is due."""
+        """Vietnamese percent: "83,3 %"; "—" when no month is due."""
         return percent_text(self.percent)
 
 
 def percent_text(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.2f}".replace(".", ",") + " %"
+    """One decimal: "83,3 %" (wards.numbers, the portal's one way to show a rate)."""
+    return numbers.percent_text(value)
 
 
 @dataclass
@@ -289,9 +287,9 @@ def completeness_xlsx(table: CompletenessTable) -> bytes:
     rate_columns = [*range(3, 15)]
     last_column = len(completeness_headers())
     for row_cells in sheet.iter_rows(min_row=2):
-        row_cells[last_column - 1].number_format = "0.00%"
+        row_cells[last_column - 1].number_format = PERCENT_FORMAT
     for column in rate_columns:
-        sheet.cell(row=sheet.max_row, column=column).number_format = "0.00%"
+        sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT_FORMAT
 
     sheet.column_dimensions["A"].width = 8
     sheet.column_dimensions["B"].width = 28

@@ -9,7 +9,7 @@ as a formula is escaped (wards/spreadsheets.py).
 import csv
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import HttpResponse
 from django.utils.html import format_html
@@ -25,7 +25,8 @@ from wards.uploads import XLSX_TYPE
 from . import dashboards
 
 TEXT, COUNT, MONEY, PERCENT = "text", "count", "money", "percent"
-NUMBER_FORMATS = {COUNT: "#,##0", MONEY: "#,##0", PERCENT: "0.00%"}
+# A rate's cell holds the exact ratio; the format shows it with one decimal.
+NUMBER_FORMATS = {COUNT: "#,##0", MONEY: "#,##0", PERCENT: "0.0%"}
 FORMATS = ("csv", "xlsx")
 
 
@@ -151,6 +152,8 @@ def _csv_value(cell: Cell):
         return ""
     if isinstance(cell.raw, str):
         return safe_cell(cell.raw)
+    if cell.kind == PERCENT:  # as the page shows it, one decimal
+        return str(Decimal(cell.raw).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
     return str(cell.raw)
 
 

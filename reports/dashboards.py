@@ -7,8 +7,11 @@ Every function takes a fixed number of grouped queries, whatever the number of w
 or indicators:
 
 - indicator figures count APPROVED reports only unless `include_drafts`;
-- months roll up by `Indicator.rollup` (sum, latest value, or summed numerators over summed
-  denominators: a rate is never an average of rates);
+- indicators roll up through reports.selectors.aggregate, by `Indicator.rollup`: flows sum,
+  stocks take the latest month with a value in the period, ratios are summed numerators over
+  summed denominators (a rate is never an average of rates); the summary rows behind the
+  province and national tables keep the same rules (flows per month, memberships as changes
+  whose sum is each ward's latest figure, then added up over wards);
 - money is counted donations (reversed ones excluded) and disbursements, integer đồng;
 - the membership rate is summed members over summed eligible people of each organisation's
   latest record up to the end of the period;
@@ -19,7 +22,7 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -40,11 +43,11 @@ from campaigns.models import Campaign, Disbursement, House
 from campaigns.selectors import campaigns_of_ward, counted_donations
 from wards import dates
 from wards.models import Membership, Province, Ward
-from wards.numbers import format_number
+from wards.numbers import format_number, percent_of
 
 from . import completeness, deadlines, periods
 from .models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
-from .selectors import Figure, rollup
+from .selectors import Figure, aggregate
 from .summaries.models import WardMonth
 
 # --- The period ---------------------------------------------------------------------------
@@ -162,11 +165,8 @@ def default_period(today: datetime.date) -> Period:
 
 
 def percent(numerator, denominator) -> Decimal | None:
-    if not denominator or numerator is None:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
+    """Unrounded: only the text rounds (one decimal), spreadsheets keep the exact ratio."""
+    return percent_of(numerator, denominator)
 
 
 def percent_text(value: Decimal | None) -> str:
@@ -216,8 +216,8 @@ def ward_indicator_figures(
         months = by_indicator[indicator.pk]
         figures[indicator.code] = IndicatorFigure(
             indicator=indicator,
-            current=rollup(indicator, [months.get(m, Figure()) for m in period.months]),
-            year_earlier=rollup(indicator, [months.get(m, Figure()) for m in earlier.months]),
+            current=aggregate(indicator, period.months, months),
+            year_earlier=aggregate(indicator, earlier.months, months),
             by_month=months,
         )
     return figures
@@ -227,9 +227,17 @@ def figure_text(indicator: Indicator, figure: Figure) -> str:
     if figure.value is None:
         return "—"
     if indicator.rollup == Indicator.Rollup.RATIO or indicator.kind == Indicator.Kind.RATIO:
-        return percent_text(percent(figure.value, figure.denominator))
-    text = format_number(figure.value)
-    return f"{text} đ" if indicator.kind == Indicator.Kind.MONEY else text
+        text = percent_text(percent(figure.value, figure.denominator))
+    else:
+        text = format_number(figure.value)
+        text = f"{text} đ" if indicator.kind == Indicator.Kind.MONEY else text
+    return text + as_of_note(figure)
+
+
+def as_of_note(figure: Figure) -> str:
+    """ " (số liệu tháng 11/2025)" for a stock whose latest value in the period is older than
+    the period's last month; "" otherwise."""
+    return f" (số liệu tháng {figure.as_of:%m/%Y})" if figure.as_of else ""
 
 
 def figure_raw(indicator: Indicator, figure: Figure):
@@ -336,10 +344,12 @@ class FundLine:
     raised: int = 0
     disbursed: int = 0
     target: int | None = None
+    target_raised: int = 0  # raised to date by the campaigns that have a target
 
     @property
     def target_percent(self):
-        return percent(self.raised, self.target)
+        """The campaigns with a target against their own targets, never the whole fund."""
+        return percent(self.target_raised, self.target)
 
 
 def fund_lines(lines: list[CampaignLine]) -> list[FundLine]:
@@ -352,6 +362,7 @@ def fund_lines(lines: list[CampaignLine]) -> list[FundLine]:
         entry.disbursed += line.disbursed
         if line.campaign.ward_id and line.campaign.target_amount:
             entry.target = (entry.target or 0) + line.campaign.target_amount
+            entry.target_raised += line.raised_to_date
     return [funds[f] for f in Campaign.Fund.values if f in funds]
 
 
@@ -360,10 +371,12 @@ class HouseFigures:
     started: int = 0
     handed_over: int = 0
     target: int | None = None
+    target_handed_over: int = 0  # to date, by the housing campaigns that have a target
 
     @property
     def target_percent(self):
-        return percent(self.handed_over, self.target)
+        """The campaigns with a target against their own targets, not every house."""
+        return percent(self.target_handed_over, self.target)
 
 
 def ward_houses(ward, period: Period, lines: list[CampaignLine]) -> HouseFigures:
@@ -374,14 +387,19 @@ def ward_houses(ward, period: Period, lines: list[CampaignLine]) -> HouseFigures
             "pk", filter=Q(handed_over_on__gte=period.first, handed_over_on__lte=period.end)
         ),
     )
-    targets = [
-        line.campaign.target_count
+    targeted = [
+        line
         for line in lines
         if line.campaign.kind == Campaign.Kind.HOUSING
         and line.campaign.ward_id == ward.pk
         and line.campaign.target_count
     ]
-    return HouseFigures(counts["started"], counts["handed"], sum(targets) if targets else None)
+    return HouseFigures(
+        counts["started"],
+        counts["handed"],
+        sum(line.campaign.target_count for line in targeted) if targeted else None,
+        sum(line.houses_handed_over for line in targeted),
+    )
 
 
 def monthly_money(ward_filter: Q, first: datetime.date, end: datetime.date) -> dict:

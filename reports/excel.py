@@ -8,9 +8,8 @@ or writes the database; the views read, and services.report_save writes.
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.utils.formats import number_format
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
@@ -19,17 +18,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from wards import uploads
-from wards.numbers import NotAWholeNumber, WholeNumberField, format_number, parse_whole_number
+from wards.numbers import (
+    NotAWholeNumber,
+    WholeNumberField,
+    format_number,
+    parse_whole_number,
+    percent_text,
+)
 from wards.spreadsheets import safe_cell
 from wards.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 
 from .models import Indicator, MonthlyReport
-from .selectors import Figure, IndicatorRow, rollup
+from .selectors import Figure, IndicatorRow, aggregate
 from .services import Entry
 
 NUMBER_FORMAT = "#,##0"
-# Ratios are written as a fraction (0.3333) shown as a percent with two decimals (33.33%).
-PERCENT_FORMAT = "0.00%"
+# Ratios are written as the exact fraction (0.333…) shown as a percent with one decimal (33.3%).
+PERCENT_FORMAT = "0.0%"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 COMPUTED_FILL = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="A6A6A6")
@@ -101,11 +106,10 @@ def _widths(ws, widths: list[int]) -> None:
 
 
 def percent(figure: Figure) -> Decimal | None:
-    """numerator / denominator as an exact fraction rounded for a two-decimal percent."""
+    """numerator / denominator as the exact fraction (the cell's format shows the percent)."""
     if figure.value is None or not figure.denominator:
         return None
-    fraction = Decimal(figure.value) / Decimal(figure.denominator)
-    return fraction.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return Decimal(figure.value) / Decimal(figure.denominator)
 
 
 def cell_value(indicator: Indicator, figure: Figure):
@@ -237,7 +241,8 @@ def ward_year_workbook(
             f"Số liệu công tác Mặt trận năm {year} – {ward.name} (mã {ward.code})",
             "Gồm mọi số liệu đã lưu; dòng “Trạng thái báo cáo” cho biết tháng nào đã duyệt. "
             "Cột “Cả năm”: chỉ tiêu cộng dồn lấy tổng, chỉ tiêu thời điểm lấy số mới nhất, "
-            "tỷ lệ tính từ tổng tử số và tổng mẫu số.",
+            "tỷ lệ tính từ tổng tử số và tổng mẫu số (tỷ lệ của số thời điểm, như tỷ lệ tập "
+            "hợp: tử số và mẫu số của tháng mới nhất).",
         ],
     )
     months = range(1, 13)
@@ -248,8 +253,9 @@ def ward_year_workbook(
         ["", "", "Trạng thái báo cáo", "", *(status_label(statuses.get(m)) for m in months), ""],
     )
     for offset, indicator in enumerate(indicators):
-        monthly = [figures.get((indicator.pk, m), Figure()) for m in months]
-        write_row(
+        monthly = {m: figures.get((indicator.pk, m), Figure()) for m in months}
+        whole_year = aggregate(indicator, months, monthly)
+        cells = write_row(
             ws,
             6 + offset,
             [
@@ -257,10 +263,15 @@ def ward_year_workbook(
                 indicator.group.name,
                 indicator.name,
                 unit_of(indicator),
-                *(cell_value(indicator, f) for f in monthly),
-                cell_value(indicator, rollup(indicator, monthly)),
+                *(cell_value(indicator, f) for f in monthly.values()),
+                cell_value(indicator, whole_year),
             ],
         )
+        if whole_year.as_of:
+            cells[-1].comment = Comment(
+                f"Số liệu tháng {whole_year.as_of} (tháng mới nhất có số liệu).",
+                "Cổng báo cáo MTTQ",
+            )
     ws.freeze_panes = "E6"
     _widths(ws, [16, 24, 50, 10, *([14] * 12), 16])
     return workbook
@@ -530,13 +541,13 @@ class PreviewRow:
 
 
 def figure_text(indicator: Indicator, figure: Figure) -> str:
-    """ "1.804.000.000 đ", "12 / 40 (30,00 %)", "—" for an empty figure."""
+    """ "1.804.000.000 đ", "12 / 40 (30,0 %)", "—" for an empty figure."""
     if figure.value is None:
         return "—"
     if indicator.kind == Indicator.Kind.RATIO:
         text = f"{format_number(figure.value)} / {format_number(figure.denominator)}"
         if figure.percent is not None:
-            text += f" ({number_format(figure.percent, decimal_pos=2)} %)"
+            text += f" ({percent_text(figure.percent)})"
         return text
     if indicator.kind == Indicator.Kind.MONEY:
         return f"{format_number(figure.value)} đ"

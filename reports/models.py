@@ -33,9 +33,11 @@ class Indicator(models.Model):
         RATIO = "ratio", "Tỷ lệ (tử số / mẫu số)"
 
     class Rollup(models.TextChoices):
-        SUM = "sum", "Cộng các tháng"
-        LAST = "last", "Lấy số mới nhất"
-        RATIO = "ratio", "Cộng tử số và mẫu số rồi chia"
+        """How months add up (units are then added up, ratios from their summed parts)."""
+
+        SUM = "sum", "Cộng các tháng (số phát sinh: buổi, lượt, tiền)"
+        LAST = "last", "Lấy số mới nhất trong kỳ (số thời điểm: người, hộ, tổ, khu; cả tỷ lệ)"
+        RATIO = "ratio", "Cộng tử số và mẫu số các tháng rồi chia"
 
     code = models.CharField("mã", max_length=30, unique=True)
     name = models.CharField("tên chỉ tiêu", max_length=255)
@@ -65,10 +67,16 @@ class Indicator(models.Model):
         verbose_name_plural = "chỉ tiêu"
         ordering = ["group__display_order", "display_order", "code"]
         constraints = [
+            # A ratio adds up its parts: summed over months (a ratio of flows) or the latest
+            # month's (a ratio of stocks, e.g. the membership rate); other kinds never divide.
             models.CheckConstraint(
-                condition=Q(kind="ratio", rollup="ratio") | (~Q(kind="ratio") & ~Q(rollup="ratio")),
-                name="ratio_kind_rolls_up_as_ratio",
-                violation_error_message="Chỉ tiêu tỷ lệ phải cộng dồn theo tử số và mẫu số.",
+                condition=Q(kind="ratio", rollup__in=["ratio", "last"])
+                | (~Q(kind="ratio") & ~Q(rollup="ratio")),
+                name="ratio_kind_rolls_up_by_its_parts",
+                violation_error_message=(
+                    "Chỉ tiêu tỷ lệ cộng dồn theo tử số và mẫu số (cộng các tháng, hoặc lấy "
+                    "tháng mới nhất nếu là tỷ lệ của số thời điểm); chỉ tiêu khác không chia."
+                ),
             ),
         ]
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from wards import page_cache
+from wards.numbers import percent_of
 from wards.selectors import scope_to_user
 
 from . import periods
@@ -47,12 +48,14 @@ class Figure:
 
     value: int | None = None
     denominator: int | None = None
+    # A stock rolled up over months whose latest value within the period comes from a month
+    # before the period's last one: that month, which the pages show beside the figure.
+    as_of: object = field(default=None, compare=False)
 
     @property
     def percent(self):
-        if self.value is None or not self.denominator:
-            return None
-        return round(self.value * 100 / self.denominator, 2)
+        """Unrounded; shown with one decimal."""
+        return None if self.value is None else percent_of(self.value, self.denominator)
 
 
 @dataclass
@@ -66,16 +69,46 @@ class IndicatorRow:
     source_label: str = ""
 
 
-def rollup(indicator: Indicator, figures: list[Figure]) -> Figure:
-    """Combine months: sum, the latest value, or summed numerators over summed denominators."""
-    present = [f for f in figures if f.value is not None]
+def aggregate(indicator: Indicator, months, *units: dict) -> Figure:
+    """THE roll-up of an indicator over a period and over units (wards); every dashboard,
+    document figure block, year-to-date and export calls it.
+
+    `months` are the period's months oldest first (any ordered keys); each unit is a dict
+    {month: Figure}. By `indicator.rollup`, each unit's months give:
+    - sum (flows: sessions, money): the sum of the months;
+    - last (stocks: members, households, groups, areas; and ratios of stocks): the latest
+      month with a value within the period, its numerator and denominator for a ratio;
+    - ratio (ratios of flows): summed numerators and summed denominators.
+    Units are then added up; a ratio is divided only when shown (never an average of rates).
+    A stock whose value in any unit comes from before the period's last month carries that
+    (earliest such) month as `as_of`.
+    """
+    months = list(months)
+    parts = [_over_months(indicator, months, by_month) for by_month in units]
+    parts = [part for part in parts if part.value is not None]
+    if not parts:
+        return Figure()
+    is_ratio = indicator.kind == Indicator.Kind.RATIO or indicator.rollup == Indicator.Rollup.RATIO
+    earlier = [part.as_of for part in parts if part.as_of is not None]
+    return Figure(
+        sum(part.value for part in parts),
+        sum(part.denominator or 0 for part in parts) if is_ratio else None,
+        as_of=min(earlier) if earlier else None,
+    )
+
+
+def _over_months(indicator: Indicator, months: list, by_month: dict) -> Figure:
+    present = [m for m in months if m in by_month and by_month[m].value is not None]
     if not present:
         return Figure()
     if indicator.rollup == Indicator.Rollup.LAST:
-        return present[-1]
+        latest = by_month[present[-1]]
+        as_of = present[-1] if present[-1] != months[-1] else None
+        return Figure(latest.value, latest.denominator, as_of=as_of)
+    figures = [by_month[m] for m in present]
     if indicator.rollup == Indicator.Rollup.RATIO:
-        return Figure(sum(f.value for f in present), sum(f.denominator or 0 for f in present))
-    return Figure(sum(f.value for f in present))
+        return Figure(sum(f.value for f in figures), sum(f.denominator or 0 for f in figures))
+    return Figure(sum(f.value for f in figures))
 
 
 def entry_rows(report: MonthlyReport, indicators: list[Indicator]) -> list[IndicatorRow]:
@@ -106,7 +139,7 @@ def entry_rows(report: MonthlyReport, indicators: list[Indicator]) -> list[Indic
                 current=months.get(period, Figure()),
                 last_month=months.get(last_month, Figure()),
                 last_year=months.get(first, Figure()),
-                year_to_date=rollup(indicator, [months.get(m, Figure()) for m in year_months]),
+                year_to_date=aggregate(indicator, year_months, months),
                 history=[months[m].value for m in past_months if m in months],
                 source_label=source.label if source else "",
             )

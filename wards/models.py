@@ -1,10 +1,10 @@
 """Where and who: the administrative map, residential areas, mass organisations and roles."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from .numbers import percent_of
 
 
 class Province(models.Model):
@@ -110,11 +110,9 @@ class MassOrganisation(models.Model):
 
 
 def membership_rate(members, eligible):
-    """Tỷ lệ tập hợp in percent, two decimals; None when there is nobody to enrol."""
-    if not eligible:
-        return None
-    rate = Decimal(members) * 100 / Decimal(eligible)
-    return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """Tỷ lệ tập hợp in percent, unrounded (shown with one decimal by the `percent` filter);
+    None when there is nobody to enrol."""
+    return percent_of(members, eligible)
 
 
 class Membership(models.Model):

@@ -7,7 +7,7 @@ model form) and the spreadsheet imports.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.utils.formats import number_format
@@ -113,6 +113,22 @@ def format_decimal(value) -> str:
     grouped = format_number(int(whole.lstrip("-") or 0))
     fraction = fraction.rstrip("0")
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def percent_of(numerator, denominator) -> Decimal | None:
+    """numerator / denominator in percent, unrounded: differences and spreadsheets use it as
+    it is, only the text is rounded. None when there is no denominator."""
+    if numerator is None or not denominator:
+        return None
+    return Decimal(numerator) * 100 / Decimal(denominator)
+
+
+def percent_text(value, decimals: int = 1) -> str:
+    """A percent as shown: 90.909… → "90,9 %" (half up); None → "—"."""
+    if value is None:
+        return "—"
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{rounded:,}".replace(",", " ").replace(".", ",").replace(" ", THOUSANDS) + " %"
 
 
 class DirectTextInput(forms.TextInput):

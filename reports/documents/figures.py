@@ -22,13 +22,14 @@ returns a JSON-serialisable snapshot that is stored on the block and rendered as
       "note": "…"                                             # optional line under the table
     }
 
-Every "t" is already in the Vietnamese format (1.804.000.000; 82,00 %), so the HTML, the
+Every "t" is already in the Vietnamese format (1.804.000.000; 82,0 %), so the HTML, the
 PDF and the DOCX show exactly the same text; "v" keeps the raw integer (or null) for charts.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum
@@ -39,7 +40,7 @@ from campaigns.selectors import counted_donations
 from reports import periods
 from reports.dashboards import percent, percent_text
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
-from reports.selectors import Figure, rollup
+from reports.selectors import Figure, aggregate
 from wards.models import Membership, membership_rate
 from wards.numbers import format_number
 
@@ -124,7 +125,7 @@ def column(label: str, align: str = "right") -> dict:
 
 
 def change_text(current: int | None, previous: int | None) -> str:
-    """ "tăng 12,50 %" against the previous figure; the difference when that was 0."""
+    """ "tăng 12,5 %" against the previous figure; the difference when that was 0."""
     if current is None or previous is None:
         return NO_VALUE
     if current == previous:
@@ -136,14 +137,16 @@ def change_text(current: int | None, previous: int | None) -> str:
 
 
 def points_text(current_rate, previous_rate) -> str:
-    """Rates compare by their difference: "tăng 3,53 điểm %"."""
+    """Rates compare by their difference in points, "tăng 3,53 điểm %": the rates come
+    unrounded (rounding each first can put the difference 0,01 off)."""
     if current_rate is None or previous_rate is None:
         return NO_VALUE
-    difference = current_rate - previous_rate
-    if difference == 0:
+    difference = Decimal(current_rate) - Decimal(previous_rate)
+    points = abs(difference).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if not points:
         return "không đổi"
     direction = "tăng" if difference > 0 else "giảm"
-    return f"{direction} {format_number(abs(difference))} điểm %"
+    return f"{direction} {points}".replace(".", ",") + " điểm %"
 
 
 def _int(value) -> int:
@@ -481,7 +484,7 @@ def indicators_figures(context: Context, options: dict) -> dict:
 
     def figure(indicator, span):
         recorded = by_indicator[indicator.pk]
-        return rollup(indicator, [recorded.get(m, Figure()) for m in span.months])
+        return aggregate(indicator, span.months, recorded)
 
     figures = {
         indicator.code: (
@@ -555,6 +558,13 @@ def indicators_figures(context: Context, options: dict) -> dict:
     missing = [code for code in codes if code not in found]
     if missing:
         notes.append(f"Không còn chỉ tiêu: {', '.join(missing)}.")
+    older = [
+        f"{found[code].name}: số liệu tháng {figures[code][0].as_of:%m/%Y}"
+        for code in figures
+        if figures[code][0].as_of
+    ]
+    if older:
+        notes.append(f"Số thời điểm lấy tháng mới nhất có số liệu trong kỳ; {'; '.join(older)}.")
     idle = [i.name for i in indicators if _not_in_force(i, context.current)]
     if idle:
         notes.append(f"Chưa áp dụng trong kỳ: {'; '.join(idle)}.")

@@ -9,6 +9,7 @@ def load_catalogue(apps, schema_editor):
         apps.get_model("reports", "Indicator"),
         apps.get_model("reports", "ValidationRule"),
         with_campaign_sources=False,
+        ratios_sum_months=True,  # as then; 0007 makes stock ratios take the latest month
     )
 
 

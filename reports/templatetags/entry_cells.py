@@ -5,10 +5,10 @@ a template context and lookup each time.
 """
 
 from django import template
-from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from wards.numbers import percent_text
 from wards.templatetags.numbers import number
 
 register = template.Library()
@@ -18,15 +18,25 @@ EMPTY = mark_safe('<span class="text-muted">—</span>')
 
 @register.simple_tag
 def figure(value, kind):
-    """ "—" when empty; "12/20 (60,00 %)" for a ratio; else the grouped number."""
+    """ "—" when empty; "12/20 (60,0 %)" for a ratio; else the grouped number; a stock rolled
+    up from an earlier month than the last says which (year to date before this month's)."""
     if value is None or value.value is None:
         return EMPTY
     if kind != "ratio":
-        return number(value.value)
-    shown = f"{number(value.value)}/{number(value.denominator)}"
-    if value.percent is None:
-        return shown
-    return format_html('{} <span class="text-muted">({} %)</span>', shown, localize(value.percent))
+        shown = number(value.value)
+    else:
+        shown = f"{number(value.value)}/{number(value.denominator)}"
+        if value.percent is not None:
+            shown = format_html(
+                '{} <span class="text-muted">({})</span>', shown, percent_text(value.percent)
+            )
+    if value.as_of:
+        return format_html(
+            '{} <span class="small text-muted">(số liệu tháng {})</span>',
+            shown,
+            f"{value.as_of:%m/%Y}",
+        )
+    return shown
 
 
 @register.simple_tag

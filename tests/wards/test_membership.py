@@ -4,12 +4,16 @@ import pytest
 from django.urls import reverse
 
 from wards.models import Membership, membership_rate
+from wards.numbers import percent_text
 
 
 def test_rate_is_members_over_eligible_in_percent():
-    assert membership_rate(82, 100) == Decimal("82.00")
-    assert membership_rate(2, 3) == Decimal("66.67")
-    assert membership_rate(6622, 6688) == Decimal("99.01")
+    # Unrounded (differences in points are taken from it); shown with one decimal.
+    assert membership_rate(82, 100) == 82
+    assert membership_rate(2, 3) == Decimal(200) / Decimal(3)
+    assert membership_rate(6622, 6688) == Decimal(662200) / Decimal(6688)
+    assert percent_text(membership_rate(2, 3)) == "66,7 %"
+    assert percent_text(membership_rate(6622, 6688)) == "99,0 %"
 
 
 def test_rate_is_empty_when_nobody_can_be_enrolled():
@@ -18,7 +22,7 @@ def test_rate_is_empty_when_nobody_can_be_enrolled():
 
 @pytest.mark.django_db
 def test_ward_page_shows_rates_from_counts_and_the_overall_rate_from_sums(world, login):
-    # 80/100 and 1/3: the overall rate is 81/103 = 78,64 %, not the mean of 80 % and 33,33 %.
+    # 80/100 and 1/3: the overall rate is 81/103 = 78,6 %, not the mean of 80 % and 33,3 %.
     world.membership_x.delete()
     from tests import factories
 
@@ -26,9 +30,9 @@ def test_ward_page_shows_rates_from_counts_and_the_overall_rate_from_sums(world,
     factories.membership(ward_obj=world.ward_x, members=1, eligible=3)
     client = login(world.users["party_viewer"])
     page = client.get(reverse("wards:detail", args=[world.ward_x.code])).content.decode()
-    assert "80,00 %" in page
-    assert "33,33 %" in page
-    assert "78,64 %" in page
+    assert "80,0 %" in page
+    assert "33,3 %" in page
+    assert "78,6 %" in page
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django import template
 
-from wards.numbers import format_number
+from wards.numbers import format_number, percent_text
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ def number(value):
 def dong(value):
     """Money in integer đồng: 1804000000 → "1.804.000.000 đ"."""
     return f"{format_number(value)} đ" if value is not None else "—"
+
+
+@register.filter
+def percent(value):
+    """A rate in percent, one decimal: 90.909… → "90,9 %"; empty → "—"."""
+    return percent_text(value)

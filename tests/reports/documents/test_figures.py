@@ -110,9 +110,9 @@ def test_funds_compare_with_the_previous_term_and_chart_by_year(make_document, a
 
     assert labels(snapshot) == ["Quỹ", "Đã vận động", "Đã chi", "Nhiệm kỳ trước", "So sánh"]
     assert texts(snapshot) == [
-        ["Quỹ Vì người nghèo", "150.000.000", "60.000.000", "40.000.000", "tăng 275,00 %"],
+        ["Quỹ Vì người nghèo", "150.000.000", "60.000.000", "40.000.000", "tăng 275,0 %"],
         ["Cứu trợ thiên tai, dịch bệnh", "30.000.000", "0", "0", "tăng 30.000.000"],
-        ["Tổng cộng", "180.000.000", "60.000.000", "40.000.000", "tăng 350,00 %"],
+        ["Tổng cộng", "180.000.000", "60.000.000", "40.000.000", "tăng 350,0 %"],
     ]
     assert snapshot["caption"] == "Quỹ của phường"
     assert snapshot["chart"]["labels"] == ["2024"]
@@ -193,7 +193,7 @@ def test_houses_compare_with_the_previous_period(make_document, add_block, house
     assert [r[-2:] for r in texts(snapshot)] == [
         ["0", "tăng 2"],
         ["1", "không đổi"],
-        ["1", "tăng 200,00 %"],
+        ["1", "tăng 200,0 %"],
     ]
 
 
@@ -238,9 +238,9 @@ def test_memberships_rate_at_start_and_end_with_summed_totals(
     # The totals row is summed members over summed eligible (390/500 = 78 %), not the
     # average of the two rates (71,25 %).
     assert texts(snapshot) == [
-        ["Hội Liên hiệp Phụ nữ", "50/100", "50,00 %", "60/100", "60,00 %", "tăng 10,00 điểm %"],
-        ["Hội Nông dân", "300/400", "75,00 %", "330/400", "82,50 %", "tăng 7,50 điểm %"],
-        ["Tổng cộng", "350/500", "70,00 %", "390/500", "78,00 %", "tăng 8,00 điểm %"],
+        ["Hội Liên hiệp Phụ nữ", "50/100", "50,0 %", "60/100", "60,0 %", "tăng 10,00 điểm %"],
+        ["Hội Nông dân", "300/400", "75,0 %", "330/400", "82,5 %", "tăng 7,50 điểm %"],
+        ["Tổng cộng", "350/500", "70,0 %", "390/500", "78,0 %", "tăng 8,00 điểm %"],
     ]
 
 
@@ -253,9 +253,9 @@ def test_memberships_compare_with_the_end_of_the_previous_term(
 
     assert labels(snapshot)[-2:] == ["Nhiệm kỳ trước", "So sánh"]
     assert [r[-2:] for r in texts(snapshot)] == [
-        ["40,00 %", "tăng 20,00 điểm %"],
-        ["75,00 %", "tăng 7,50 điểm %"],
-        ["68,00 %", "tăng 10,00 điểm %"],
+        ["40,0 %", "tăng 20,00 điểm %"],
+        ["75,0 %", "tăng 7,50 điểm %"],
+        ["68,0 %", "tăng 10,00 điểm %"],
     ]
 
 
@@ -301,10 +301,10 @@ def test_indicators_roll_up_approved_months_only(make_document, add_block, month
     assert rows[name["TT_BUOI"]] == ["buổi", "12", ""]
     assert rows[name["THTK_TIEN"]] == ["đồng", "3.500.000", ""]
     # Ratio rule: 6 of 10 funerals (60 %), not the average of 50 %, 100 % and 40 %.
-    assert rows[name["VH_TANG_VM"]] == ["đám", "6/10", "60,00 %"]
+    assert rows[name["VH_TANG_VM"]] == ["đám", "6/10", "60,0 %"]
     assert rows[name["BC_CUTRI"]] == ["người", "1.000", ""]  # the latest value
     # A part shown as a share of its whole (checks BC_DIBAU ≤ BC_CUTRI).
-    assert rows[name["BC_DIBAU"]] == ["người", "990", "99,00 %"]
+    assert rows[name["BC_DIBAU"]] == ["người", "990", "99,0 %"]
     assert list(rows) == [name[code] for code in CODES]  # in the order chosen
     assert "số cử tri đi bầu so với tổng số cử tri" in snapshot["note"]
     assert not any(r["total"] for r in snapshot["rows"])
@@ -319,8 +319,8 @@ def test_indicators_compare_with_the_previous_period(make_document, add_block, m
 
     assert labels(snapshot) == ["Chỉ tiêu", "Đơn vị", "Kết quả", "Tỷ lệ", "Kỳ trước", "So sánh"]
     assert [r[2:] for r in texts(snapshot)] == [
-        ["12", "", "6", "tăng 100,00 %"],
-        ["6/10", "60,00 %", "25,00 %", "tăng 35,00 điểm %"],
+        ["12", "", "6", "tăng 100,0 %"],
+        ["6/10", "60,0 %", "25,0 %", "tăng 35,00 điểm %"],
     ]
 
 
