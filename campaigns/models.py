@@ -142,6 +142,11 @@ class Donation(models.Model):
     )
     in_kind_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
     note = models.CharField("ghi chú", max_length=255, blank=True)
+    # The bank statement line this donation came from (services_bank.line_key), unique in the
+    # ward: one statement line is at most one donation, however often it is confirmed.
+    statement_line = models.CharField(
+        "dòng sao kê", max_length=160, blank=True, default="", editable=False
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="người ghi"
     )
@@ -156,6 +161,11 @@ class Donation(models.Model):
                 fields=["ward", "receipt_year", "receipt_number"], name="receipt_number_unique"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+            models.UniqueConstraint(
+                fields=["ward", "statement_line"],
+                condition=~Q(statement_line=""),
+                name="one_donation_per_statement_line",
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "received_on"]),

@@ -61,6 +61,7 @@ def donation_record(
     in_kind_quantity=None,
     in_kind_unit: str = "",
     note: str = "",
+    statement_line: str = "",
 ) -> Donation:
     if not campaign.holds_money:
         raise FundRefusal("Phong trào, cuộc vận động này không nhận tiền ủng hộ.")
@@ -95,6 +96,7 @@ def donation_record(
         in_kind_quantity=in_kind_quantity if form == Donation.Form.IN_KIND else None,
         in_kind_unit=in_kind_unit.strip() if form == Donation.Form.IN_KIND else "",
         note=note.strip(),
+        statement_line=statement_line,
         recorded_by=user,
     )
     donation.receipt_number = _next_receipt_number(ward, received_on.year)

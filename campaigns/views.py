@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wards import selectors as ward_selectors
+from wards import submissions
 from wards.spreadsheets import safe_row
 
 from . import selectors, services
@@ -26,7 +27,15 @@ from .forms import (
     PhotoForm,
     ReversalForm,
 )
-from .models import Campaign, Donation, GovernmentSupport, House, Household, HousePhoto
+from .models import (
+    Campaign,
+    Disbursement,
+    Donation,
+    GovernmentSupport,
+    House,
+    Household,
+    HousePhoto,
+)
 
 PAGE_SIZE = 50
 
@@ -37,6 +46,14 @@ def _campaign_or_404(ward, pk) -> Campaign:
 
 def _can_edit(request, ward):
     return ward_selectors.can_edit_ward(request.user, ward)
+
+
+def _created(request, outcome, message):
+    """The success message, or the notice that this form was posted before."""
+    if outcome.created:
+        messages.success(request, message)
+    else:
+        messages.info(request, submissions.REPEATED_MESSAGE)
 
 
 @login_required
@@ -68,11 +85,15 @@ def campaign_list(request, code):
 def campaign_create(request, code):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
     form = CampaignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        form.instance.ward = ward
-        campaign = form.save()
-        messages.success(request, f"Đã tạo “{campaign.name}”.")
-        return redirect("campaigns:detail", code=ward.code, pk=campaign.pk)
+    submissions.add_to(form, request)
+    form.instance.ward = ward
+    outcome = submissions.submit_once(request, form, form.save, model=Campaign)
+    if outcome is not None:
+        if outcome.record is None:
+            messages.info(request, submissions.REPEATED_MESSAGE)
+            return redirect("campaigns:list", code=ward.code)
+        _created(request, outcome, f"Đã tạo “{outcome.record.name}”.")
+        return redirect("campaigns:detail", code=ward.code, pk=outcome.record.pk)
     return render(
         request,
         "campaigns/form.html",
@@ -123,16 +144,28 @@ def donation_create(request, code, pk):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
     campaign = _campaign_or_404(ward, pk)
     form = DonationForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            donation = services.donation_record(
+    submissions.add_to(form, request)
+    try:
+        outcome = submissions.submit_once(
+            request,
+            form,
+            lambda: services.donation_record(
                 campaign=campaign, ward=ward, user=request.user, **form.cleaned_data
-            )
-        except services.FundRefusal as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(
-                request, f"Đã ghi nhận khoản ủng hộ, biên nhận số {donation.receipt_label}."
+            ),
+            model=Donation,
+        )
+    except services.FundRefusal as refusal:
+        form.add_error(None, str(refusal))
+    else:
+        if outcome is not None:
+            if outcome.record is None:
+                messages.info(request, submissions.REPEATED_MESSAGE)
+                return redirect("campaigns:detail", code=ward.code, pk=campaign.pk)
+            donation = outcome.record
+            _created(
+                request,
+                outcome,
+                f"Đã ghi nhận khoản ủng hộ, biên nhận số {donation.receipt_label}.",
             )
             return redirect("campaigns:donation_detail", code=ward.code, pk=donation.pk)
     return render(
@@ -207,15 +240,21 @@ def disbursement_create(request, code, pk):
     form = DisbursementForm(
         request.POST or None, ward=ward, initial={"paid_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.disbursement_record(
+    submissions.add_to(form, request)
+    try:
+        outcome = submissions.submit_once(
+            request,
+            form,
+            lambda: services.disbursement_record(
                 campaign=campaign, ward=ward, user=request.user, **form.cleaned_data
-            )
-        except services.FundRefusal as refusal:
-            form.add_error("amount", str(refusal))
-        else:
-            messages.success(request, "Đã ghi khoản chi.")
+            ),
+            model=Disbursement,
+        )
+    except services.FundRefusal as refusal:
+        form.add_error("amount", str(refusal))
+    else:
+        if outcome is not None:
+            _created(request, outcome, "Đã ghi khoản chi.")
             return redirect("campaigns:detail", code=ward.code, pk=campaign.pk)
     return render(
         request,
@@ -338,17 +377,24 @@ def household_list(request, code):
     )
 
 
-def _save_form(request, ward, form, save, *, title, success, back, extra=None):
-    if request.method == "POST" and form.is_valid():
-        try:
+def _save_form(request, ward, form, save, *, title, success, back, extra=None, creates=None):
+    """`creates`: the model a create form makes, once per posted form (wards/submissions)."""
+    if creates is not None:
+        submissions.add_to(form, request)
+    try:
+        if creates is not None:
+            outcome = submissions.submit_once(request, form, lambda: save(form), model=creates)
+            if outcome is not None:
+                _created(request, outcome, success)
+                return redirect(back, code=ward.code)
+        elif request.method == "POST" and form.is_valid():
             save(form)
-        except services.FundRefusal as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as refusal:
-            form.add_error(None, refusal.messages[0])
-        else:
             messages.success(request, success)
             return redirect(back, code=ward.code)
+    except services.FundRefusal as refusal:
+        form.add_error(None, str(refusal))
+    except ValidationError as refusal:
+        form.add_error(None, refusal.messages[0])
     return render(
         request,
         "campaigns/form.html",
@@ -370,6 +416,7 @@ def household_create(request, code):
         title="Thêm hộ được hỗ trợ",
         success="Đã thêm hộ.",
         back="campaigns:households",
+        creates=Household,
     )
 
 
@@ -423,6 +470,7 @@ def house_create(request, code):
         title="Thêm nhà Đại đoàn kết",
         success="Đã thêm nhà.",
         back="campaigns:houses",
+        creates=House,
     )
 
 
@@ -433,9 +481,14 @@ def house_update(request, code, pk):
     house = get_object_or_404(House, pk=pk, ward=ward)
     if request.method == "POST" and "image" in request.FILES:
         photo_form = PhotoForm(request.POST, request.FILES)
-        if photo_form.is_valid():
-            HousePhoto.objects.create(house=house, **photo_form.cleaned_data)
-            messages.success(request, "Đã thêm ảnh.")
+        outcome = submissions.submit_once(
+            request,
+            photo_form,
+            lambda: HousePhoto.objects.create(house=house, **photo_form.cleaned_data),
+            model=HousePhoto,
+        )
+        if outcome is not None:
+            _created(request, outcome, "Đã thêm ảnh.")
             return redirect("campaigns:house_update", code=ward.code, pk=house.pk)
         messages.error(request, " ".join(photo_form.errors.get("image", ["Ảnh không hợp lệ."])))
         return redirect("campaigns:house_update", code=ward.code, pk=house.pk)
@@ -463,12 +516,21 @@ def support_list(request, code):
     ward = ward_selectors.visible_ward_or_404(request.user, code)
     can_edit = _can_edit(request, ward)
     form = GovernmentSupportForm(request.POST or None, ward=ward) if can_edit else None
+    if form is not None:
+        submissions.add_to(form, request)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Bạn không có quyền ghi số liệu của phường, xã này.")
-        if form.is_valid():
-            services.government_support_record(ward=ward, user=request.user, **form.cleaned_data)
-            messages.success(request, "Đã ghi khoản hỗ trợ của Nhà nước.")
+        outcome = submissions.submit_once(
+            request,
+            form,
+            lambda: services.government_support_record(
+                ward=ward, user=request.user, **form.cleaned_data
+            ),
+            model=GovernmentSupport,
+        )
+        if outcome is not None:
+            _created(request, outcome, "Đã ghi khoản hỗ trợ của Nhà nước.")
             return redirect("campaigns:supports", code=ward.code)
     supports = GovernmentSupport.objects.filter(ward=ward).select_related("household")
     page = Paginator(supports, PAGE_SIZE).get_page(request.GET.get("page"))

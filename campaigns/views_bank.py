@@ -1,7 +1,8 @@
 """Donations from a bank statement: upload, preview with duplicates flagged, then confirm.
 
 Nothing is written before the officer confirms; the confirmation carries the rows read at the
-preview in a signed token, and writes every ticked row in one transaction, or none.
+preview in a signed token, and services_bank writes every ticked row in one transaction, or
+none; a row already recorded (the same preview confirmed twice) is skipped, never written again.
 """
 
 from dataclasses import dataclass
@@ -11,10 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
-from django.db.models.functions import Trim, Upper
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,12 +20,11 @@ from django.views.decorators.http import require_http_methods
 from wards import selectors as ward_selectors
 from wards import uploads
 
-from . import bank_import, selectors, services
+from . import bank_import, selectors, services_bank
 from .models import Campaign, Donation
 
 TOKEN_SALT = "campaigns.bank-import"
 TOKEN_MAX_AGE = 2 * 3600  # seconds between the preview and the confirmation
-NOTE = "Nhập từ sao kê ngân hàng (dòng {row})"
 DonorKind = Donation.DonorKind
 
 
@@ -88,14 +84,6 @@ class BadToken(Exception):
     pass
 
 
-class Refused(Exception):
-    """The confirmation wrote nothing; the message is shown to the officer."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
-
-
 def _money_campaign_or_404(ward, pk) -> Campaign:
     campaign = (
         selectors.campaigns_of_ward(ward)
@@ -105,29 +93,6 @@ def _money_campaign_or_404(ward, pk) -> Campaign:
     if campaign is None:
         raise Http404("Không tìm thấy cuộc vận động nhận tiền ủng hộ.")
     return campaign
-
-
-def _existing(ward, rows) -> list[bank_import.Existing]:
-    """The ward's counted donations that could match a row: by reference, or on its dates."""
-    references = {bank_import.reference_key(row.reference) for row in rows}
-    days = {row.received_on for row in rows}
-    donations = (
-        selectors.counted_donations()
-        .filter(ward=ward)
-        .annotate(reference_key=Upper(Trim("bank_reference")))
-        .filter(Q(reference_key__in=references) | Q(received_on__in=days))
-        .select_related("campaign")
-    )
-    return [
-        bank_import.Existing(
-            received_on=donation.received_on,
-            amount=donation.amount,
-            donor_name=donation.donor_name,
-            bank_reference=donation.bank_reference,
-            label=f"biên nhận {donation.receipt_label} ({donation.campaign.name})",
-        )
-        for donation in donations
-    ]
 
 
 def _token(*, ward, campaign, user, filename, rows) -> str:
@@ -193,7 +158,9 @@ def bank_import_view(request, code, pk):
 
     token = None
     if not parsed.problems:
-        bank_import.flag_duplicates(parsed.rows, _existing(ward, parsed.rows))
+        bank_import.flag_duplicates(
+            parsed.rows, services_bank.existing_donations(ward, parsed.rows)
+        )
         token = _token(
             ward=ward, campaign=campaign, user=request.user, filename=file.name, rows=parsed.rows
         )
@@ -236,21 +203,6 @@ def _choices(post, rows) -> tuple[list[Line], list[str]]:
     return lines, problems
 
 
-def _check_still_new(ward, rows, chosen: list[Line]) -> None:
-    """Refuse when a ticked row was recorded by someone else after the preview."""
-    fresh = [bank_import.StatementRow.from_data(row.to_data()) for row in rows]
-    bank_import.flag_duplicates(fresh, _existing(ward, fresh))
-    for line in chosen:
-        seen = set(line.row.duplicates)
-        new = [reason for reason in fresh[line.index].duplicates if reason not in seen]
-        if new:
-            raise Refused(
-                f"Dòng {line.row.row}: {new[0]} Khoản này vừa được ghi sau khi bạn xem trước; "
-                "chưa có khoản nào được ghi. Hãy tải tệp lên lại để xem trước.",
-                status=409,
-            )
-
-
 def _confirm(request, *, ward, campaign, context):
     """Write the ticked rows, all at once, or nothing."""
     try:
@@ -270,35 +222,18 @@ def _confirm(request, *, ward, campaign, context):
             status=400,
         )
     lines, problems = _choices(request.POST, rows)
-    chosen = sorted(
-        (line for line in lines if line.included),
-        key=lambda line: (line.row.received_on, line.row.row),
-    )
+    chosen = [
+        services_bank.ChosenLine(line.index, line.row, line.name, line.kind)
+        for line in lines
+        if line.included
+    ]
     try:
         if problems:
-            raise Refused(" ".join(problems))
-        with transaction.atomic():
-            _check_still_new(ward, rows, chosen)
-            for line in chosen:
-                try:
-                    services.donation_record(
-                        campaign=campaign,
-                        ward=ward,
-                        user=request.user,
-                        received_on=line.row.received_on,
-                        donor_kind=line.kind,
-                        donor_name=line.name,
-                        amount=line.row.amount,
-                        form=Donation.Form.CASH,
-                        channel=Donation.Channel.BANK,
-                        bank_reference=line.row.reference,
-                        note=NOTE.format(row=line.row.row),
-                    )
-                except services.FundRefusal as error:
-                    raise Refused(f"Dòng {line.row.row}: {error}") from error
-                except ValidationError as error:
-                    raise Refused(f"Dòng {line.row.row}: {' '.join(error.messages)}") from error
-    except Refused as refused:
+            raise services_bank.StatementRefusal(" ".join(problems))
+        result = services_bank.statement_record(
+            ward=ward, campaign=campaign, user=request.user, rows=rows, chosen=chosen
+        )
+    except services_bank.StatementRefusal as refused:
         return render(
             request,
             "campaigns/bank_preview.html",
@@ -313,5 +248,14 @@ def _confirm(request, *, ward, campaign, context):
             },
             status=refused.status,
         )
-    messages.success(request, f"Đã ghi {len(chosen)} khoản ủng hộ từ sao kê.")
+    if result.recorded:
+        messages.success(request, f"Đã ghi {len(result.recorded)} khoản ủng hộ từ sao kê.")
+    if result.skipped:
+        where = "; ".join(f"dòng {item.row} ({item.label})" for item in result.skipped)
+        messages.warning(
+            request,
+            f"Bỏ qua {len(result.skipped)} dòng đã được ghi trước đó, không ghi lần nữa: {where}."
+            if result.recorded
+            else f"Không ghi thêm khoản nào: các dòng đã chọn đều đã được ghi trước đó ({where}).",
+        )
     return redirect("campaigns:detail", ward.code, campaign.pk)

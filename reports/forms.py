@@ -85,12 +85,16 @@ class MonthlyEntryForm(forms.Form):
                 self.add_error(value_field(indicator.code), "Tử số không được lớn hơn mẫu số.")
         return cleaned
 
+    def _posted(self, *names) -> bool:
+        """A figure missing from the POST (not sent, unlike sent empty) is left as saved."""
+        return any(name in self.data for name in names)
+
     def entries(self):
-        """{code: (value, denominator)} of the fields an officer may type."""
+        """{code: (value, denominator)} of the fields an officer may type and the POST sent."""
         result = {}
         for row in self.rows:
             code = row.indicator.code
-            if row.indicator.source:
+            if row.indicator.source or not self._posted(value_field(code), denominator_field(code)):
                 continue
             result[code] = (
                 self.cleaned_data.get(value_field(code)),
@@ -106,6 +110,7 @@ class MonthlyEntryForm(forms.Form):
             for row in self.rows
             if row.indicator.by_area
             for area in self.areas
+            if self._posted(area_field(row.indicator.code, area.pk))
         }
 
     def explanations(self):

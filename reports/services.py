@@ -38,12 +38,20 @@ class ReportLocked(WorkflowError):
 
 
 class EditConflict(WorkflowError):
-    def __init__(self, changes):
+    def __init__(self, changes, message=None):
         super().__init__(
-            "Người khác đã lưu báo cáo này sau khi bạn mở trang. Số liệu bạn vừa nhập vẫn còn "
-            "trên trang; hãy xem các thay đổi bên dưới rồi lưu lại."
+            message
+            or "Người khác đã lưu báo cáo này sau khi bạn mở trang. Số liệu bạn vừa nhập vẫn "
+            "còn trên trang; hãy xem các thay đổi bên dưới rồi lưu lại."
         )
         self.changes = changes
+
+
+NO_VERSION_MESSAGE = (
+    "Trang bạn gửi không cho biết bạn đang sửa phiên bản nào của báo cáo, nên chưa lưu gì để "
+    "không ghi đè số liệu người khác có thể đã lưu. Số liệu bạn vừa nhập vẫn còn trên trang; "
+    "hãy kiểm tra rồi lưu lại."
+)
 
 
 class SubmissionBlocked(WorkflowError):
@@ -82,6 +90,7 @@ def report_save(
     area_entries: dict[tuple[str, int], int | None] | None = None,
     explanations: dict[int, str] | None = None,
     base_version: int | None = None,
+    require_version: bool = False,
     opened_at: datetime.datetime | None = None,
     indicators=None,
     action: str | None = None,
@@ -89,7 +98,9 @@ def report_save(
     """Write the typed figures of an editable report; computed figures are refreshed.
 
     `base_version` is the version the user's page showed: if someone saved since, nothing is
-    written and EditConflict lists what they changed.
+    written and EditConflict lists what they changed. With `require_version` (a page's POST),
+    a missing version is a conflict too, never an overwrite. Indicators missing from `entries`
+    keep their saved figures.
     """
     report = _locked_report(report)
     _require_ward_editor(user, report)
@@ -98,6 +109,8 @@ def report_save(
             f"Báo cáo {report.label} đang ở trạng thái “{report.get_status_display()}”, "
             "không sửa được."
         )
+    if base_version is None and require_version:
+        raise EditConflict([], message=NO_VERSION_MESSAGE)
     if base_version is not None and base_version != report.version:
         raise EditConflict(selectors.changes_since(report, opened_at or report.updated_at))
 

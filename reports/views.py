@@ -205,11 +205,17 @@ def entry(request, code, year, month):
             area_entries=form.area_entries(),
             explanations=form.explanations(),
             base_version=form.cleaned_data["version"],
+            require_version=True,
             opened_at=form.cleaned_data["opened_at"],
             indicators=indicators,
         )
     except services.EditConflict as conflict:
         report = selectors.report_or_new(ward, period)
+        # The typed figures stay on the page; saving them again, once the officer has seen
+        # the changes, is against the version saved now.
+        form.data = form.data.copy()
+        form.data["version"] = report.version
+        form.data["opened_at"] = timezone.now().isoformat()
         return _entry_page(request, ward, report, form=form, conflict=conflict, status=409)
     except services.WorkflowError as refusal:
         messages.error(request, str(refusal))

@@ -5,6 +5,8 @@ reports/documents/services.py. Every edit works as a plain form post (redirect b
 editor) and, with htmx, swaps only the section or the outline it changed.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from wards import selectors as ward_selectors
+from wards import submissions
 
 from .documents import docx, frame, pdf, richtext, selectors, services, tasks
 from .documents.forms import (
@@ -29,8 +32,11 @@ from .documents.forms import (
     IssueForm,
     SectionForm,
     TextBlockForm,
+    posted_version,
+    show_saved_version,
+    with_version,
 )
-from .documents.models import Document
+from .documents.models import Block, Document, Section
 
 DOCUMENTS_PER_PAGE = 20
 TEMPLATES = "reports/documents"
@@ -174,6 +180,77 @@ def _direction(request):
     return direction
 
 
+@dataclass(frozen=True)
+class Difference:
+    """One value of an edited object: as saved meanwhile, and as the user typed it."""
+
+    label: str
+    saved: str
+    yours: str
+    rich: bool = False  # sanitised HTML of a text block
+
+
+def _shown(value) -> str:
+    """A frame, section or figure value as the conflict notice shows it."""
+    if value is None or value == "":
+        return "(để trống)"
+    if hasattr(value, "strftime"):
+        return f"{value:%d/%m/%Y}"
+    lines = [" ".join(line.split()) for line in str(value).splitlines()]
+    return "\n".join(line for line in lines if line) or "(để trống)"
+
+
+def _conflict(form, error: services.EditConflict, differences) -> dict:
+    """The notice of a concurrent edit; the form keeps the typed values, now against the
+    version saved (saving again, after reading both, is the user's decision)."""
+    show_saved_version(form, error.saved.version)
+    return {"message": str(error), "differences": differences}
+
+
+def _frame_differences(form, saved: Document) -> list[Difference]:
+    differences = []
+    for name in services.FRAME_FIELDS:
+        yours, theirs = _shown(form.cleaned_data.get(name)), _shown(getattr(saved, name))
+        if yours != theirs:
+            differences.append(Difference(form.fields[name].label, theirs, yours))
+    return differences
+
+
+def _section_differences(form, saved: Section) -> list[Difference]:
+    level = form.cleaned_data["level"]
+    return [
+        Difference("Cấp", saved.get_level_display(), Section.Level(level).label),
+        Difference("Tiêu đề mục", _shown(saved.heading), _shown(form.cleaned_data["heading"])),
+    ]
+
+
+def _block_differences(form, saved) -> list[Difference]:
+    if not saved.is_figure:
+        return [
+            Difference(
+                "Nội dung đoạn văn",
+                mark_safe(richtext.guard(saved.text)),  # noqa: S308 - cleaned, then guarded
+                mark_safe(richtext.clean(form.cleaned_data["text"] or "")),  # noqa: S308
+                rich=True,
+            )
+        ]
+    names = dict(form.fields["codes"].choices)
+    codes = form.cleaned_data["codes"]
+
+    def indicators(chosen):
+        return "; ".join(names.get(code, code) for code in chosen) or "(không chọn)"
+
+    return [
+        Difference("Tên bảng", _shown(saved.caption), _shown(form.cleaned_data["caption"])),
+        Difference("Chỉ tiêu", indicators(saved.options.get("codes", [])), indicators(codes)),
+        Difference(
+            "Kèm biểu đồ",
+            "Có" if saved.options.get("chart") else "Không",
+            "Có" if form.cleaned_data["chart"] else "Không",
+        ),
+    ]
+
+
 # --- List and creation -----------------------------------------------------------------------
 
 
@@ -201,18 +278,29 @@ def document_list(request, code):
 def document_new(request, code):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
     form = DocumentCreateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.document_create(
+    try:
+        outcome = submissions.submit_once(
+            request,
+            form,
+            lambda: services.document_create(
                 ward=ward,
                 kind=form.cleaned_data["kind"],
                 starts_on=form.cleaned_data["starts_on"],
                 ends_on=form.cleaned_data["ends_on"],
                 user=request.user,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+            ),
+            model=Document,
+        )
+    except ValidationError as error:
+        _form_errors(form, error)
+    else:
+        if outcome is not None and not outcome.created:
+            messages.info(request, submissions.REPEATED_MESSAGE)
+            if outcome.record is None:
+                return redirect("reports:documents", code=ward.code)
+            return redirect(_editor_url(outcome.record))
+        if outcome is not None:
+            document = outcome.record
             messages.success(
                 request,
                 f"Đã tạo dự thảo {document.get_kind_display().lower()}. "
@@ -247,14 +335,22 @@ def document_frame(request, code, pk):
         messages.error(request, services.ISSUED_MESSAGE)
         return redirect(_editor_url(document))
     initial = {name: getattr(document, name) for name in services.FRAME_FIELDS}
-    form = FrameForm(_posted(request), initial=initial)
+    form = with_version(FrameForm(_posted(request), initial=initial), document.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        version = posted_version(form)
         try:
             services.document_update_frame(
-                document=document, user=request.user, values=form.cleaned_data
+                document=document,
+                user=request.user,
+                values=form.cleaned_data,
+                base_version=version,
+                require_version=True,
             )
         except services.DocumentRefusal as refusal:
             return _refused(request, document, refusal)
+        except services.EditConflict as error:
+            conflict = _conflict(form, error, _frame_differences(form, error.saved))
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -267,9 +363,10 @@ def document_frame(request, code, pk):
             "ward": document.ward,
             "document": document,
             "form": form,
+            "conflict": conflict,
             "breadcrumbs": ["Văn bản, báo cáo", "Khung văn bản"],
         },
-        status=400 if form.errors else 200,
+        status=409 if conflict else 400 if form.errors else 200,
     )
 
 
@@ -325,9 +422,16 @@ def document_issue(request, code, pk):
 @require_POST
 def document_copy(request, code, pk):
     _ward, document = _writable(request, code, pk)
-    copy = services.document_copy_as_draft(document=document, user=request.user)
+    outcome = submissions.create_once(
+        request,
+        lambda: services.document_copy_as_draft(document=document, user=request.user),
+        model=Document,
+    )
+    if not outcome.created:
+        messages.info(request, submissions.REPEATED_MESSAGE)
+        return redirect(_editor_url(outcome.record or document))
     messages.success(request, "Đã sao chép thành dự thảo mới. Hãy ghi số mới khi ban hành.")
-    return redirect(_editor_url(copy))
+    return redirect(_editor_url(outcome.record))
 
 
 @login_required
@@ -366,25 +470,33 @@ def section_add(request, code, pk):
     form = SectionForm(
         request.POST, numbered_sections=[(n.label, n.section) for n in numbered], prefix="new"
     )
-    if form.is_valid():
-        try:
-            section = services.section_add(
+    try:
+        outcome = submissions.submit_once(
+            request,
+            form,
+            lambda: services.section_add(
                 document=document,
                 user=request.user,
                 level=form.cleaned_data["level"],
                 heading=form.cleaned_data["heading"],
                 position=form.cleaned_data["position"],
-            )
-        except services.DocumentRefusal as refusal:
-            return _refused(request, document, refusal)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+            ),
+            model=Section,
+        )
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal)
+    except ValidationError as error:
+        _form_errors(form, error)
+    else:
+        if outcome is not None:
+            section = outcome.record
             return _done(
                 request,
                 document,
-                f"Đã thêm mục “{section.heading}”.",
-                anchor=f"section-{section.pk}",
+                f"Đã thêm mục “{section.heading}”."
+                if outcome.created
+                else submissions.REPEATED_MESSAGE,
+                anchor=f"section-{section.pk}" if section else "outline",
             )
     if request.htmx:
         return _render_outline(request, document, section_form=form)
@@ -414,30 +526,37 @@ def section_edit(request, code, pk, section_id):
         initial={"level": section.level, "heading": section.heading},
         auto_id=f"m{section.pk}_%s",
     )
-    status = 200
+    with_version(form, section.version)
+    status, conflict = 200, None
     if request.method == "POST":
+        status = 400
         if form.is_valid():
+            version = posted_version(form)
             try:
                 services.section_update(
                     section=section,
                     user=request.user,
                     level=form.cleaned_data["level"],
                     heading=form.cleaned_data["heading"],
+                    base_version=version,
+                    require_version=True,
                 )
             except services.DocumentRefusal as refusal:
                 return _refused(request, document, refusal)
+            except services.EditConflict as error:
+                conflict = _conflict(form, error, _section_differences(form, error.saved))
+                status = 409
             except ValidationError as error:
                 _form_errors(form, error)
             else:
                 return _done(
                     request, document, "Đã sửa tiêu đề mục.", anchor=f"section-{section.pk}"
                 )
-        status = 400
     return _form_page(
         request,
         document,
         "section_form.html",
-        {"form": form, "item": item, "title": f"Sửa mục {item.label}"},
+        {"form": form, "item": item, "title": f"Sửa mục {item.label}", "conflict": conflict},
         status=status,
         target=f"#section-{section.pk}-head",
     )
@@ -500,26 +619,25 @@ def block_add_text(request, code, pk, section_id):
     form = TextBlockForm(_posted(request), blocks=item.blocks, auto_id=f"s{section_id}_%s")
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                block = services.block_add_text(
+        try:
+            outcome = submissions.submit_once(
+                request,
+                form,
+                lambda: services.block_add_text(
                     section=item.section,
                     user=request.user,
                     text=form.cleaned_data["text"],
                     position=_position(form),
-                )
-            except services.DocumentRefusal as refusal:
-                return _refused(request, document, refusal)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                return _done(
-                    request,
-                    document,
-                    "Đã thêm đoạn văn.",
-                    section_id=item.section.pk,
-                    anchor=f"block-{block.pk}",
-                )
+                ),
+                model=Block,
+            )
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if outcome is not None:
+                return _block_added(request, document, item, outcome, "Đã thêm đoạn văn.")
         status = 400
         _keep_clean_text(form)
     return _form_page(
@@ -537,6 +655,17 @@ def block_add_text(request, code, pk, section_id):
         },
         status=status,
         target=f"#section-{section_id}-new",
+    )
+
+
+def _block_added(request, document, item, outcome, message):
+    block = outcome.record
+    return _done(
+        request,
+        document,
+        message if outcome.created else submissions.REPEATED_MESSAGE,
+        section_id=item.section.pk,
+        anchor=f"block-{block.pk}" if block else f"section-{item.section.pk}",
     )
 
 
@@ -562,27 +691,32 @@ def block_add_figure(request, code, pk, section_id):
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                block = services.block_add_figure(
+        try:
+            outcome = submissions.submit_once(
+                request,
+                form,
+                lambda: services.block_add_figure(
                     section=item.section,
                     user=request.user,
                     kind=form.cleaned_data["kind"],
                     options=form.options(),
                     caption=form.cleaned_data["caption"],
                     position=_position(form),
-                )
-            except services.DocumentRefusal as refusal:
-                return _refused(request, document, refusal)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                return _done(
+                ),
+                model=Block,
+            )
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if outcome is not None:
+                return _block_added(
                     request,
                     document,
+                    item,
+                    outcome,
                     "Đã thêm bảng số liệu, tính theo dữ liệu hiện có.",
-                    section_id=item.section.pk,
-                    anchor=f"block-{block.pk}",
                 )
         status = 400
     return _form_page(
@@ -624,18 +758,30 @@ def block_edit(request, code, pk, block_id):
         )
     else:
         form = TextBlockForm(data, initial={"text": block.text}, auto_id=f"b{block.pk}_%s")
-    status = 200
+    with_version(form, block.version)
+    status, conflict = 200, None
     if request.method == "POST":
+        status = 400
         if form.is_valid():
+            version = posted_version(form)
             changes = (
                 {"options": form.options(), "caption": form.cleaned_data["caption"]}
                 if block.is_figure
                 else {"text": form.cleaned_data["text"]}
             )
             try:
-                services.block_update(block=block, user=request.user, **changes)
+                services.block_update(
+                    block=block,
+                    user=request.user,
+                    base_version=version,
+                    require_version=True,
+                    **changes,
+                )
             except services.DocumentRefusal as refusal:
                 return _refused(request, document, refusal)
+            except services.EditConflict as error:
+                conflict = _conflict(form, error, _block_differences(form, error.saved))
+                status = 409
             except ValidationError as error:
                 _form_errors(form, error)
             else:
@@ -646,7 +792,6 @@ def block_edit(request, code, pk, block_id):
                     section_id=block.section_id,
                     anchor=f"block-{block.pk}",
                 )
-        status = 400
         if not block.is_figure:
             _keep_clean_text(form)
     template = "figure_block_form.html" if block.is_figure else "text_block_form.html"
@@ -662,6 +807,7 @@ def block_edit(request, code, pk, block_id):
             f"trong mục {item.full_heading}",
             "action": reverse("reports:document_block_edit", args=[code, document.pk, block.pk]),
             "target": f"#block-{block.pk}",
+            "conflict": conflict,
         },
         status=status,
         target=f"#block-{block.pk}",

@@ -247,3 +247,26 @@ class TaskWorker(models.Model):
         if backend_name != self.backend_name or queue_name in self.excluded_queue_names:
             return False
         return "*" in self.queue_names or queue_name in self.queue_names
+
+
+class FormSubmission(models.Model):
+    """The one-time token of a create form, claimed by the record its first POST created.
+
+    Claimed in the same transaction as the record: the primary key refuses a second claim, so
+    a double click, a resent POST or two requests at once create one record (wards/submissions).
+    """
+
+    token = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lần gửi biểu mẫu"
+        verbose_name_plural = "lần gửi biểu mẫu"
+
+    def __str__(self):
+        return str(self.token)

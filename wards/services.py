@@ -1,6 +1,6 @@
 """Writes to the wards directory: one function per action, each in one transaction."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .models import Membership, ResidentialArea
 
@@ -18,7 +18,14 @@ def save_ward_record(instance, *, ward, fields, check=None):
     if check:
         check(instance)
     instance.full_clean()
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        # Someone saved a clashing row between the check and the write (two tabs): the
+        # constraint, checked again, says which in Vietnamese (ValidationError).
+        instance.validate_constraints()
+        raise
     return instance
 
 

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
+from . import selectors, services, submissions
 from .forms import MembershipForm, ResidentialAreaForm
 from .models import Membership, ResidentialArea, membership_rate
 from .selectors import ADMIN, Role
@@ -55,12 +55,30 @@ def province_detail(request, code):
 
 
 def _edit_form(request, *, code, form_class, instance, template, save, success):
+    """A ward's own record: created once per posted form (wards/submissions), or updated."""
     ward = selectors.editable_ward_or_error(request.user, code)
     form = form_class(request.POST or None, instance=instance, ward=ward)
-    if request.method == "POST" and form.is_valid():
-        save(ward=ward, data=form.cleaned_data, instance=instance)
-        messages.success(request, success)
-        return redirect("wards:detail", code=ward.code)
+    try:
+        if instance is None:
+            submissions.add_to(form, request)
+            outcome = submissions.submit_once(
+                request,
+                form,
+                lambda: save(ward=ward, data=form.cleaned_data, instance=None),
+                model=form._meta.model,
+            )
+            if outcome is not None:
+                if outcome.created:
+                    messages.success(request, success)
+                else:
+                    messages.info(request, submissions.REPEATED_MESSAGE)
+                return redirect("wards:detail", code=ward.code)
+        elif request.method == "POST" and form.is_valid():
+            save(ward=ward, data=form.cleaned_data, instance=instance)
+            messages.success(request, success)
+            return redirect("wards:detail", code=ward.code)
+    except ValidationError as refusal:
+        form.add_error(None, refusal.messages)
     return render(request, template, {"ward": ward, "form": form, "object": instance})
 
 

@@ -55,6 +55,25 @@ def whole_period(kind: str, day: datetime.date) -> tuple[datetime.date, datetime
     return first, periods.add_months(first, months) - datetime.timedelta(days=1)
 
 
+def with_version(form, version: int):
+    """The edited object's version as a hidden field: a save made meanwhile is then detected
+    (services.EditConflict). Read it with `posted_version`, apart from the form's values."""
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, initial=version
+    )
+    return form
+
+
+def posted_version(form) -> int | None:
+    return form.cleaned_data.pop("version", None)
+
+
+def show_saved_version(form, version: int):
+    """After a conflict the typed values stay; a new save is then against the saved version."""
+    form.data = form.data.copy()
+    form.data["version"] = version
+
+
 class DocumentCreateForm(forms.Form):
     kind = forms.ChoiceField(
         label="Loại báo cáo",

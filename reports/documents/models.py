@@ -73,7 +73,13 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Each save of the frame moves it on: a frame form posted against an older one is a
+    # concurrent edit (sections and blocks keep their own).
+    version = models.PositiveIntegerField("phiên bản", default=0, editable=False)
     issued_at = models.DateTimeField("ban hành lúc", null=True, blank=True)
+    # The year of issued_on, set when issued: an issued number is unique per ward, symbol (the
+    # kind of document, "BC-…") and year, in the database.
+    issued_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -100,6 +106,11 @@ class Document(models.Model):
                 condition=Q(previous_starts_on__isnull=True, previous_ends_on__isnull=True)
                 | Q(previous_ends_on__gte=models.F("previous_starts_on")),
                 name="document_previous_dates_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["ward", "symbol", "issued_year", "number"],
+                condition=Q(status="issued"),
+                name="issued_number_unique_per_ward_symbol_year",
             ),
         ]
 
@@ -134,6 +145,7 @@ class Section(models.Model):
     position = models.PositiveIntegerField("thứ tự")
     level = models.PositiveSmallIntegerField("cấp", choices=Level.choices, default=Level.ROMAN)
     heading = models.CharField("tiêu đề", max_length=300)
+    version = models.PositiveIntegerField("phiên bản", default=0, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -164,6 +176,7 @@ class Block(models.Model):
     caption = models.CharField("tên bảng", max_length=200, blank=True)
     snapshot = models.JSONField("số liệu", null=True, blank=True)
     computed_at = models.DateTimeField("tính lúc", null=True, blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=0, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -9,7 +9,7 @@ a new draft.
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -50,6 +50,37 @@ DATE_FIELDS = ("starts_on", "ends_on", "previous_starts_on", "previous_ends_on")
 
 class DocumentRefusal(ValueError):
     """A refused write; the message is shown to the user as it is."""
+
+
+class EditConflict(Exception):
+    """Someone saved the frame, section or block after the user's page showed it: nothing was
+    written. `saved` is it as saved now, for the page to show next to the user's text."""
+
+    def __init__(self, saved, message):
+        super().__init__(message)
+        self.saved = saved
+
+
+NO_VERSION_MESSAGE = (
+    "Trang bạn gửi không cho biết bạn đang sửa bản nào, nên chưa lưu gì để không ghi đè nội "
+    "dung người khác có thể đã lưu. Bên dưới là bản đang lưu và bản của bạn; nội dung của bạn "
+    "vẫn còn trong ô nhập, hãy xem lại rồi lưu lần nữa."
+)
+
+
+def _check_version(saved, base_version, require_version, what: str):
+    """Refuse a write against an older version than the one saved (`what`: "đoạn văn này")."""
+    if base_version is None:
+        if require_version:
+            raise EditConflict(saved, NO_VERSION_MESSAGE)
+        return
+    if base_version != saved.version:
+        raise EditConflict(
+            saved,
+            f"Người khác đã lưu {what} sau khi bạn mở trang, nên chưa lưu gì để không ghi đè. "
+            "Bên dưới là bản vừa được lưu và bản của bạn; nội dung của bạn vẫn còn trong ô "
+            "nhập, hãy xem lại rồi lưu lần nữa.",
+        )
 
 
 # --- Permissions and locking ---------------------------------------------------------------
@@ -248,9 +279,21 @@ def _add_outline(document: Document, outline_sections):
 
 
 @transaction.atomic
-def document_update_frame(*, document: Document, user, values: dict) -> Document:
-    """Change the frame (body, number, place and date, title, signature, recipients, dates)."""
+def document_update_frame(
+    *,
+    document: Document,
+    user,
+    values: dict,
+    base_version: int | None = None,
+    require_version: bool = False,
+) -> Document:
+    """Change the frame (body, number, place and date, title, signature, recipients, dates).
+
+    `base_version`: the frame's version the user's page showed; EditConflict if saved since
+    (with `require_version`, a page's POST, also when missing).
+    """
     document = _draft(document, user)
+    _check_version(document, base_version, require_version, "khung văn bản này")
     unknown = set(values) - set(FRAME_FIELDS)
     if unknown:
         raise ValueError(f"Not frame fields: {sorted(unknown)}")
@@ -273,6 +316,7 @@ def document_update_frame(*, document: Document, user, values: dict) -> Document
             {"previous_ends_on": "Ngày kết thúc kỳ trước phải bằng hoặc sau ngày bắt đầu."}
         )
     _frame_errors(document)
+    document.version += 1
     document.save()
     if dates_changed:
         _refresh_all(document)
@@ -325,19 +369,31 @@ def document_issue(*, document: Document, user, number=None) -> Document:
         issued_on__year=document.issued_on.year,
     ).exclude(pk=document.pk)
     if taken.exists():
-        raise ValidationError(
-            {
-                "number": f"Số {document.number:02d}/{document.symbol} năm "
-                f"{document.issued_on.year} đã dùng cho một văn bản đã ban hành khác."
-            }
-        )
+        raise ValidationError({"number": _number_taken(document)})
     _frame_errors(document)
     _refresh_all(document)
     document.status = Document.Status.ISSUED
     document.issued_at = timezone.now()
     document.issued_by = user
-    document.save()
+    document.issued_year = document.issued_on.year
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        if not taken.exists():
+            raise
+        # Another draft took the number between the check above and this write.
+        raise ValidationError(
+            {"number": _number_taken(document) + " Hãy chọn số khác rồi ban hành lại."}
+        ) from None
     return document
+
+
+def _number_taken(document: Document) -> str:
+    return (
+        f"Số {document.number:02d}/{document.symbol} năm {document.issued_on.year} "
+        "đã dùng cho một văn bản đã ban hành khác."
+    )
 
 
 @transaction.atomic
@@ -356,6 +412,7 @@ def document_copy_as_draft(*, document: Document, user) -> Document:
     copy.issued_on = timezone.localdate()
     copy.issued_at = None
     copy.issued_by = None
+    copy.issued_year = None
     copy.created_by = user
     copy.pdf_file = ""
     copy.pdf_source_hash = ""
@@ -403,11 +460,22 @@ def section_add(*, document: Document, user, level, heading, position: int | Non
 
 
 @transaction.atomic
-def section_update(*, section: Section, user, level, heading) -> Section:
+def section_update(
+    *,
+    section: Section,
+    user,
+    level,
+    heading,
+    base_version: int | None = None,
+    require_version: bool = False,
+) -> Section:
+    """New level and heading; EditConflict when saved since `base_version` (see the frame)."""
     document = _draft(section.document, user)
     section = _section_of(document, section)
+    _check_version(section, base_version, require_version, "tiêu đề mục này")
     section.level, section.heading = _level(level), _heading(heading)
-    section.save(update_fields=["level", "heading"])
+    section.version += 1
+    section.save(update_fields=["level", "heading", "version"])
     _touch(document)
     return section
 
@@ -495,10 +563,28 @@ def _insert_block(document, section, block, position):
 
 
 @transaction.atomic
-def block_update(*, block: Block, user, text=None, options=None, caption=None) -> Block:
-    """New text for a text block; new options or caption for a figure block (recomputed)."""
+def block_update(
+    *,
+    block: Block,
+    user,
+    text=None,
+    options=None,
+    caption=None,
+    base_version: int | None = None,
+    require_version: bool = False,
+) -> Block:
+    """New text for a text block; new options or caption for a figure block (recomputed).
+
+    EditConflict when the block was saved since `base_version` (see the frame).
+    """
     document = _draft(block.section.document, user)
     block = _block_of(document, block)
+    _check_version(
+        block,
+        base_version,
+        require_version,
+        "bảng số liệu này" if block.is_figure else "đoạn văn này",
+    )
     block.section.document = document
     if block.kind == Block.Kind.TEXT:
         if text is None:
@@ -510,6 +596,7 @@ def block_update(*, block: Block, user, text=None, options=None, caption=None) -
         if options is not None:
             block.options = _options(block.kind, options)
         _compute(block)
+    block.version += 1
     block.save()
     _touch(document)
     return block

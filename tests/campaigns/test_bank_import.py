@@ -1,17 +1,20 @@
 """Bank statements into donations: read, preview with duplicates flagged, confirm all or none."""
 
 import datetime
+import threading
 from io import BytesIO
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook
 
 from campaigns import bank_import, services, views_bank
 from campaigns.bank_import import BadValue, parse_amount, parse_date
 from campaigns.models import Campaign, Donation, DonationReversal
+from tests.once import at_once, logged_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VI_HEADER = "Ngày giao dịch;Số tiền;Số tham chiếu;Nội dung"
@@ -520,6 +523,113 @@ def test_a_row_recorded_by_someone_else_after_the_preview_stops_the_whole_import
     assert response.status_code == 409
     assert "Dòng 4: Số tham chiếu đã được ghi ở biên nhận 00001/2026" in response.context["refusal"]
     assert Donation.objects.count() == 1
+
+
+def notices(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def written_rows():
+    """(file line, receipt) of the donations written from statements, oldest receipt first."""
+    return [
+        (int(note.removeprefix("Nhập từ sao kê ngân hàng (dòng ").rstrip(")")), number)
+        for note, number in Donation.objects.order_by("receipt_number").values_list(
+            "note", "receipt_number"
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_confirming_the_same_preview_twice_records_each_line_once(world, campaign, officer_client):
+    preview = upload(officer_client, world, campaign, csv_file(STATEMENT))
+    data = choices(preview, {4: {"kind": "anonymous"}})
+    first = confirm(officer_client, world, campaign, data)
+    assert notices(first) == ["Đã ghi 3 khoản ủng hộ từ sao kê."]
+    officer_client.get(first["Location"])  # the campaign page shows (and clears) the notice
+    recorded = written_rows()
+    assert sorted(row for row, _ in recorded) == [2, 3, 4]
+    # The page sent again (a double click, the browser's "resend"): nothing written twice.
+    second = confirm(officer_client, world, campaign, data)
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+    receipts = {row: f"{number:05d}/2026" for row, number in recorded}
+    skipped = "; ".join(f"dòng {row} (biên nhận {receipts[row]})" for row in (3, 2, 4))
+    assert notices(second) == [
+        f"Không ghi thêm khoản nào: các dòng đã chọn đều đã được ghi trước đó ({skipped})."
+    ]
+    assert written_rows() == recorded
+
+
+@pytest.mark.django_db
+def test_two_previews_of_one_statement_write_each_line_once(world, campaign, officer_client):
+    # Two tabs: the same file previewed twice, then both confirmed, with different ticks.
+    first_tab = upload(officer_client, world, campaign, csv_file(STATEMENT))
+    second_tab = upload(officer_client, world, campaign, csv_file(STATEMENT))
+    first = confirm(officer_client, world, campaign, choices(first_tab, {4: {"include": False}}))
+    officer_client.get(first["Location"])
+    assert sorted(row for row, _ in written_rows()) == [2, 3]
+    response = confirm(
+        officer_client, world, campaign, choices(second_tab, {4: {"kind": "anonymous"}})
+    )
+    assert response.status_code == 302
+    receipts = {row: f"{number:05d}/2026" for row, number in written_rows()}
+    assert notices(response) == [
+        "Đã ghi 1 khoản ủng hộ từ sao kê.",
+        "Bỏ qua 2 dòng đã được ghi trước đó, không ghi lần nữa: "
+        f"dòng 3 (biên nhận {receipts[3]}); dòng 2 (biên nhận {receipts[2]}).",
+    ]
+    assert sorted(receipts) == [2, 3, 4]
+
+
+@pytest.mark.django_db
+def test_a_reversed_line_is_imported_again(world, campaign, officer_client):
+    preview = upload(officer_client, world, campaign, csv_file(STATEMENT))
+    first = confirm(officer_client, world, campaign, choices(preview, {4: {"kind": "anonymous"}}))
+    officer_client.get(first["Location"])
+    wrong = Donation.objects.get(bank_reference="FT2")
+    services.donation_reverse(
+        donation=wrong,
+        user=world.users["ward_officer"],
+        reason="Ghi nhầm cuộc vận động",
+        on=datetime.date(2026, 1, 20),
+    )
+    again = upload(officer_client, world, campaign, csv_file(STATEMENT))
+    ticked = [line.row.row for line in again.context["lines"] if line.included]
+    assert ticked == [3]  # only the reversed line is new again
+    response = confirm(officer_client, world, campaign, choices(again))
+    assert notices(response) == ["Đã ghi 1 khoản ủng hộ từ sao kê."]
+    counted = Donation.objects.filter(bank_reference="FT2", reversal__isnull=True)
+    assert counted.count() == 1 and counted.get().pk != wrong.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
+)
+def test_the_same_preview_confirmed_twice_at_the_same_moment_records_each_line_once(
+    world, campaign, monkeypatch
+):
+    officer = world.users["ward_officer"]
+    preview = upload(logged_in(officer), world, campaign, csv_file(STATEMENT))
+    data = choices(preview, {4: {"kind": "anonymous"}})
+    # Both requests finish their duplicate check before either writes: the race of two tabs.
+    checked = threading.Barrier(2, timeout=20)
+    flag_duplicates = bank_import.flag_duplicates
+
+    def flag_then_wait(rows, existing):
+        flag_duplicates(rows, existing)
+        checked.wait()
+
+    monkeypatch.setattr(bank_import, "flag_duplicates", flag_then_wait)
+    clients = [logged_in(officer), logged_in(officer)]
+    responses = at_once(*(lambda c=c: confirm(c, world, campaign, data) for c in clients))
+    assert [r.status_code for r in responses] == [302, 302]
+    recorded = written_rows()
+    assert sorted(row for row, _ in recorded) == [2, 3, 4]
+    assert [number for _, number in recorded] == [1, 2, 3]
+    first, second = sorted((notices(r) for r in responses), key=lambda n: "Đã ghi" not in n[0])
+    assert first == ["Đã ghi 3 khoản ủng hộ từ sao kê."]
+    assert second[0].startswith("Không ghi thêm khoản nào: các dòng đã chọn đều đã được ghi")
 
 
 @pytest.mark.django_db

@@ -50,10 +50,11 @@ def test_opening_and_saving_do_not_grow_with_indicators_or_history(world, login,
         return client.get(url)
 
     typed = iter(range(1, 100))
+    versions = iter(range(report_x.version, 100))  # each save moves the report one version on
 
     def save_page():
         # A new figure each time, so every save really writes (and keeps history).
-        return client.post(url, {"v_TT_BUOI": str(next(typed))})
+        return client.post(url, {"version": next(versions), "v_TT_BUOI": str(next(typed))})
 
     open_page()  # the session row and caches settle
     small = (queries_of(open_page), queries_of(save_page))

@@ -211,7 +211,7 @@ def test_edited_text_survives_an_error_elsewhere(world, login):
     client = login(world.users["ward_officer"])
     edit_url = url("reports:document_block_edit", document, block.pk)
     assert "Bản cũ" in page_text(client.get(edit_url))
-    response = client.post(edit_url, {"text": "<p>Bản <em>mới</em></p>"})
+    response = client.post(edit_url, {"text": "<p>Bản <em>mới</em></p>", "version": block.version})
     assert response.status_code == 302
     assert "Bản <em>mới</em>" in page_text(client.get(url("reports:document", document)))
 
@@ -229,6 +229,7 @@ def test_the_frame_form_keeps_typed_values_and_saves_them(world, login):
         if isinstance(value, datetime.date):
             values[name] = value.strftime("%d/%m/%Y")
     values.update(signer_name="Trần Văn Hùng", issued_on="32/10/2019", symbol="BC-MTTQ")
+    values["version"] = document.version
     bad = client.post(frame_url, values)
     assert bad.status_code == 400
     assert "Ngày không hợp lệ" in page_text(bad)
@@ -281,7 +282,7 @@ def test_a_section_is_added_edited_and_deleted_after_confirmation(world, login):
 
     client.post(
         url("reports:document_section_edit", document, section.pk),
-        {"level": "3", "heading": "Đối ngoại nhân dân"},
+        {"level": "3", "heading": "Đối ngoại nhân dân", "version": section.version},
     )
     section.refresh_from_db()
     assert (section.level, section.heading) == (3, "Đối ngoại nhân dân")

@@ -1,0 +1,281 @@
+"""Every create form makes one record however often it is posted: clicked twice, sent again
+from the browser, or posted twice at the same moment. The second request lands on the record
+the first one created."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.urls import reverse
+
+from campaigns import services as campaign_services
+from campaigns.models import (
+    Campaign,
+    Disbursement,
+    Donation,
+    GovernmentSupport,
+    House,
+    Household,
+)
+from reports.documents import services as document_services
+from reports.documents.models import Block, Document, Section
+from tests.once import at_once, form_token, logged_in, post_at_once, post_twice
+from wards.models import MassOrganisation, Membership, ResidentialArea
+
+
+@dataclass
+class Form:
+    url: str
+    data: dict
+    model: type
+    form_url: str | None = None
+
+
+def _fund(world):
+    return Campaign.objects.create(
+        name="Quỹ Vì người nghèo 2026",
+        kind="fund",
+        fund="vnn",
+        ward=world.ward_x,
+        starts_on=datetime.date(2026, 1, 1),
+    )
+
+
+def _household(world):
+    return Household.objects.create(ward=world.ward_x, head_name="Đinh Văn Sáu", category="poor")
+
+
+def _document(world):
+    return document_services.document_create(
+        ward=world.ward_x,
+        kind=Document.Kind.YEAR,
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+        user=world.users["ward_officer"],
+    )
+
+
+def donation(world):
+    fund = _fund(world)
+    return Form(
+        reverse("campaigns:donation_create", args=[world.ward_x.code, fund.pk]),
+        {
+            "received_on": "05/03/2026",
+            "donor_kind": "individual",
+            "donor_name": "Nguyễn Văn Bình",
+            "form": "cash",
+            "channel": "cash",
+            "amount": "500.000",
+        },
+        Donation,
+    )
+
+
+def disbursement(world):
+    fund = _fund(world)
+    campaign_services.donation_record(
+        campaign=fund,
+        ward=world.ward_x,
+        user=world.users["ward_officer"],
+        received_on=datetime.date(2026, 3, 1),
+        donor_kind="anonymous",
+        amount=10_000_000,
+    )
+    return Form(
+        reverse("campaigns:disbursement_create", args=[world.ward_x.code, fund.pk]),
+        {
+            "paid_on": "10/03/2026",
+            "household": _household(world).pk,
+            "purpose": "illness",
+            "amount": "4.000.000",
+            "decision_reference": "05/QĐ-BVĐ",
+        },
+        Disbursement,
+    )
+
+
+def house(world):
+    return Form(
+        reverse("campaigns:house_create", args=[world.ward_x.code]),
+        {"household": _household(world).pk, "kind": "new", "surveyed_on": "02/03/2026"},
+        House,
+    )
+
+
+def state_support(world):
+    return Form(
+        reverse("campaigns:supports", args=[world.ward_x.code]),
+        {"programme": "Nghị quyết 42/NQ-CP", "amount": "1.500.000", "paid_on": "12/03/2026"},
+        GovernmentSupport,
+    )
+
+
+def household(world):
+    return Form(
+        reverse("campaigns:household_create", args=[world.ward_x.code]),
+        {"head_name": "Lê Thị Mười", "category": "near_poor"},
+        Household,
+    )
+
+
+def campaign(world):
+    return Form(
+        reverse("campaigns:create", args=[world.ward_x.code]),
+        {
+            "name": "Tết vì người nghèo 2027",
+            "kind": "fund",
+            "fund": "vnn",
+            "starts_on": "01/12/2026",
+            "status": "active",
+        },
+        Campaign,
+    )
+
+
+def membership(world):
+    organisation = MassOrganisation.objects.filter(is_active=True).first()
+    return Form(
+        reverse("wards:membership_create", args=[world.ward_x.code]),
+        {
+            "organisation": organisation.pk,
+            "as_of": "30/06/2026",
+            "members": "90",
+            "eligible": "120",
+        },
+        Membership,
+    )
+
+
+def area(world):
+    return Form(
+        reverse("wards:area_create", args=[world.ward_x.code]),
+        {"kind": "khom", "name": "Khóm Đông Thịnh 9"},
+        ResidentialArea,
+    )
+
+
+def document(world):
+    return Form(
+        reverse("reports:document_new", args=[world.ward_x.code]),
+        {"kind": "year", "starts_on": "01/01/2025", "ends_on": ""},
+        Document,
+    )
+
+
+def document_section(world):
+    created = _document(world)
+    return Form(
+        reverse("reports:document_section_add", args=[world.ward_x.code, created.pk]),
+        {"new-level": "2", "new-heading": "Công tác đối ngoại nhân dân", "new-position": "0"},
+        Section,
+        form_url=reverse("reports:document", args=[world.ward_x.code, created.pk]),
+    )
+
+
+def document_text(world):
+    created = _document(world)
+    section = created.sections.first()
+    add_url = reverse(
+        "reports:document_block_add_text", args=[world.ward_x.code, created.pk, section.pk]
+    )
+    return Form(add_url, {"text": "<p>Đoàn kết</p>", "position": "0"}, Block)
+
+
+FORMS = [
+    donation,
+    disbursement,
+    house,
+    state_support,
+    household,
+    campaign,
+    membership,
+    area,
+    document,
+    document_section,
+    document_text,
+]
+
+
+def _lands_on_the_first_record(client, first, second):
+    assert first.status_code == 302, first.status_code
+    assert second.status_code == 302, second.status_code
+    assert second["Location"] == first["Location"]
+    notices = " ".join(str(m) for m in get_messages(second.wsgi_request))
+    assert "Biểu mẫu này đã được gửi trước đó" in notices
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("build", FORMS, ids=lambda build: build.__name__)
+def test_a_double_click_creates_one_record_and_lands_on_it(world, login, build):
+    client = login(world.users["ward_officer"])
+    form = build(world)
+    before = form.model.objects.count()
+    first, second = post_twice(client, form.url, form.data, form_url=form.form_url)
+    assert form.model.objects.count() == before + 1
+    _lands_on_the_first_record(client, first, second)
+
+
+@pytest.mark.django_db
+def test_a_form_sent_back_with_errors_keeps_its_token_and_saves_once_corrected(world, login):
+    client = login(world.users["ward_officer"])
+    form = donation(world)
+    token = form_token(client.get(form.url))
+    bad = client.post(form.url, {**form.data, "amount": "12,5", "submission": token})
+    assert bad.status_code == 400
+    assert form_token(bad) == token  # the same form, not a new one
+    good = client.post(form.url, {**form.data, "submission": token})
+    assert good.status_code == 302
+    assert Donation.objects.count() == 1
+    # A new form is a new donation: the token was the first form's only.
+    again = client.post(form.url, {**form.data, "submission": form_token(client.get(form.url))})
+    assert again["Location"] != good["Location"]
+    assert Donation.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_token_of_a_saved_form_is_never_given_to_the_next_one(world, login):
+    # An htmx section add answers with the outline, whose add form must be a new one.
+    client = login(world.users["ward_officer"])
+    form = document_section(world)
+    token = form_token(client.get(form.form_url))
+    outline = client.post(form.url, {**form.data, "submission": token}, HTTP_HX_REQUEST="true")
+    assert outline.status_code == 200
+    assert form_token(outline) != token
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
+)
+@pytest.mark.parametrize("build", FORMS, ids=lambda build: build.__name__)
+def test_two_posts_at_the_same_moment_create_one_record(world, migrated_catalogues, build):
+    form = build(world)
+    before = form.model.objects.count()
+    first, second = post_at_once(
+        world.users["ward_officer"], form.url, form.data, form_url=form.form_url
+    )
+    assert form.model.objects.count() == before + 1
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
+)
+def test_two_tabs_saving_the_same_area_at_once_get_one_record_and_a_clear_refusal(
+    world, migrated_catalogues
+):
+    # Two forms (two tokens), the same name: the database keeps one, the other is told why.
+    form = area(world)
+    clients = [logged_in(world.users["ward_officer"]) for _ in range(2)]
+    posts = [{**form.data, "submission": form_token(client.get(form.url))} for client in clients]
+    responses = at_once(
+        *(lambda c=c, d=d: c.post(form.url, d) for c, d in zip(clients, posts, strict=True))
+    )
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    refused = next(response for response in responses if response.status_code == 200)
+    assert "Phường, xã đã có khu dân cư mang tên này." in refused.content.decode()
+    assert ResidentialArea.objects.filter(name=form.data["name"]).count() == 1
