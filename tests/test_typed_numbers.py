@@ -203,6 +203,7 @@ def _frame_values(document, **changes):
             value = value.strftime("%d/%m/%Y")
         if value is not None:
             values[name] = value
+    values["version"] = document.version  # the editor refuses an edit without its version
     values.update(changes)
     return values
 
