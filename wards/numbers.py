@@ -58,6 +58,21 @@ def format_number(value) -> str:
     return number_format(value, force_grouping=True)
 
 
+# What goods received or handed out without a money equivalent show in a money column.
+UNVALUED = "chưa quy đổi"
+
+
+def format_quantity(value) -> str:
+    """A quantity of goods: 13.00 → "13"; 2.50 → "2,5"; 1500 → "1.500"; None → ""."""
+    if value is None:
+        return ""
+    if value == int(value):
+        return format_number(int(value))
+    if hasattr(value, "normalize"):
+        value = value.normalize()
+    return number_format(value, force_grouping=True)
+
+
 class DirectTextInput(forms.TextInput):
     """forms.TextInput rendered straight to the HTML its Jinja2 template (FORM_RENDERER)
     gives, without the template: a monthly entry page has about 70 of these, and through the

@@ -1,6 +1,6 @@
 from django import template
 
-from wards.numbers import format_number
+from wards.numbers import UNVALUED, format_number, format_quantity
 
 register = template.Library()
 
@@ -15,3 +15,15 @@ def number(value):
 def dong(value):
     """Money in integer đồng: 1804000000 → "1.804.000.000 đ"."""
     return f"{format_number(value)} đ" if value is not None else "—"
+
+
+@register.filter
+def dong_or_unvalued(value):
+    """The money equivalent of goods: "2.600.000 đ", or "chưa quy đổi" when none was given."""
+    return f"{format_number(value)} đ" if value is not None else UNVALUED
+
+
+@register.filter
+def quantity(value):
+    """A quantity of goods: 13.00 → "13"; 2.50 → "2,5"."""
+    return format_quantity(value) or "—"
