@@ -419,14 +419,6 @@ class DisclosureRow:
         return self.kind == RECEIPTS
 
     @property
-    def cash_amount(self) -> int | None:
-        return None if self.in_kind else self.amount
-
-    @property
-    def in_kind_amount(self) -> int | None:
-        return self.amount if self.in_kind else None
-
-    @property
     def cursor(self) -> str:
         day, rank, number, pk = self.key
         return f"{day:%Y%m%d}-{rank}-{number}-{pk}"

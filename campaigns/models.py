@@ -167,15 +167,6 @@ class GoodsMixin:
         return self.form == GiftForm.IN_KIND
 
     @property
-    def cash_amount(self) -> int | None:
-        return self.amount if self.is_cash else None
-
-    @property
-    def in_kind_value(self) -> int | None:
-        """The money equivalent of goods; None for cash and for goods not valued."""
-        return self.amount if self.is_in_kind else None
-
-    @property
     def goods_text(self) -> str:
         """ "13 thiên Gạch"; "" for cash."""
         if not self.is_in_kind:

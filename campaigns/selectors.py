@@ -19,9 +19,7 @@ from .models import Campaign, Disbursement, Donation, DonationReversal, House, H
 
 CASH, IN_KIND = Donation.Form.CASH, Donation.Form.IN_KIND
 IS_CASH, IS_IN_KIND = Q(form=CASH), Q(form=IN_KIND)
-# The labels every page, document and export uses for the two kinds and their sum.
-CASH_LABEL = "Tiền mặt"
-IN_KIND_LABEL = "Hiện vật quy đổi"
+# Cash and goods' equivalents are added only under this label (pages, documents, exports).
 GRAND_TOTAL_LABEL = "Tổng cộng (tiền mặt và hiện vật quy đổi)"
 
 

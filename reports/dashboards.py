@@ -39,9 +39,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from campaigns.models import Campaign, Disbursement, House
+from campaigns.selectors import GRAND_TOTAL_LABEL, campaigns_of_ward, counted_donations
 from campaigns.selectors import IS_CASH as CASH
 from campaigns.selectors import IS_IN_KIND as IN_KIND
-from campaigns.selectors import campaigns_of_ward, counted_donations
 from wards.models import Membership, Province, Ward
 from wards.numbers import format_number
 
@@ -703,7 +703,7 @@ SORT_COLUMNS = {
     "ty-le-dung-han": ("Báo cáo đúng hạn", lambda r: r.on_time_rate),
     # Goods last, so that the columns before keep their places.
     "hien-vat": ("Hiện vật quy đổi", lambda r: r.in_kind),
-    "tong-cong": ("Tổng cộng (tiền mặt và hiện vật quy đổi)", lambda r: r.grand_total),
+    "tong-cong": (GRAND_TOTAL_LABEL, lambda r: r.grand_total),
 }
 DEFAULT_SORT = "-tien-van-dong"
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from campaigns.selectors import GRAND_TOTAL_LABEL
 from wards import page_cache
 from wards.selectors import ADMIN, Role, role_of, visible_province_or_404, visible_ward_or_404
 
@@ -142,7 +143,7 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
             "Chỉ tiêu (đồng)",
             "Đạt chỉ tiêu (tiền mặt)",
             "Hiện vật quy đổi trong kỳ (tại phường, xã)",
-            "Tổng cộng (tiền mặt và hiện vật quy đổi)",
+            GRAND_TOTAL_LABEL,
         ],
         download_query=downloads("quy"),
     )

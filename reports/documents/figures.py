@@ -35,7 +35,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from campaigns.models import Campaign, Disbursement, Donation, House
-from campaigns.selectors import counted_donations
+from campaigns.selectors import GRAND_TOTAL_LABEL, counted_donations
 from reports import periods
 from reports.dashboards import percent, percent_text
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
@@ -178,7 +178,6 @@ def _money_by_fund_year(queryset, day_field: str, context: Context) -> dict:
 CASH_LABEL, IN_KIND_LABEL = "tiền mặt", "hiện vật quy đổi"
 CASH_TOTAL = "Cộng tiền mặt"
 IN_KIND_TOTAL = "Cộng hiện vật quy đổi"
-GRAND_TOTAL = "Tổng cộng (tiền mặt và hiện vật quy đổi)"
 
 
 def funds_figures(context: Context, options: dict) -> dict:
@@ -229,7 +228,7 @@ def funds_figures(context: Context, options: dict) -> dict:
     rows.append(row(cells(CASH_TOTAL, [CASH]), total=True))
     if present(IN_KIND):
         rows.append(row(cells(IN_KIND_TOTAL, [IN_KIND]), total=True))
-    rows.append(row(cells(GRAND_TOTAL, [CASH, IN_KIND]), total=True))
+    rows.append(row(cells(GRAND_TOTAL_LABEL, [CASH, IN_KIND]), total=True))
     snapshot = {
         "unit": "Đơn vị: đồng",
         "columns": columns,
