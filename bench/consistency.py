@@ -6,7 +6,8 @@
   once (found by the tag in its note); an attempt that got no answer exists at most once;
 - receipt numbers: per ward and year they run 1, 2, … n with no gap and no duplicate, and
   the ward's counter stands at n;
-- funds: for every fund the run wrote to, raised − reversed − disbursed is not negative and
+- funds: for every fund the run wrote to, cash raised − reversed − disbursed (goods and their
+  money equivalents are not cash) is not negative and
   equals the portal's balance and the closing figure of its ledger (other funds' negative
   balances are counted, as the generated dataset has some);
 - monthly values: every figure an officer saved is in the database (or, after an attempt
@@ -97,7 +98,7 @@ def check_receipts() -> dict:
 
 
 def fund_balances() -> dict:
-    """{campaign pk: raised − reversed − disbursed} of every fund, from the raw rows."""
+    """{campaign pk: cash raised − reversed − disbursed} of every fund, from the raw rows."""
     from django.db.models import Sum
 
     from campaigns.models import Campaign, Disbursement, Donation
@@ -110,9 +111,10 @@ def fund_balances() -> dict:
             .values_list("campaign_id", "total")
         )
 
-    raised = totals(Donation.objects.all())
-    reversed_ = totals(Donation.objects.filter(reversal__isnull=False))
-    disbursed = totals(Disbursement.objects.all())
+    cash = Donation.Form.CASH
+    raised = totals(Donation.objects.filter(form=cash))
+    reversed_ = totals(Donation.objects.filter(form=cash, reversal__isnull=False))
+    disbursed = totals(Disbursement.objects.filter(form=cash))
     funds = Campaign.objects.filter(kind__in=[Campaign.Kind.FUND, Campaign.Kind.HOUSING])
     return {
         pk: raised.get(pk, 0) - reversed_.get(pk, 0) - disbursed.get(pk, 0)

@@ -463,13 +463,18 @@ def _load(today):
                         user.pk,
                         ward.pk,
                         None,
+                        "cash",
+                        "",
+                        None,
+                        "",
                     )
 
         count = _copy(
             cursor,
             "campaigns_disbursement",
             ["purpose", "description", "amount", "decision_reference", "paid_on", "recorded_at"]
-            + ["campaign_id", "recorded_by_id", "ward_id", "household_id"],
+            + ["campaign_id", "recorded_by_id", "ward_id", "household_id", "form"]
+            + ["in_kind_description", "in_kind_quantity", "in_kind_unit"],
             payments(),
         )
         timer.step("disbursements", count)
@@ -571,7 +576,11 @@ def _main_queries(unit_filter, group, period, ward=None):
             "ward_campaign_money": counted_donations()
             .filter(campaign_id__in=list(campaigns), received_on__lte=period.end)
             .values("campaign_id")
-            .annotate(to_date=Sum("amount"), here=Sum("amount", filter=in_period & Q(ward=ward)))
+            .annotate(
+                to_date=Sum("amount", filter=Q(form="cash")),
+                here=Sum("amount", filter=in_period & Q(ward=ward, form="cash")),
+                in_kind=Sum("amount", filter=in_period & Q(ward=ward, form="in_kind")),
+            )
             .order_by(),
             "ward_indicator_values": IndicatorValue.objects.filter(
                 dashboards._report_filter(False),
@@ -591,7 +600,7 @@ def _main_queries(unit_filter, group, period, ward=None):
 def _raw_queries(unit_filter, group, period):
     """The same figures computed from the raw rows (how the tables were read before the
     summary rows): timed for comparison only."""
-    from django.db.models import F, OuterRef, Subquery, Sum
+    from django.db.models import F, OuterRef, Q, Subquery, Sum
 
     from campaigns.selectors import counted_donations
     from reports import completeness, dashboards
@@ -619,7 +628,7 @@ def _raw_queries(unit_filter, group, period):
         "donations_by_unit": counted_donations()
         .filter(unit_filter, received_on__gte=period.first, received_on__lte=period.end)
         .values(group)
-        .annotate(raised=Sum("amount"))
+        .annotate(raised=Sum("amount", filter=Q(form="cash")))
         .order_by(),
         "memberships_by_unit": Membership.objects.filter(
             pk=Subquery(newest), organisation__is_active=True

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from wards.models import ResidentialArea
 
-from . import services
+from . import selectors, services
 from .models import Campaign, Donation
 
 DONORS = [
@@ -84,12 +84,14 @@ def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: dateti
                 in_kind_quantity=100 if in_kind else None,
                 in_kind_unit="kg" if in_kind else "",
             )
-        if rng.random() < 0.6:
+        # Paid from cash only: rice and other goods are not cash.
+        balance = selectors.fund_balance(campaign=fund)
+        if rng.random() < 0.6 and balance > 0:
             services.disbursement_record(
                 campaign=fund,
                 ward=ward,
                 user=user,
-                amount=rng.randint(5, 30) * 1_000_000,
+                amount=min(rng.randint(5, 30) * 1_000_000, balance),
                 purpose=rng.choice(["tet_gift", "illness", "scholarship"]),
                 household=rng.choice(households),
                 paid_on=month.replace(day=28),

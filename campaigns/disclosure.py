@@ -15,7 +15,6 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Contains, Regex, StartsWith
 
 from wards.models import ResidentialArea
-from wards.numbers import format_number
 
 from .models import Campaign, Disbursement, Donation, DonationReversal, Household
 from .selectors import campaigns_of_ward, mask_name, public_donor_name
@@ -48,6 +47,7 @@ from .selectors import campaigns_of_ward, mask_name, public_donor_name
 
 
 PUBLIC_ANONYMOUS = "Nhà hảo tâm"
+_CASH, _GOODS = Q(form=Donation.Form.CASH), Q(form=Donation.Form.IN_KIND)
 PUBLIC_CAMPAIGN_KINDS = (Campaign.Kind.FUND, Campaign.Kind.HOUSING)
 RECEIPTS, DISBURSEMENTS = "thu", "chi"
 
@@ -279,8 +279,9 @@ def _cached(key, compute):
 
 
 def public_campaigns(ward) -> list[Campaign]:
-    """The ward's and its province's money-holding campaigns with `received`, `paid` and
-    `balance` at this ward (reversed donations not counted). One query when cached."""
+    """The ward's and its province's money-holding campaigns with, at this ward (reversed
+    donations not counted): cash `received`, `paid` and `balance`, and `in_kind`, the money
+    equivalents of goods received, apart. One query when cached."""
     campaigns = list(_public_campaigns_of(ward))
     if not campaigns:
         return []
@@ -289,36 +290,35 @@ def public_campaigns(ward) -> list[Campaign]:
         lambda: _campaign_totals_at(ward, [campaign.pk for campaign in campaigns]),
     )
     for campaign in campaigns:
-        campaign.received, campaign.paid = totals.get(campaign.pk, (0, 0))
+        campaign.received, campaign.in_kind, campaign.paid = totals.get(campaign.pk, (0, 0, 0))
         campaign.balance = campaign.received - campaign.paid
+        campaign.grand_total = campaign.received + campaign.in_kind
     return campaigns
 
 
-def _campaign_totals_at(ward, ids) -> dict[int, tuple[int, int]]:
-    """{campaign id: (received, paid)} at the ward, in three grouped queries."""
+def _by_form(queryset) -> dict[int, tuple[int, int]]:
+    """{campaign id: (cash, equivalents of goods)} in one grouped query."""
+    rows = (
+        queryset.values("campaign")
+        .annotate(cash=Sum("amount", filter=_CASH), goods=Sum("amount", filter=_GOODS))
+        .values_list("campaign", "cash", "goods")
+    )
+    return {pk: (int(cash or 0), int(goods or 0)) for pk, cash, goods in rows}
+
+
+def _campaign_totals_at(ward, ids) -> dict[int, tuple[int, int, int]]:
+    """{campaign id: (cash received, goods' equivalents received, cash paid)} at the ward, in
+    three grouped queries."""
     donations = Donation.objects.filter(ward=ward, campaign__in=ids)
-    received = dict(
-        donations.values("campaign").annotate(total=Sum("amount")).values_list("campaign", "total")
-    )
-    reversed_ = dict(
-        donations.filter(reversal__isnull=False)
-        .values("campaign")
-        .annotate(total=Sum("amount"))
-        .values_list("campaign", "total")
-    )
-    paid = dict(
-        Disbursement.objects.filter(ward=ward, campaign__in=ids)
-        .values("campaign")
-        .annotate(total=Sum("amount"))
-        .values_list("campaign", "total")
-    )
-    return {
-        pk: (
-            int(received.get(pk) or 0) - int(reversed_.get(pk) or 0),
-            int(paid.get(pk) or 0),
-        )
-        for pk in ids
-    }
+    received = _by_form(donations)
+    reversed_ = _by_form(donations.filter(reversal__isnull=False))
+    paid = _by_form(Disbursement.objects.filter(ward=ward, campaign__in=ids))
+    totals = {}
+    for pk in ids:
+        cash, goods = received.get(pk, (0, 0))
+        cash_back, goods_back = reversed_.get(pk, (0, 0))
+        totals[pk] = (cash - cash_back, goods - goods_back, paid.get(pk, (0, 0))[0])
+    return totals
 
 
 def public_campaign(ward, pk) -> Campaign | None:
@@ -327,16 +327,25 @@ def public_campaign(ward, pk) -> Campaign | None:
 
 @dataclass(frozen=True)
 class DisclosureTotals:
-    received: int = 0  # counted receipts: reversed ones are listed but not added
+    """Cash and the money equivalents of goods apart; the balance is cash only."""
+
+    received: int = 0  # counted cash receipts: reversed ones are listed but not added
     receipt_rows: int = 0
     reversed_rows: int = 0
-    paid: int = 0
+    paid: int = 0  # cash paid out
     payment_rows: int = 0
     branch_rows: tuple = ()  # receipt rows per query of public_receipts()
+    in_kind_received: int = 0  # equivalents of counted goods received
+    in_kind_paid: int = 0  # equivalents of goods handed out
 
     @property
     def balance(self) -> int:
         return self.received - self.paid
+
+    @property
+    def grand_total(self) -> int:
+        """Received, cash and goods' equivalents: shown only labelled as such."""
+        return self.received + self.in_kind_received
 
     @property
     def rows(self) -> int:
@@ -346,26 +355,36 @@ class DisclosureTotals:
 def disclosure_totals(campaign, ward, search: DisclosureFilter) -> DisclosureTotals:
     """Sums and row counts of what the search lists: a query per kind of donor it can match,
     one for the reversed donations among them, and one for payments."""
-    received = receipt_rows = reversed_rows = paid = payment_rows = 0
+    received = in_kind = receipt_rows = reversed_rows = paid = in_kind_paid = payment_rows = 0
     branch_rows = []
+    sums_by_form = {
+        "rows": Count("*"),
+        "cash": Coalesce(Sum("amount", filter=_CASH), 0),
+        "goods": Coalesce(Sum("amount", filter=_GOODS), 0),
+    }
     if search.receipts:
         for donations in public_receipts(campaign, ward, search):
-            sums = donations.aggregate(rows=Count("*"), total=Coalesce(Sum("amount"), 0))
-            received += int(sums["total"])
+            sums = donations.aggregate(**sums_by_form)
+            received += int(sums["cash"])
+            in_kind += int(sums["goods"])
             receipt_rows += sums["rows"]
             branch_rows.append(sums["rows"])
-        sums = _reversed_receipts(campaign, ward, search).aggregate(
-            rows=Count("*"), total=Coalesce(Sum("amount"), 0)
-        )
-        received -= int(sums["total"])
+        sums = _reversed_receipts(campaign, ward, search).aggregate(**sums_by_form)
+        received -= int(sums["cash"])
+        in_kind -= int(sums["goods"])
         reversed_rows = sums["rows"]
     if search.disbursements:
-        sums = public_disbursements(campaign, ward, search).aggregate(
-            rows=Count("*"), total=Coalesce(Sum("amount"), 0)
-        )
-        paid, payment_rows = int(sums["total"]), sums["rows"]
+        sums = public_disbursements(campaign, ward, search).aggregate(**sums_by_form)
+        paid, in_kind_paid, payment_rows = int(sums["cash"]), int(sums["goods"]), sums["rows"]
     return DisclosureTotals(
-        received, receipt_rows, reversed_rows, paid, payment_rows, tuple(branch_rows)
+        received,
+        receipt_rows,
+        reversed_rows,
+        paid,
+        payment_rows,
+        tuple(branch_rows),
+        in_kind_received=in_kind,
+        in_kind_paid=in_kind_paid,
     )
 
 
@@ -390,9 +409,10 @@ class DisclosureRow:
     reference: str  # receipt number, or the payment's decision number
     name: str  # as the public may see it
     content: str
-    amount: int
+    amount: int | None  # cash, or the goods' money equivalent (None: not valued)
     reversed: bool
     key: tuple
+    in_kind: bool = False
 
     @property
     def is_receipt(self) -> bool:
@@ -416,24 +436,9 @@ def parse_cursor(text: str | None) -> tuple | None:
     return day, int(found[2]), int(found[3]), int(found[4])
 
 
-def _quantity(value) -> str:
-    if value is None:
-        return ""
-    return format_number(int(value) if value == int(value) else value)
-
-
 def _receipt_row(donation: Donation) -> DisclosureRow:
-    if donation.form == Donation.Form.IN_KIND:
-        goods = " ".join(
-            part
-            for part in (
-                _quantity(donation.in_kind_quantity),
-                donation.in_kind_unit,
-                donation.in_kind_description,
-            )
-            if part
-        )
-        content = f"Hiện vật: {goods}" if goods else "Hiện vật"
+    if donation.is_in_kind:
+        content = f"Hiện vật: {donation.goods_text}"
     else:
         content = donation.get_channel_display()
     return DisclosureRow(
@@ -445,6 +450,7 @@ def _receipt_row(donation: Donation) -> DisclosureRow:
         amount=donation.amount,
         reversed=donation.is_reversed,
         key=(donation.received_on, _RECEIPT_RANK, donation.receipt_number, donation.pk),
+        in_kind=donation.is_in_kind,
     )
 
 
@@ -460,6 +466,8 @@ def _payment_row(payment: Disbursement) -> DisclosureRow:
         # No household: the stated purpose is what the public sees.
         name = ""
         content = f"{purpose}: {payment.description}"
+    if payment.is_in_kind:
+        content = f"{content} · hiện vật: {payment.goods_text}"
     return DisclosureRow(
         kind=DISBURSEMENTS,
         day=payment.paid_on,
@@ -469,6 +477,7 @@ def _payment_row(payment: Disbursement) -> DisclosureRow:
         amount=payment.amount,
         reversed=False,
         key=(payment.paid_on, _PAYMENT_RANK, payment.pk, payment.pk),
+        in_kind=payment.is_in_kind,
     )
 
 
@@ -537,7 +546,11 @@ def _payment_window(payments, cursor, older: bool):
             "paid_on",
             "purpose",
             "description",
+            "form",
             "amount",
+            "in_kind_description",
+            "in_kind_quantity",
+            "in_kind_unit",
             "decision_reference",
             "household__head_name",
             "household__area__name",

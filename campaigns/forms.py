@@ -1,7 +1,9 @@
+
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from wards.fields import DateField, DecimalNumberField, PortalModelForm, ReasonField
 from wards.numbers import WholeNumberField
@@ -72,8 +74,130 @@ class CampaignForm(_CrispyForm, PortalModelForm):
         return cleaned
 
 
-class DonationForm(_CrispyForm, forms.Form):
+class QuantityField(DecimalNumberField):
+    """A quantity of goods as officers type it: "13", "2,5", "1.500" (dots group thousands, a
+    comma starts the decimals, as in every number field of the portal); more than zero."""
+
+    default_error_messages = {
+        "invalid": "Nhập số lượng, ví dụ 13 hoặc 2,5 (dấu phẩy trước phần lẻ).",
+        "max_decimal_places": "Số lượng có tối đa 2 chữ số lẻ.",
+        "max_digits": "Số lượng quá lớn.",
+        "max_whole_digits": "Số lượng quá lớn.",
+        "not_positive": "Số lượng phải lớn hơn 0.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+        self.widget.attrs.update({"class": "text-end", "maxlength": 30})
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value <= 0:
+            raise forms.ValidationError(self.error_messages["not_positive"], code="not_positive")
+
+
+CASH_FIELDS = ["amount"]
+GOODS_FIELDS = ["in_kind_description", "in_kind_quantity", "in_kind_unit", "in_kind_value"]
+
+
+class _GiftForm(_CrispyForm):
+    """Money or goods: the form asks for the fields of the chosen kind.
+
+    `amount` is the cash; goods have quantity, unit, description and an optional money
+    equivalent (`in_kind_value`, stored as the row's amount and never counted as cash). With
+    JavaScript (static/js/gift-form.js) only the chosen kind's fields show; without it both do
+    and a field of the other kind that was filled in is refused rather than dropped.
+    """
+
+    gift_toggle = True
+    cash_legend = "Bằng tiền"
+    goods_legend = "Bằng hiện vật"
+    cash_name = "tiền"
+    goods_name = "hiện vật"
+
+    def _gift_fields(self):
+        self.fields["in_kind_description"] = forms.CharField(
+            label="Tên hiện vật", max_length=255, required=False
+        )
+        self.fields["in_kind_quantity"] = QuantityField(label="Số lượng")
+        self.fields["in_kind_unit"] = forms.CharField(
+            label="Đơn vị tính", max_length=30, required=False
+        )
+        self.fields["in_kind_value"] = _money(
+            "Giá trị quy đổi (đồng, không bắt buộc)", required=False
+        )
+        self.fields[
+            "in_kind_value"
+        ].help_text = "Để trống nếu chưa quy đổi. Giá trị quy đổi không tính vào tiền mặt của quỹ."
+        self.fields["in_kind_description"].widget.attrs["placeholder"] = "ví dụ: gạo, mì gói"
+        self.fields["in_kind_unit"].widget.attrs["placeholder"] = "ví dụ: kg, thùng"
+
+    def _gift_layout(self, before: list, after: list):
+        self.helper.layout = Layout(
+            *before,
+            Fieldset(self.cash_legend, *CASH_FIELDS, data_gift_form="cash"),
+            Fieldset(self.goods_legend, *GOODS_FIELDS, data_gift_form="in_kind"),
+            *after,
+        )
+
+    def _clean_gift(self, cleaned):
+        kind = cleaned.get("form")
+        if kind == Donation.Form.CASH:
+            if cleaned.get("amount") is None and "amount" not in self.errors:
+                self.add_error("amount", "Nhập số tiền.")
+            elif cleaned.get("amount") == 0:
+                self.add_error("amount", "Số tiền phải lớn hơn 0.")
+            for name in GOODS_FIELDS:
+                if cleaned.get(name) not in (None, ""):
+                    self.add_error(
+                        name,
+                        f"Khoản {self.cash_name} không ghi hiện vật; chọn hình thức "
+                        f"“{dict(self.fields['form'].choices)[Donation.Form.IN_KIND]}” "
+                        f"nếu là {self.goods_name}.",
+                    )
+        elif kind == Donation.Form.IN_KIND:
+            if not cleaned.get("in_kind_description") and "in_kind_description" not in self.errors:
+                self.add_error("in_kind_description", "Ghi tên hiện vật, ví dụ: gạo, gạch, mì gói.")
+            if cleaned.get("in_kind_quantity") is None and "in_kind_quantity" not in self.errors:
+                self.add_error("in_kind_quantity", "Nhập số lượng hiện vật.")
+            if not cleaned.get("in_kind_unit") and "in_kind_unit" not in self.errors:
+                self.add_error("in_kind_unit", "Ghi đơn vị tính, ví dụ: kg, thùng, bao.")
+            if cleaned.get("in_kind_value") == 0:
+                self.add_error(
+                    "in_kind_value",
+                    "Giá trị quy đổi phải lớn hơn 0, hoặc để trống nếu chưa quy đổi.",
+                )
+            if cleaned.get("amount") is not None:
+                self.add_error(
+                    "amount",
+                    "Hiện vật không ghi số tiền: ghi giá trị quy đổi (nếu có) ở ô "
+                    "“Giá trị quy đổi”.",
+                )
+        # What the services take: `amount` is the cash, or the goods' equivalent.
+        value = cleaned.pop("in_kind_value", None)
+        if kind == Donation.Form.IN_KIND:
+            cleaned["amount"] = value
+        else:
+            for name in GOODS_FIELDS[:3]:
+                cleaned.pop(name, None)
+        return cleaned
+
+    def add_service_error(self, error):
+        """A refusal of the service: on its field where the form has one (the goods'
+        equivalent is the form's in_kind_value), else above the form."""
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                if name == "amount" and self.data.get("form") == Donation.Form.IN_KIND:
+                    name = "in_kind_value"
+                self.add_error(name if name in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages if hasattr(error, "messages") else str(error))
+
+
+class DonationForm(_GiftForm, forms.Form):
     submit_label = "Ghi nhận và cấp biên nhận"
+    cash_legend = "Ủng hộ bằng tiền"
+    goods_legend = "Ủng hộ bằng hiện vật"
 
     received_on = DateField(label="Ngày nhận")
     donor_kind = forms.ChoiceField(label="Người ủng hộ là", choices=Donation.DonorKind.choices)
@@ -85,30 +209,27 @@ class DonationForm(_CrispyForm, forms.Form):
     form = forms.ChoiceField(label="Hình thức", choices=Donation.Form.choices)
     channel = forms.ChoiceField(label="Kênh nhận", choices=Donation.Channel.choices)
     bank_reference = forms.CharField(label="Mã giao dịch ngân hàng", max_length=100, required=False)
-    amount = _money("Số tiền, hoặc giá trị quy đổi của hiện vật (đồng)")
-    in_kind_description = forms.CharField(label="Hiện vật", max_length=255, required=False)
-    in_kind_quantity = DecimalNumberField(
-        label="Số lượng", required=False, min_value=0, max_digits=14, decimal_places=2
-    )
-    in_kind_unit = forms.CharField(label="Đơn vị tính", max_length=30, required=False)
+    amount = _money("Số tiền (đồng)", required=False)
     note = forms.CharField(label="Ghi chú", max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._gift_fields()
         self._add_helper()
+        self._gift_layout(
+            ["received_on", "donor_kind", "donor_name", "donor_address", "publish_name"]
+            + ["form", "channel", "bank_reference"],
+            ["note"],
+        )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("amount") == 0:
-            self.add_error("amount", "Số tiền phải lớn hơn 0.")
         kind = cleaned.get("donor_kind")
         if kind and kind != Donation.DonorKind.ANONYMOUS and not cleaned.get("donor_name"):
             self.add_error("donor_name", "Ghi tên, hoặc chọn “Nhà hảo tâm (ẩn danh)”.")
-        if cleaned.get("form") == Donation.Form.IN_KIND and not cleaned.get("in_kind_description"):
-            self.add_error("in_kind_description", "Ghi rõ hiện vật (ví dụ: 13 thiên gạch).")
         if cleaned.get("channel") == Donation.Channel.BANK and not cleaned.get("bank_reference"):
             self.add_error("bank_reference", "Chuyển khoản cần có mã giao dịch.")
-        return cleaned
+        return self._clean_gift(cleaned)
 
 
 class ReversalForm(forms.Form):
@@ -120,8 +241,12 @@ class ReversalForm(forms.Form):
     )
 
 
-class DisbursementForm(_CrispyForm, forms.Form):
+class DisbursementForm(_GiftForm, forms.Form):
     submit_label = "Ghi khoản chi"
+    cash_legend = "Chi tiền"
+    goods_legend = "Trao hiện vật quỹ đang giữ"
+    cash_name = "chi tiền"
+    goods_name = "trao hiện vật"
 
     paid_on = DateField(label="Ngày chi")
     household = forms.ModelChoiceField(
@@ -132,21 +257,33 @@ class DisbursementForm(_CrispyForm, forms.Form):
     )
     purpose = forms.ChoiceField(label="Mục đích", choices=Disbursement.Purpose.choices)
     description = forms.CharField(label="Nội dung chi", max_length=255, required=False)
-    amount = _money("Số tiền (đồng)")
+    form = forms.ChoiceField(
+        label="Hình thức",
+        choices=[
+            (Disbursement.Form.CASH, "Chi tiền"),
+            (Disbursement.Form.IN_KIND, "Trao hiện vật"),
+        ],
+    )
+    amount = _money("Số tiền (đồng)", required=False)
     decision_reference = forms.CharField(label="Số quyết định", max_length=100)
 
     def __init__(self, *args, ward, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = Household.objects.filter(ward=ward)
+        self._gift_fields()
+        self.fields[
+            "in_kind_description"
+        ].help_text = "Đúng tên và đơn vị tính như khi nhận, ví dụ: Gạo, kg."
         self._add_helper()
+        self._gift_layout(
+            ["paid_on", "household", "purpose", "description", "form"], ["decision_reference"]
+        )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("amount") == 0:
-            self.add_error("amount", "Số tiền phải lớn hơn 0.")
         if not cleaned.get("household") and not cleaned.get("description"):
             self.add_error("description", "Chọn hộ nhận hoặc ghi rõ nội dung chi.")
-        return cleaned
+        return self._clean_gift(cleaned)
 
 
 class HouseholdForm(_CrispyForm, PortalModelForm):

@@ -2,13 +2,20 @@
 
 Money is integer đồng (PositiveBigIntegerField) end to end. Recorded donations are never
 edited or deleted: a correction is a DonationReversal with a reason.
+
+Cash and goods never mix. A donation or a disbursement is either money (`amount` > 0, no
+goods fields) or goods (quantity > 0, unit and description; `amount` is then the optional
+money equivalent, "giá trị quy đổi", never counted as cash). Both the models' clean() and
+check constraints in the database enforce it.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from wards.models import Province, ResidentialArea, Ward
+from wards.numbers import format_quantity
 
 
 class Campaign(models.Model):
@@ -99,16 +106,87 @@ class ReceiptCounter(models.Model):
         return f"{self.ward_id}/{self.year}: {self.last_number}"
 
 
-class Donation(models.Model):
+class GiftForm(models.TextChoices):
+    """Money or goods: a donation received, a disbursement handed out."""
+
+    CASH = "cash", "Tiền"
+    IN_KIND = "in_kind", "Hiện vật"
+
+
+def _goods_constraints(prefix: str, noun: str) -> list[models.CheckConstraint]:
+    """Cash has an amount and no goods; goods have quantity, unit and description and an
+    optional equivalent. NULL passes a CHECK, hence the explicit isnull conditions."""
+    no_goods = Q(in_kind_quantity__isnull=True, in_kind_unit="", in_kind_description="")
+    cash = Q(form=GiftForm.CASH, amount__isnull=False, amount__gt=0) & no_goods
+    goods = (
+        Q(form=GiftForm.IN_KIND, in_kind_quantity__isnull=False, in_kind_quantity__gt=0)
+        & ~Q(in_kind_unit="")
+        & ~Q(in_kind_description="")
+        & (Q(amount__isnull=True) | Q(amount__gt=0))
+    )
+    return [
+        models.CheckConstraint(
+            condition=cash | goods,
+            name=f"{prefix}_cash_or_complete_goods",
+            violation_error_message=f"{noun} bằng tiền cần số tiền lớn hơn 0; {noun.lower()} "
+            "bằng hiện vật cần số lượng lớn hơn 0, đơn vị tính và tên hiện vật.",
+        ),
+    ]
+
+
+def _clean_gift(gift) -> None:
+    """The rules of _goods_constraints() as field errors in Vietnamese."""
+    errors = {}
+    if gift.form == GiftForm.CASH:
+        if gift.amount is None or gift.amount <= 0:
+            errors["amount"] = "Nhập số tiền lớn hơn 0 đồng."
+        if gift.in_kind_quantity is not None or gift.in_kind_unit or gift.in_kind_description:
+            errors["form"] = "Khoản bằng tiền không ghi số lượng, đơn vị tính hay tên hiện vật."
+    elif gift.form == GiftForm.IN_KIND:
+        if not (gift.in_kind_description or "").strip():
+            errors["in_kind_description"] = "Ghi rõ tên hiện vật, ví dụ: gạo, gạch, mì gói."
+        if gift.in_kind_quantity is None or gift.in_kind_quantity <= 0:
+            errors["in_kind_quantity"] = "Nhập số lượng hiện vật lớn hơn 0."
+        if not (gift.in_kind_unit or "").strip():
+            errors["in_kind_unit"] = "Ghi đơn vị tính, ví dụ: kg, thùng, bao."
+        if gift.amount is not None and gift.amount <= 0:
+            errors["amount"] = "Giá trị quy đổi phải lớn hơn 0, hoặc để trống nếu chưa quy đổi."
+    if errors:
+        raise ValidationError(errors)
+
+
+class GoodsMixin:
+    """What cash and goods rows show of themselves."""
+
+    @property
+    def is_cash(self) -> bool:
+        return self.form == GiftForm.CASH
+
+    @property
+    def is_in_kind(self) -> bool:
+        return self.form == GiftForm.IN_KIND
+
+    @property
+    def goods_text(self) -> str:
+        """ "13 thiên Gạch"; "" for cash."""
+        if not self.is_in_kind:
+            return ""
+        parts = (
+            format_quantity(self.in_kind_quantity),
+            self.in_kind_unit,
+            self.in_kind_description,
+        )
+        return " ".join(part for part in parts if part)
+
+
+class Donation(GoodsMixin, models.Model):
     class DonorKind(models.TextChoices):
         INDIVIDUAL = "individual", "Cá nhân"
         ORGANISATION = "organisation", "Cơ quan, doanh nghiệp, tổ chức"
         COLLECTIVE = "collective", "Tập thể"
         ANONYMOUS = "anonymous", "Nhà hảo tâm (ẩn danh)"
 
-    class Form(models.TextChoices):
-        CASH = "cash", "Tiền"
-        IN_KIND = "in_kind", "Hiện vật"
+    Form = GiftForm
 
     class Channel(models.TextChoices):
         CASH = "cash", "Tiền mặt"
@@ -135,7 +213,12 @@ class Donation(models.Model):
     form = models.CharField("hình thức", max_length=8, choices=Form.choices)
     channel = models.CharField("kênh nhận", max_length=8, choices=Channel.choices)
     bank_reference = models.CharField("mã giao dịch ngân hàng", max_length=100, blank=True)
-    amount = models.PositiveBigIntegerField("số tiền / giá trị quy đổi (đồng)")
+    amount = models.PositiveBigIntegerField(
+        "số tiền (đồng)",
+        null=True,
+        blank=True,
+        help_text="Tiền: số tiền. Hiện vật: giá trị quy đổi nếu có, để trống nếu chưa quy đổi.",
+    )
     in_kind_description = models.CharField("hiện vật", max_length=255, blank=True)
     in_kind_quantity = models.DecimalField(
         "số lượng", max_digits=14, decimal_places=2, null=True, blank=True
@@ -160,7 +243,7 @@ class Donation(models.Model):
             models.UniqueConstraint(
                 fields=["ward", "receipt_year", "receipt_number"], name="receipt_number_unique"
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+            *_goods_constraints("donation", "Khoản ủng hộ"),
             models.UniqueConstraint(
                 fields=["ward", "statement_line"],
                 condition=~Q(statement_line=""),
@@ -183,6 +266,9 @@ class Donation(models.Model):
     @property
     def is_anonymous(self):
         return self.donor_kind == self.DonorKind.ANONYMOUS or not self.publish_name
+
+    def clean(self):
+        _clean_gift(self)
 
 
 class DonationReversal(models.Model):
@@ -240,7 +326,11 @@ class Household(models.Model):
         return self.head_name
 
 
-class Disbursement(models.Model):
+class Disbursement(GoodsMixin, models.Model):
+    """Money paid out of a fund, or goods the fund received handed out (not cash out)."""
+
+    Form = GiftForm
+
     class Purpose(models.TextChoices):
         BUILD = "build", "Xây nhà"
         REPAIR = "repair", "Sửa nhà"
@@ -269,7 +359,20 @@ class Disbursement(models.Model):
     )
     purpose = models.CharField("mục đích", max_length=12, choices=Purpose.choices)
     description = models.CharField("nội dung", max_length=255, blank=True)
-    amount = models.PositiveBigIntegerField("số tiền (đồng)")
+    form = models.CharField(
+        "hình thức", max_length=8, choices=GiftForm.choices, default=GiftForm.CASH
+    )
+    amount = models.PositiveBigIntegerField(
+        "số tiền (đồng)",
+        null=True,
+        blank=True,
+        help_text="Tiền: số tiền chi. Hiện vật: giá trị quy đổi nếu có.",
+    )
+    in_kind_description = models.CharField("hiện vật", max_length=255, blank=True)
+    in_kind_quantity = models.DecimalField(
+        "số lượng", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    in_kind_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
     decision_reference = models.CharField("số quyết định", max_length=100)
     paid_on = models.DateField("ngày chi")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
@@ -280,7 +383,7 @@ class Disbursement(models.Model):
         verbose_name_plural = "khoản chi"
         ordering = ["-paid_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
+            *_goods_constraints("disbursement", "Khoản chi"),
             models.CheckConstraint(
                 condition=Q(household__isnull=False) | ~Q(description=""),
                 name="disbursement_has_recipient_or_purpose",
@@ -290,7 +393,11 @@ class Disbursement(models.Model):
         indexes = [models.Index(fields=["campaign", "paid_on"])]
 
     def __str__(self):
-        return f"{self.get_purpose_display()} – {self.amount}"
+        what = self.goods_text if self.is_in_kind else self.amount
+        return f"{self.get_purpose_display()} – {what}"
+
+    def clean(self):
+        _clean_gift(self)
 
 
 class House(models.Model):

@@ -1,12 +1,9 @@
 """The printed receipt (biên nhận) of one donation, as a one-page A4 PDF."""
 
-from decimal import Decimal
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
-from django.utils.formats import number_format
 
-from wards.numbers import format_number
+from wards.numbers import UNVALUED, format_number, format_quantity
 from wards.printing import place_and_date, render_document
 from wards.templatetags.people import vietnamese_name
 from wards.words import amount_in_words
@@ -17,15 +14,6 @@ ANONYMOUS_DONOR = "Nhà hảo tâm"
 # Print densities (classes of print.css), tried in turn until the receipt fits one page:
 # only receipts with unusually long names, addresses or reasons need the denser ones.
 DENSITIES = ("", "compact", "tight")
-
-
-def _quantity(value: Decimal | None) -> str:
-    """13.00 → "13"; 2.50 → "2,5"; 1500 → "1.500"."""
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        return format_number(int(value))
-    return number_format(value.normalize(), force_grouping=True)
 
 
 def _reversal(donation: Donation):
@@ -52,10 +40,12 @@ def receipt_context(donation: Donation) -> dict:
         ),
         "donor_name": ANONYMOUS_DONOR if anonymous else donation.donor_name,
         "in_kind": in_kind,
-        "quantity": _quantity(donation.in_kind_quantity),
+        "quantity": format_quantity(donation.in_kind_quantity),
         "channel": donation.get_channel_display(),
-        "amount": format_number(donation.amount),
-        "amount_words": amount_in_words(donation.amount),
+        # Goods may have no money equivalent: said so, and nothing in words.
+        "amount": format_number(donation.amount) if donation.amount is not None else "",
+        "amount_words": amount_in_words(donation.amount) if donation.amount is not None else "",
+        "unvalued": UNVALUED,
         "officer_name": vietnamese_name(donation.recorded_by),
         "reversal": reversal,
         "reversal_date": f"{reversal.reversed_on:%d/%m/%Y}" if reversal else "",

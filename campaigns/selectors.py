@@ -1,15 +1,26 @@
-"""Reads for money and houses: balances, ledgers, disclosure lists. Scoped through wards."""
+"""Reads for money and houses: balances, ledgers, disclosure lists. Scoped through wards.
+
+Cash and goods are read apart: a fund's balance is cash in − cash out; goods received and
+handed out are counted by what they are (quantity per description and unit), and their money
+equivalents, where given, are shown beside cash and added to it only in a total labelled so.
+"""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from wards.numbers import format_number
+from wards.numbers import format_number, format_quantity
 from wards.selectors import ADMIN, Role, province_for, role_of, scope_to_user, units_visible_to
 
 from .models import Campaign, Disbursement, Donation, DonationReversal, House, Household
+
+CASH, IN_KIND = Donation.Form.CASH, Donation.Form.IN_KIND
+IS_CASH, IS_IN_KIND = Q(form=CASH), Q(form=IN_KIND)
+# Cash and goods' equivalents are added only under this label (pages, documents, exports).
+GRAND_TOTAL_LABEL = "Tổng cộng (tiền mặt và hiện vật quy đổi)"
 
 
 def format_dong(amount: int) -> str:
@@ -56,49 +67,126 @@ def _sum(queryset, field="amount"):
     return queryset.aggregate(total=Coalesce(Sum(field), 0))["total"]
 
 
+def _month(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
 def fund_balance(*, campaign: Campaign, as_of: datetime.date | None = None) -> int:
-    """Receipts (cash and in kind, less reversals) minus disbursements, up to a date."""
-    donations = counted_donations().filter(campaign=campaign)
-    payments = Disbursement.objects.filter(campaign=campaign)
+    """Cash received (less reversals) minus cash paid out, up to a date. Goods are not cash:
+    their money equivalents never count here (goods are followed by goods_held())."""
+    donations = counted_donations().filter(IS_CASH, campaign=campaign)
+    payments = Disbursement.objects.filter(IS_CASH, campaign=campaign)
     if as_of:
         donations = donations.filter(received_on__lte=as_of)
         payments = payments.filter(paid_on__lte=as_of)
     return _sum(donations) - _sum(payments)
 
 
+# --- Goods ------------------------------------------------------------------------------------
+
+
+def goods_key(description: str, unit: str) -> tuple[str, str]:
+    """Goods are the same goods when their names and units match, case and spaces aside."""
+    return " ".join(description.lower().split()), " ".join(unit.lower().split())
+
+
+@dataclass
+class GoodsLine:
+    """One kind of goods of a fund: received (counted gifts), handed out, still held."""
+
+    description: str
+    unit: str
+    received: Decimal = Decimal(0)
+    handed_out: Decimal = Decimal(0)
+    received_value: int = 0  # money equivalents given for the goods received
+    handed_out_value: int = 0
+
+    @property
+    def held(self) -> Decimal:
+        return self.received - self.handed_out
+
+    def text(self, quantity) -> str:
+        return f"{format_quantity(quantity)} {self.unit}"
+
+
+def goods_held(campaign: Campaign) -> list[GoodsLine]:
+    """Goods of a fund (all its wards) by description and unit. Two queries."""
+    lines: dict[tuple, GoodsLine] = {}
+
+    def grouped(queryset):
+        return (
+            queryset.filter(IS_IN_KIND, campaign=campaign)
+            .values("in_kind_description", "in_kind_unit")
+            .annotate(
+                quantity=Coalesce(Sum("in_kind_quantity"), Decimal(0)),
+                value=Coalesce(Sum("amount"), 0),
+            )
+            .order_by("in_kind_description", "in_kind_unit")
+        )
+
+    for row in grouped(counted_donations()):
+        key = goods_key(row["in_kind_description"], row["in_kind_unit"])
+        line = lines.setdefault(key, GoodsLine(row["in_kind_description"], row["in_kind_unit"]))
+        line.received += row["quantity"]
+        line.received_value += row["value"]
+    for row in grouped(Disbursement.objects.all()):
+        key = goods_key(row["in_kind_description"], row["in_kind_unit"])
+        line = lines.setdefault(key, GoodsLine(row["in_kind_description"], row["in_kind_unit"]))
+        line.handed_out += row["quantity"]
+        line.handed_out_value += row["value"]
+    return list(lines.values())
+
+
+def goods_line(campaign: Campaign, description: str, unit: str) -> GoodsLine | None:
+    key = goods_key(description, unit)
+    return next((g for g in goods_held(campaign) if goods_key(g.description, g.unit) == key), None)
+
+
+# --- Ledger and progress ------------------------------------------------------------------------
+
+
 @dataclass
 class LedgerMonth:
+    """A month of a fund's cash book; goods' equivalents beside it, outside the balance."""
+
     month: datetime.date
     opening: int
     receipts: int
     disbursements: int
+    in_kind_received: int = 0  # money equivalents of goods received
+    in_kind_handed_out: int = 0  # and of goods handed out
 
     @property
     def closing(self):
         return self.opening + self.receipts - self.disbursements
 
 
-def ledger(*, campaign: Campaign, first: datetime.date, last: datetime.date) -> list[LedgerMonth]:
-    """Monthly statement: opening balance + receipts − disbursements = closing. Three queries."""
-    opening = fund_balance(campaign=campaign, as_of=first - datetime.timedelta(days=1))
-    receipts = dict(
-        counted_donations()
-        .filter(campaign=campaign, received_on__range=(first, last))
-        .annotate(month=TruncMonth("received_on"))
+def _by_month_and_form(queryset, day_field, first, last) -> dict:
+    """{month: (cash, equivalents of goods)} in one grouped query."""
+    rows = (
+        queryset.filter(**{f"{day_field}__range": (first, last)})
+        .annotate(month=TruncMonth(day_field))
         .values("month")
-        .annotate(total=Sum("amount"))
-        .values_list("month", "total")
+        .annotate(cash=Sum("amount", filter=IS_CASH), goods=Sum("amount", filter=IS_IN_KIND))
+        .values_list("month", "cash", "goods")
     )
-    payments = dict(
-        Disbursement.objects.filter(campaign=campaign, paid_on__range=(first, last))
-        .annotate(month=TruncMonth("paid_on"))
-        .values("month")
-        .annotate(total=Sum("amount"))
-        .values_list("month", "total")
+    return {_month(month): (int(cash or 0), int(goods or 0)) for month, cash, goods in rows}
+
+
+def ledger(*, campaign: Campaign, first: datetime.date, last: datetime.date) -> list[LedgerMonth]:
+    """Monthly cash statement: opening balance + receipts − disbursements = closing, with the
+    equivalents of goods received and handed out beside it. Three queries."""
+    opening = fund_balance(campaign=campaign, as_of=first - datetime.timedelta(days=1))
+    receipts = _by_month_and_form(
+        counted_donations().filter(campaign=campaign), "received_on", first, last
+    )
+    payments = _by_month_and_form(
+        Disbursement.objects.filter(campaign=campaign), "paid_on", first, last
     )
     months, current = [], first.replace(day=1)
     while current <= last:
-        row = LedgerMonth(current, opening, receipts.get(current, 0), payments.get(current, 0))
+        received, paid = receipts.get(current, (0, 0)), payments.get(current, (0, 0))
+        row = LedgerMonth(current, opening, received[0], paid[0], received[1], paid[1])
         months.append(row)
         opening = row.closing
         current = (current + datetime.timedelta(days=32)).replace(day=1)
@@ -106,17 +194,30 @@ def ledger(*, campaign: Campaign, first: datetime.date, last: datetime.date) -> 
 
 
 def campaign_progress(campaign: Campaign) -> dict:
+    """Cash raised against the target; goods and their equivalents apart."""
     donations = counted_donations().filter(campaign=campaign)
-    raised = _sum(donations)
+    sums = donations.aggregate(
+        raised=Coalesce(Sum("amount", filter=IS_CASH), 0),
+        in_kind_value=Coalesce(Sum("amount", filter=IS_IN_KIND), 0),
+        donation_count=Count("pk"),
+        in_kind_count=Count("pk", filter=IS_IN_KIND),
+        in_kind_unvalued=Count("pk", filter=IS_IN_KIND & Q(amount__isnull=True)),
+    )
+    paid = Disbursement.objects.filter(campaign=campaign).aggregate(
+        disbursed=Coalesce(Sum("amount", filter=IS_CASH), 0),
+        in_kind_handed_out=Coalesce(Sum("amount", filter=IS_IN_KIND), 0),
+    )
     houses = House.objects.filter(campaign=campaign).aggregate(
         started=Count("pk", filter=Q(started_on__isnull=False)),
         handed_over=Count("pk", filter=Q(handed_over_on__isnull=False)),
     )
+    raised = sums["raised"]
     return {
-        "raised": raised,
-        "donation_count": donations.count(),
-        "disbursed": _sum(Disbursement.objects.filter(campaign=campaign)),
+        **sums,
+        **paid,
+        "grand_total": raised + sums["in_kind_value"],
         "balance": fund_balance(campaign=campaign),
+        "goods": goods_held(campaign),
         "percent": round(raised * 100 / campaign.target_amount, 1)
         if campaign.target_amount
         else None,
@@ -157,9 +258,10 @@ def public_donor_name(donation: Donation) -> str:
 
 
 def month_money(ward, first, last) -> dict:
-    """Money a ward received and paid out in a month, by fund: two grouped queries.
+    """Money and goods' equivalents a ward received and handed out in a month, by fund and
+    form: two grouped queries.
 
-    {"received": {(fund, form): amount}, "paid": {fund: amount}}
+    {"received": {(fund, form): amount}, "paid": {(fund, form): amount}}
     """
     received = (
         counted_donations()
@@ -169,12 +271,12 @@ def month_money(ward, first, last) -> dict:
     )
     paid = (
         Disbursement.objects.filter(ward=ward, paid_on__range=(first, last))
-        .values("campaign__fund")
+        .values("campaign__fund", "form")
         .annotate(total=Sum("amount"))
     )
     return {
-        "received": {(r["campaign__fund"], r["form"]): r["total"] for r in received},
-        "paid": {p["campaign__fund"]: p["total"] for p in paid},
+        "received": {(r["campaign__fund"], r["form"]): r["total"] or 0 for r in received},
+        "paid": {(p["campaign__fund"], p["form"]): p["total"] or 0 for p in paid},
     }
 
 
@@ -191,20 +293,38 @@ def month_houses(ward, first, last) -> dict:
     )
 
 
-def campaign_totals(campaigns) -> dict[int, tuple[int, int]]:
-    """(raised, disbursed) per campaign id, in two grouped queries."""
+@dataclass
+class CampaignTotals:
+    raised: int = 0  # cash
+    in_kind: int = 0  # equivalents of goods received
+    disbursed: int = 0  # cash
+
+    @property
+    def grand_total(self) -> int:
+        return self.raised + self.in_kind
+
+
+def campaign_totals(campaigns) -> dict[int, CampaignTotals]:
+    """Cash raised, goods' equivalents and cash paid out per campaign id: two grouped queries."""
     ids = [c.pk for c in campaigns]
-    raised = dict(
-        counted_donations()
+    received = {
+        row["campaign_id"]: row
+        for row in counted_donations()
         .filter(campaign_id__in=ids)
         .values("campaign_id")
-        .annotate(total=Sum("amount"))
-        .values_list("campaign_id", "total")
-    )
+        .annotate(cash=Sum("amount", filter=IS_CASH), goods=Sum("amount", filter=IS_IN_KIND))
+    }
     paid = dict(
-        Disbursement.objects.filter(campaign_id__in=ids)
+        Disbursement.objects.filter(IS_CASH, campaign_id__in=ids)
         .values("campaign_id")
         .annotate(total=Sum("amount"))
         .values_list("campaign_id", "total")
     )
-    return {pk: (raised.get(pk, 0), paid.get(pk, 0)) for pk in ids}
+    return {
+        pk: CampaignTotals(
+            int(received.get(pk, {}).get("cash") or 0),
+            int(received.get(pk, {}).get("goods") or 0),
+            int(paid.get(pk) or 0),
+        )
+        for pk in ids
+    }

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from wards import dates
 from wards.models import Ward
+from wards.numbers import format_quantity
 from wards.services import save_ward_record
 from wards.text import visible_text
 
@@ -42,6 +43,37 @@ def _next_receipt_number(ward: Ward, year: int) -> int:
     return counter.last_number
 
 
+def _is_positive_whole(amount) -> bool:
+    return isinstance(amount, int) and not isinstance(amount, bool) and amount > 0
+
+
+def _check_gift_amount(form: str, amount, *, cash_message: str) -> None:
+    """Cash needs whole đồng above 0; goods an equivalent above 0 or none ("chưa quy đổi")."""
+    if form not in Donation.Form.values:
+        raise FundRefusal("Chọn hình thức: tiền hoặc hiện vật.")
+    if form == Donation.Form.CASH and not _is_positive_whole(amount):
+        raise FundRefusal(cash_message)
+    if form == Donation.Form.IN_KIND and amount is not None and not _is_positive_whole(amount):
+        raise FundRefusal(
+            "Giá trị quy đổi phải là số nguyên đồng lớn hơn 0, hoặc để trống nếu chưa quy đổi."
+        )
+
+
+def _goods_fields(form, description, quantity, unit) -> dict:
+    """The goods fields as stored: stripped for goods, empty for cash."""
+    if form != Donation.Form.IN_KIND:
+        return {"in_kind_description": "", "in_kind_quantity": None, "in_kind_unit": ""}
+    return {
+        "in_kind_description": (description or "").strip(),
+        "in_kind_quantity": quantity,
+        "in_kind_unit": (unit or "").strip(),
+    }
+
+
+# Fields a service sets itself: checked by their own queries, not by full_clean()'s.
+_SET_BY_SERVICE = ["campaign", "ward", "household", "recorded_by", "receipt_number"]
+
+
 @transaction.atomic
 def donation_record(
     *,
@@ -50,7 +82,7 @@ def donation_record(
     user,
     received_on: datetime.date,
     donor_kind: str,
-    amount: int,
+    amount: int | None = None,
     form: str = Donation.Form.CASH,
     channel: str = Donation.Channel.CASH,
     donor_name: str = "",
@@ -63,18 +95,17 @@ def donation_record(
     note: str = "",
     statement_line: str = "",
 ) -> Donation:
+    """Record a gift of money (amount > 0) or of goods (quantity, unit, description; the
+    money equivalent optional). Raises FundRefusal, or ValidationError by field."""
     if not campaign.holds_money:
         raise FundRefusal("Phong trào, cuộc vận động này không nhận tiền ủng hộ.")
     if campaign.ward_id not in (None, ward.pk) or (
         campaign.province_id and campaign.province_id != ward.province_id
     ):
         raise FundRefusal("Cuộc vận động không thuộc phường, xã này.")
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise FundRefusal("Số tiền phải là số nguyên đồng lớn hơn 0.")
+    _check_gift_amount(form, amount, cash_message="Số tiền phải là số nguyên đồng lớn hơn 0.")
     if not dates.in_range(received_on):
         raise FundRefusal(f"Ngày nhận: {dates.OUT_OF_RANGE}")
-    if form == Donation.Form.IN_KIND and not in_kind_description.strip():
-        raise FundRefusal("Ghi rõ hiện vật ủng hộ.")
     if channel == Donation.Channel.BANK and not bank_reference.strip():
         raise FundRefusal("Chuyển khoản cần có mã giao dịch ngân hàng.")
     if donor_kind != Donation.DonorKind.ANONYMOUS and not donor_name.strip():
@@ -92,16 +123,26 @@ def donation_record(
         channel=channel,
         bank_reference=bank_reference.strip(),
         amount=amount,
-        in_kind_description=in_kind_description.strip() if form == Donation.Form.IN_KIND else "",
-        in_kind_quantity=in_kind_quantity if form == Donation.Form.IN_KIND else None,
-        in_kind_unit=in_kind_unit.strip() if form == Donation.Form.IN_KIND else "",
+        **_goods_fields(form, in_kind_description, in_kind_quantity, in_kind_unit),
         note=note.strip(),
         statement_line=statement_line,
         recorded_by=user,
     )
+    # Goods complete, cash without goods (the same rules as the database's constraint).
+    donation.full_clean(exclude=_SET_BY_SERVICE, validate_unique=False, validate_constraints=False)
     donation.receipt_number = _next_receipt_number(ward, received_on.year)
     donation.save()
     return donation
+
+
+def _goods_refusal(campaign, line, quantity, description, unit, *, verb) -> str:
+    wanted = f"{format_quantity(quantity)} {unit} {description}"
+    if line is None or line.held <= 0:
+        return f"Không thể {verb} {wanted}: quỹ “{campaign.name}” không còn giữ hiện vật này."
+    return (
+        f"Không thể {verb} {wanted}: quỹ “{campaign.name}” chỉ còn giữ "
+        f"{line.text(line.held)} {line.description}."
+    )
 
 
 @transaction.atomic
@@ -114,12 +155,22 @@ def donation_reverse(*, donation: Donation, user, reason: str, on: datetime.date
     if not reason:
         raise FundRefusal("Ghi rõ lý do điều chỉnh.")
     campaign = Campaign.objects.select_for_update().get(pk=donation.campaign_id)
-    balance = selectors.fund_balance(campaign=campaign)
-    if balance - donation.amount < 0:
-        raise FundRefusal(
-            "Không thể điều chỉnh: quỹ đã chi, số dư sẽ âm "
-            f"({selectors.format_dong(balance - donation.amount)})."
-        )
+    if donation.is_cash:
+        balance = selectors.fund_balance(campaign=campaign)
+        if balance - donation.amount < 0:
+            raise FundRefusal(
+                "Không thể điều chỉnh: quỹ đã chi, số dư sẽ âm "
+                f"({selectors.format_dong(balance - donation.amount)})."
+            )
+    else:
+        line = selectors.goods_line(campaign, donation.in_kind_description, donation.in_kind_unit)
+        left = (line.held if line else 0) - donation.in_kind_quantity
+        if left < 0:
+            raise FundRefusal(
+                "Không thể điều chỉnh: hiện vật đã trao, số còn giữ sẽ âm "
+                f"({format_quantity(left)} {donation.in_kind_unit} "
+                f"{donation.in_kind_description})."
+            )
     return DonationReversal.objects.create(
         donation=donation, reason=reason, reversed_by=user, reversed_on=on
     )
@@ -131,16 +182,22 @@ def disbursement_record(
     campaign: Campaign,
     ward: Ward,
     user,
-    amount: int,
     purpose: str,
     decision_reference: str,
     paid_on: datetime.date,
+    amount: int | None = None,
+    form: str = Disbursement.Form.CASH,
     household: Household | None = None,
     description: str = "",
+    in_kind_description: str = "",
+    in_kind_quantity=None,
+    in_kind_unit: str = "",
 ) -> Disbursement:
-    """Pay out of a fund; refused when the fund's balance would go below zero."""
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise FundRefusal("Số tiền chi phải là số nguyên đồng lớn hơn 0.")
+    """Pay money out of a fund, or hand out goods it holds (goods out, not cash out).
+
+    Refused when the fund's cash balance, or what it holds of those goods, would go below
+    zero."""
+    _check_gift_amount(form, amount, cash_message="Số tiền chi phải là số nguyên đồng lớn hơn 0.")
     if not dates.in_range(paid_on):
         raise FundRefusal(f"Ngày chi: {dates.OUT_OF_RANGE}")
     if household is not None and household.ward_id != ward.pk:
@@ -149,28 +206,49 @@ def disbursement_record(
         raise FundRefusal("Chọn hộ nhận hoặc ghi rõ nội dung chi.")
     if not decision_reference.strip():
         raise FundRefusal("Ghi số quyết định chi.")
-    # Locking the campaign serialises payments from one fund, so two officers cannot both
-    # spend the same balance.
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if not campaign.holds_money:
-        raise FundRefusal("Phong trào, cuộc vận động này không có quỹ để chi.")
-    balance = selectors.fund_balance(campaign=campaign)
-    if amount > balance:
-        raise FundRefusal(
-            f"Không thể chi {selectors.format_dong(amount)}: số dư quỹ “{campaign.name}” chỉ còn "
-            f"{selectors.format_dong(balance)}."
-        )
-    return Disbursement.objects.create(
+    payment = Disbursement(
         campaign=campaign,
         ward=ward,
         household=household,
         purpose=purpose,
         description=description.strip(),
+        form=form,
         amount=amount,
+        **_goods_fields(form, in_kind_description, in_kind_quantity, in_kind_unit),
         decision_reference=decision_reference.strip(),
         paid_on=paid_on,
         recorded_by=user,
     )
+    payment.full_clean(exclude=_SET_BY_SERVICE, validate_unique=False, validate_constraints=False)
+    # Locking the campaign serialises payments from one fund, so two officers cannot both
+    # spend the same balance (or hand out the same goods).
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.holds_money:
+        raise FundRefusal("Phong trào, cuộc vận động này không có quỹ để chi.")
+    if payment.is_cash:
+        balance = selectors.fund_balance(campaign=campaign)
+        if amount > balance:
+            raise FundRefusal(
+                f"Không thể chi {selectors.format_dong(amount)}: số dư quỹ “{campaign.name}” "
+                f"chỉ còn {selectors.format_dong(balance)}."
+            )
+    else:
+        goods = (payment.in_kind_description, payment.in_kind_unit)
+        line = selectors.goods_line(campaign, *goods)
+        if line is None or payment.in_kind_quantity > line.held:
+            raise FundRefusal(
+                _goods_refusal(
+                    campaign,
+                    line,
+                    payment.in_kind_quantity,
+                    payment.in_kind_description,
+                    payment.in_kind_unit,
+                    verb="trao",
+                )
+            )
+    payment.campaign = campaign
+    payment.save()
+    return payment
 
 
 @transaction.atomic

@@ -61,12 +61,13 @@ def line_key(row: bank_import.StatementRow) -> str:
 
 
 def existing_donations(ward, rows) -> list[bank_import.Existing]:
-    """The ward's counted donations that could match a row: by reference, or on its dates."""
+    """The ward's counted cash donations that could match a row: by reference, or on its
+    dates (a statement holds money: goods and their equivalents never match)."""
     references = {bank_import.reference_key(row.reference) for row in rows}
     days = {row.received_on for row in rows}
     donations = (
         selectors.counted_donations()
-        .filter(ward=ward)
+        .filter(selectors.IS_CASH, ward=ward)
         .annotate(reference_key=Upper(Trim("bank_reference")))
         .filter(Q(reference_key__in=references) | Q(received_on__in=days))
         .select_related("campaign")

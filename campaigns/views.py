@@ -62,7 +62,8 @@ def campaign_list(request, code):
     campaigns = list(selectors.campaigns_of_ward(ward))
     totals = selectors.campaign_totals(campaigns)
     for campaign in campaigns:
-        campaign.raised, campaign.disbursed = totals[campaign.pk]
+        campaign.totals = totals[campaign.pk]
+        campaign.raised = campaign.totals.raised  # cash: what the target is compared with
         campaign.percent = (
             round(campaign.raised * 100 / campaign.target_amount, 1)
             if campaign.target_amount
@@ -154,8 +155,8 @@ def donation_create(request, code, pk):
             ),
             model=Donation,
         )
-    except services.FundRefusal as refusal:
-        form.add_error(None, str(refusal))
+    except (services.FundRefusal, ValidationError) as refusal:
+        form.add_service_error(refusal)
     else:
         if outcome is not None:
             if outcome.record is None:
@@ -237,9 +238,10 @@ def donation_reverse(request, code, pk):
 def disbursement_create(request, code, pk):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
     campaign = _campaign_or_404(ward, pk)
-    form = DisbursementForm(
-        request.POST or None, ward=ward, initial={"paid_on": timezone.localdate()}
-    )
+    initial = {"paid_on": timezone.localdate()}
+    if request.GET.get("hinh_thuc") == Disbursement.Form.IN_KIND:
+        initial["form"] = Disbursement.Form.IN_KIND
+    form = DisbursementForm(request.POST or None, ward=ward, initial=initial)
     submissions.add_to(form, request)
     try:
         outcome = submissions.submit_once(
@@ -251,7 +253,10 @@ def disbursement_create(request, code, pk):
             model=Disbursement,
         )
     except services.FundRefusal as refusal:
-        form.add_error("amount", str(refusal))
+        goods = form.cleaned_data.get("form") == Disbursement.Form.IN_KIND
+        form.add_error("in_kind_quantity" if goods else "amount", str(refusal))
+    except ValidationError as refusal:
+        form.add_service_error(refusal)
     else:
         if outcome is not None:
             _created(request, outcome, "Đã ghi khoản chi.")
@@ -263,12 +268,21 @@ def disbursement_create(request, code, pk):
             "ward": ward,
             "form": form,
             "title": f"Chi từ quỹ – {campaign.name}",
-            "intro": "Số dư hiện tại: "
-            + selectors.format_dong(selectors.fund_balance(campaign=campaign)),
+            "intro": _holdings_text(campaign),
             "breadcrumbs": [campaign.name, "Ghi khoản chi"],
         },
         status=400 if form.errors else 200,
     )
+
+
+def _holdings_text(campaign) -> str:
+    """ "Số dư tiền mặt: 4.000.000 đ. Hiện vật quỹ đang giữ: 200 kg Gạo; 30 thùng Mì gói." """
+    text = "Số dư tiền mặt: " + selectors.format_dong(selectors.fund_balance(campaign=campaign))
+    held = [line for line in selectors.goods_held(campaign) if line.held > 0]
+    if held:
+        goods = "; ".join(f"{line.text(line.held)} {line.description}" for line in held)
+        text += f". Hiện vật quỹ đang giữ: {goods}"
+    return text + "."
 
 
 def _year(request):
@@ -304,9 +318,22 @@ def ledger(request, code, pk):
             "months": months,
             "total_receipts": sum(m.receipts for m in months),
             "total_disbursements": sum(m.disbursements for m in months),
+            "total_in_kind_received": sum(m.in_kind_received for m in months),
+            "total_in_kind_handed_out": sum(m.in_kind_handed_out for m in months),
             "breadcrumbs": [campaign.name, f"Sổ quỹ năm {year}"],
         },
     )
+
+
+LEDGER_HEADERS = [
+    "Tháng",
+    "Số dư tiền mặt đầu kỳ",
+    "Thu tiền mặt",
+    "Chi tiền mặt",
+    "Số dư tiền mặt cuối kỳ",
+    "Hiện vật nhận (giá trị quy đổi)",
+    "Hiện vật đã trao (giá trị quy đổi)",
+]
 
 
 @login_required
@@ -320,9 +347,13 @@ def ledger_xlsx(request, code, pk):
     sheet.title = f"So quy {year}"
     # Names are typed by officers: never let a spreadsheet run one as a formula.
     sheet.append(safe_row([f"Sổ quỹ {campaign.name} – {ward.name} – năm {year}"]))
-    sheet.append(["Đơn vị: đồng"])
-    headers = ["Tháng", "Số dư đầu kỳ", "Thu", "Chi", "Số dư cuối kỳ"]
-    sheet.append(headers)
+    sheet.append(
+        [
+            "Đơn vị: đồng. Sổ quỹ tiền mặt; giá trị quy đổi của hiện vật ghi riêng, không tính "
+            "vào số dư."
+        ]
+    )
+    sheet.append(LEDGER_HEADERS)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for month in months:
@@ -333,12 +364,14 @@ def ledger_xlsx(request, code, pk):
                 month.receipts,
                 month.disbursements,
                 month.closing,
+                month.in_kind_received,
+                month.in_kind_handed_out,
             ]
         )
-    for row in sheet.iter_rows(min_row=4, min_col=2, max_col=5):
+    for row in sheet.iter_rows(min_row=4, min_col=2, max_col=len(LEDGER_HEADERS)):
         for cell in row:
             cell.number_format = "#,##0"
-    for column, width in zip("ABCDE", (10, 20, 20, 20, 20), strict=True):
+    for column, width in zip("ABCDEFG", (10, 20, 20, 20, 20, 24, 24), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = BytesIO()
     book.save(buffer)

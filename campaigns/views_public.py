@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from wards import page_cache
 from wards.fields import DateField, WholeNumberField
 from wards.models import Ward
+from wards.numbers import UNVALUED
 from wards.spreadsheets import safe_cell
 
 from . import disclosure
@@ -169,9 +170,17 @@ CSV_HEADER = [
     "Số biên nhận / số quyết định",
     "Người ủng hộ / hộ nhận",
     "Nội dung",
-    "Số tiền (đồng)",
+    "Tiền mặt (đồng)",
+    "Hiện vật quy đổi (đồng)",
     "Ghi chú",
 ]
+
+
+def _money_cells(row) -> list:
+    """Cash and the goods' equivalent in their own columns; goods not valued say so."""
+    if row.in_kind:
+        return ["", row.amount if row.amount is not None else UNVALUED]
+    return [row.amount, ""]
 
 
 @require_GET
@@ -191,7 +200,7 @@ def public_fund_csv(request, ward_code, campaign_pk):
                     _csv_cell(row.reference),
                     _csv_cell(row.name),
                     _csv_cell(row.content),
-                    row.amount,
+                    *_money_cells(row),
                     "Đã điều chỉnh, không tính" if row.reversed else "",
                 ]
             )

@@ -12,7 +12,9 @@ or indicators:
   summed denominators (a rate is never an average of rates); the summary rows behind the
   province and national tables keep the same rules (flows per month, memberships as changes
   whose sum is each ward's latest figure, then added up over wards);
-- money is counted donations (reversed ones excluded) and disbursements, integer đồng;
+- money is counted donations (reversed ones excluded) and disbursements, integer đồng; cash
+  and the money equivalents of goods are read apart and never added but in a total labelled
+  so (targets, balances and rankings are cash);
 - the membership rate is summed members over summed eligible people of each organisation's
   latest record up to the end of the period;
 - timeliness uses reports/completeness: first submission on or before the due date.
@@ -40,7 +42,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from campaigns.models import Campaign, Disbursement, House
-from campaigns.selectors import campaigns_of_ward, counted_donations
+from campaigns.selectors import GRAND_TOTAL_LABEL, campaigns_of_ward, counted_donations
+from campaigns.selectors import IS_CASH as CASH
+from campaigns.selectors import IS_IN_KIND as IN_KIND
 from wards import dates
 from wards.models import Membership, Province, Ward
 from wards.numbers import format_number, percent_of
@@ -254,11 +258,16 @@ def figure_raw(indicator: Indicator, figure: Figure):
 @dataclass
 class CampaignLine:
     campaign: Campaign
-    raised: int = 0  # at this ward, in the period
-    disbursed: int = 0  # at this ward, in the period
-    raised_to_date: int = 0  # the whole campaign up to the end of the period (for the target)
+    raised: int = 0  # cash, at this ward, in the period
+    disbursed: int = 0  # cash, at this ward, in the period
+    raised_to_date: int = 0  # cash, the whole campaign up to the end of the period (target)
+    in_kind: int = 0  # goods' money equivalents, at this ward, in the period
     houses_started: int = 0
     houses_handed_over: int = 0  # linked to the campaign, up to the end of the period
+
+    @property
+    def grand_total(self) -> int:
+        return self.raised + self.in_kind
 
     @property
     def amount_percent(self):
@@ -289,21 +298,26 @@ def ward_campaigns(ward, period: Period) -> list[CampaignLine]:
         .order_by("fund", "-starts_on", "name")
     )
     ids = [c.pk for c in campaigns]
-    in_period = Q(received_on__gte=period.first, received_on__lte=period.end)
+    here = Q(received_on__gte=period.first, received_on__lte=period.end, ward=ward)
     money = {
         row["campaign_id"]: row
         for row in counted_donations()
         .filter(campaign_id__in=ids, received_on__lte=period.end)
         .values("campaign_id")
         .annotate(
-            to_date=Sum("amount"),
-            here=Sum("amount", filter=in_period & Q(ward=ward)),
+            to_date=Sum("amount", filter=CASH),
+            here=Sum("amount", filter=here & CASH),
+            in_kind=Sum("amount", filter=here & IN_KIND),
         )
         .order_by()
     }
     paid = dict(
         Disbursement.objects.filter(
-            campaign_id__in=ids, ward=ward, paid_on__gte=period.first, paid_on__lte=period.end
+            CASH,
+            campaign_id__in=ids,
+            ward=ward,
+            paid_on__gte=period.first,
+            paid_on__lte=period.end,
         )
         .values("campaign_id")
         .annotate(total=Sum("amount"))
@@ -330,6 +344,7 @@ def ward_campaigns(ward, period: Period) -> list[CampaignLine]:
                 raised=row.get("here") or 0,
                 disbursed=paid.get(campaign.pk) or 0,
                 raised_to_date=row.get("to_date") or 0,
+                in_kind=row.get("in_kind") or 0,
                 houses_started=house.get("started") or 0,
                 houses_handed_over=house.get("handed") or 0,
             )
@@ -341,10 +356,15 @@ def ward_campaigns(ward, period: Period) -> list[CampaignLine]:
 class FundLine:
     fund: str
     label: str
-    raised: int = 0
-    disbursed: int = 0
+    raised: int = 0  # cash
+    disbursed: int = 0  # cash
     target: int | None = None
-    target_raised: int = 0  # raised to date by the campaigns that have a target
+    target_raised: int = 0  # cash raised to date by the campaigns that have a target
+    in_kind: int = 0  # goods' money equivalents
+
+    @property
+    def grand_total(self) -> int:
+        return self.raised + self.in_kind
 
     @property
     def target_percent(self):
@@ -360,6 +380,7 @@ def fund_lines(lines: list[CampaignLine]) -> list[FundLine]:
         entry = funds.setdefault(fund, FundLine(fund, Campaign.Fund(fund).label))
         entry.raised += line.raised
         entry.disbursed += line.disbursed
+        entry.in_kind += line.in_kind
         if line.campaign.ward_id and line.campaign.target_amount:
             entry.target = (entry.target or 0) + line.campaign.target_amount
             entry.target_raised += line.raised_to_date
@@ -403,18 +424,19 @@ def ward_houses(ward, period: Period, lines: list[CampaignLine]) -> HouseFigures
 
 
 def monthly_money(ward_filter: Q, first: datetime.date, end: datetime.date) -> dict:
-    """{month: (raised, disbursed)} of counted donations and payments. Two queries."""
-    raised = dict(
+    """{month: (cash raised, cash disbursed, goods' equivalents received)} of counted
+    donations and payments. Two queries."""
+    received = (
         counted_donations()
         .filter(ward_filter, received_on__gte=first, received_on__lte=end)
         .annotate(month=TruncMonth("received_on"))
         .values("month")
-        .annotate(total=Sum("amount"))
+        .annotate(cash=Sum("amount", filter=CASH), goods=Sum("amount", filter=IN_KIND))
         .order_by()
-        .values_list("month", "total")
+        .values_list("month", "cash", "goods")
     )
     paid = dict(
-        Disbursement.objects.filter(ward_filter, paid_on__gte=first, paid_on__lte=end)
+        Disbursement.objects.filter(CASH, ward_filter, paid_on__gte=first, paid_on__lte=end)
         .annotate(month=TruncMonth("paid_on"))
         .values("month")
         .annotate(total=Sum("amount"))
@@ -426,11 +448,12 @@ def monthly_money(ward_filter: Q, first: datetime.date, end: datetime.date) -> d
         return value.date() if isinstance(value, datetime.datetime) else value
 
     months = {}
-    for month, total in raised.items():
-        months.setdefault(as_date(month), [0, 0])[0] = int(total or 0)
+    for month, cash, goods in received:
+        figures = months.setdefault(as_date(month), [0, 0, 0])
+        figures[0], figures[2] = int(cash or 0), int(goods or 0)
     for month, total in paid.items():
-        months.setdefault(as_date(month), [0, 0])[1] = int(total or 0)
-    return {month: tuple(pair) for month, pair in months.items()}
+        months.setdefault(as_date(month), [0, 0, 0])[1] = int(total or 0)
+    return {month: tuple(figures) for month, figures in months.items()}
 
 
 # --- Membership -----------------------------------------------------------------------------
@@ -565,6 +588,14 @@ class WardDashboard:
     def disbursed(self) -> int:
         return sum(line.disbursed for line in self.campaigns)
 
+    @property
+    def in_kind(self) -> int:
+        return sum(line.in_kind for line in self.campaigns)
+
+    @property
+    def grand_total(self) -> int:
+        return self.raised + self.in_kind
+
     def value(self, code):
         figure = self.indicators.get(code)
         return figure.current.value if figure else None
@@ -587,13 +618,17 @@ class WardDashboard:
 
 
 TREND_COLUMNS = [
-    ("raised", "Tiền vận động (đồng)"),
-    ("disbursed", "Tiền đã chi (đồng)"),
+    ("raised", "Tiền mặt vận động (đồng)"),
+    ("disbursed", "Tiền mặt đã chi (đồng)"),
     ("TT_BUOI", "Buổi tuyên truyền"),
     ("TT_LUOT", "Lượt người dự tuyên truyền"),
     ("GS_KIENNGHI", "Kiến nghị, vụ việc tiếp nhận"),
     ("GS_GIAIQUYET", "Kiến nghị, vụ việc đã giải quyết"),
+    ("in_kind", "Hiện vật quy đổi (đồng)"),  # last: earlier columns keep their places
 ]
+
+
+MONEY_COLUMNS = {"raised": 0, "disbursed": 1, "in_kind": 2}  # positions in monthly_money()
 
 
 def ward_dashboard(
@@ -609,11 +644,11 @@ def ward_dashboard(
         before = periods.add_months(month, -12)
         values = {}
         for key, _label in TREND_COLUMNS:
-            if key in ("raised", "disbursed"):
-                index = 0 if key == "raised" else 1
+            if key in MONEY_COLUMNS:
+                index = MONEY_COLUMNS[key]
                 values[key] = (
-                    money.get(month, (0, 0))[index],
-                    money.get(before, (0, 0))[index],
+                    money.get(month, (0, 0, 0))[index],
+                    money.get(before, (0, 0, 0))[index],
                 )
             else:
                 months = indicators[key].by_month if key in indicators else {}
@@ -652,8 +687,9 @@ class UnitRow:
     """One ward (province dashboard) or one province (national overview)."""
 
     unit: object
-    raised: int = 0
-    disbursed: int = 0
+    raised: int = 0  # cash
+    disbursed: int = 0  # cash
+    in_kind: int = 0  # goods' money equivalents received
     houses_handed_over: int = 0
     sessions: int = 0
     members: int = 0
@@ -663,6 +699,10 @@ class UnitRow:
     approved: int = 0
     ward_count: int = 1
     rank: int = 0
+
+    @property
+    def grand_total(self) -> int:
+        return self.raised + self.in_kind
 
     @property
     def membership_rate(self):
@@ -675,12 +715,15 @@ class UnitRow:
 
 SORT_COLUMNS = {
     "ten": ("Tên", lambda r: r.unit.name),
-    "tien-van-dong": ("Tiền vận động", lambda r: r.raised),
-    "tien-chi": ("Tiền đã chi", lambda r: r.disbursed),
+    "tien-van-dong": ("Tiền mặt vận động", lambda r: r.raised),
+    "tien-chi": ("Tiền mặt đã chi", lambda r: r.disbursed),
     "nha-ban-giao": ("Nhà bàn giao", lambda r: r.houses_handed_over),
     "buoi-tuyen-truyen": ("Buổi tuyên truyền", lambda r: r.sessions),
     "ty-le-tap-hop": ("Tỷ lệ tập hợp", lambda r: r.membership_rate),
     "ty-le-dung-han": ("Báo cáo đúng hạn", lambda r: r.on_time_rate),
+    # Goods last, so that the columns before keep their places.
+    "hien-vat": ("Hiện vật quy đổi", lambda r: r.in_kind),
+    "tong-cong": (GRAND_TOTAL_LABEL, lambda r: r.grand_total),
 }
 DEFAULT_SORT = "-tien-van-dong"
 
@@ -701,6 +744,7 @@ def summary_querysets(
         .values(group)
         .annotate(
             raised=Sum("raised"),
+            in_kind=Sum("in_kind_raised"),
             disbursed=Sum("disbursed"),
             houses=Sum("houses_handed_over"),
             sessions=Sum("sessions_all" if include_drafts else "sessions"),
@@ -746,6 +790,7 @@ def _prefixed(condition: Q, prefix: str) -> Q:
 
 def _fill(row: UnitRow, values: dict, due_per_ward: int) -> UnitRow:
     row.raised = values.get("raised", 0)
+    row.in_kind = values.get("in_kind", 0)
     row.disbursed = values.get("disbursed", 0)
     row.houses_handed_over = values.get("houses", 0)
     row.sessions = values.get("sessions", 0)
@@ -783,7 +828,7 @@ def national_rows(
 
 def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
     """Rows sorted by a column ("-" first for descending, empty values last), ranked by
-    money raised. Unknown columns fall back to the default."""
+    cash raised. Unknown columns fall back to the default."""
     by_money = sorted(rows, key=lambda r: (-r.raised, r.unit.name))
     for position, row in enumerate(by_money, start=1):
         row.rank = position
@@ -803,6 +848,7 @@ def totals_row(rows: list[UnitRow], unit) -> UnitRow:
     total = UnitRow(unit, ward_count=0)
     for row in rows:
         total.raised += row.raised
+        total.in_kind += row.in_kind
         total.disbursed += row.disbursed
         total.houses_handed_over += row.houses_handed_over
         total.sessions += row.sessions

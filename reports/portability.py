@@ -173,9 +173,14 @@ def key_figures(ward) -> dict:
 
     return {
         "donations": Donation.objects.filter(ward=ward).count(),
-        "donations_amount": total(Donation.objects.filter(ward=ward)),
-        "reversed_amount": total(Donation.objects.filter(ward=ward, reversal__isnull=False)),
-        "disbursed_amount": total(Disbursement.objects.filter(ward=ward)),
+        # Cash and goods' money equivalents apart, as everywhere.
+        "donations_amount": total(Donation.objects.filter(ward=ward, form="cash")),
+        "donations_in_kind_value": total(Donation.objects.filter(ward=ward, form="in_kind")),
+        "reversed_amount": total(
+            Donation.objects.filter(ward=ward, form="cash", reversal__isnull=False)
+        ),
+        "disbursed_amount": total(Disbursement.objects.filter(ward=ward, form="cash")),
+        "disbursed_in_kind_value": total(Disbursement.objects.filter(ward=ward, form="in_kind")),
         "monthly_reports": MonthlyReport.objects.filter(ward=ward).count(),
         "indicator_values_sum": total(IndicatorValue.objects.filter(report__ward=ward), "value"),
         "households": Household.objects.filter(ward=ward).count(),

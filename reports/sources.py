@@ -75,18 +75,14 @@ def _money(context):
     return context.cache["money"]
 
 
-def _received(fund, form=None):
-    forms = [form] if form else list(Donation.Form)
-
-    def compute(context):
-        received = _money(context)["received"]
-        return sum(received.get((fund, f), 0) for f in forms)
-
-    return compute
+def _received(fund, form):
+    """Cash received, or the money equivalents of goods received: never the two added."""
+    return lambda context: _money(context)["received"].get((fund, form), 0)
 
 
 def _paid(fund):
-    return lambda context: _money(context)["paid"].get(fund, 0)
+    """Cash paid out: goods handed out are not cash out."""
+    return lambda context: _money(context)["paid"].get((fund, Donation.Form.CASH), 0)
 
 
 def _house_count(key):
@@ -101,7 +97,7 @@ SOURCES: dict[str, Source] = {
     "campaigns.vnn_received": Source(FUNDS, _received(POOR, Donation.Form.CASH)),
     "campaigns.vnn_in_kind": Source(FUNDS, _received(POOR, Donation.Form.IN_KIND)),
     "campaigns.vnn_paid": Source(FUNDS, _paid(POOR)),
-    "campaigns.disaster_received": Source(FUNDS, _received(DISASTER)),
+    "campaigns.disaster_received": Source(FUNDS, _received(DISASTER, Donation.Form.CASH)),
     "campaigns.houses_started": Source(HOUSES, _house_count("started")),
     "campaigns.houses_new_handed_over": Source(HOUSES, _house_count("new_handed_over")),
     "campaigns.houses_repaired_handed_over": Source(HOUSES, _house_count("repaired_handed_over")),

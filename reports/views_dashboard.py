@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from campaigns.selectors import GRAND_TOTAL_LABEL
 from wards import page_cache
 from wards.selectors import ADMIN, Role, role_of, visible_province_or_404, visible_ward_or_404
 
@@ -126,21 +127,23 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
     for month, before, values in data.trend:
         row = [text_cell(_month_label(month)), text_cell(_month_label(before))]
         for key, _label in dashboards.TREND_COLUMNS:
-            make = money_cell if key in ("raised", "disbursed") else count_cell
+            make = money_cell if key in dashboards.MONEY_COLUMNS else count_cell
             row += [make(values[key][0]), make(values[key][1])]
         trend.rows.append(row)
 
     funds = Table(
         "quy",
-        "Tiền vận động và đã chi theo quỹ, cuộc vận động",
+        "Tiền mặt, hiện vật vận động và đã chi theo quỹ, cuộc vận động",
         [
             "Cuộc vận động",
             "Nguồn quỹ",
-            "Vận động trong kỳ (tại phường, xã)",
-            "Đã chi trong kỳ",
-            "Lũy kế toàn cuộc vận động",
+            "Tiền mặt vận động trong kỳ (tại phường, xã)",
+            "Tiền mặt đã chi trong kỳ",
+            "Lũy kế tiền mặt toàn cuộc vận động",
             "Chỉ tiêu (đồng)",
-            "Đạt chỉ tiêu",
+            "Đạt chỉ tiêu (tiền mặt)",
+            "Hiện vật quy đổi trong kỳ (tại phường, xã)",
+            GRAND_TOTAL_LABEL,
         ],
         download_query=downloads("quy"),
     )
@@ -155,6 +158,8 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
                 money_cell(line.raised_to_date),
                 money_cell(campaign.target_amount),
                 percent_cell(line.amount_percent),
+                money_cell(line.in_kind),
+                money_cell(line.grand_total),
             ]
         )
     for fund in data.funds:
@@ -167,6 +172,8 @@ def _ward_tables(request, data: dashboards.WardDashboard) -> list[Table]:
                 text_cell(""),
                 money_cell(fund.target),
                 percent_cell(fund.target_percent),
+                money_cell(fund.in_kind),
+                money_cell(fund.grand_total),
             ]
         )
 
@@ -236,9 +243,10 @@ def _ward_charts(data: dashboards.WardDashboard) -> list[dict]:
             "money": True,
             "labels": labels,
             "datasets": [
-                {"label": "Tiền vận động", "data": series("raised", 0)},
-                {"label": "Tiền vận động – cùng kỳ năm trước", "data": series("raised", 1)},
-                {"label": "Tiền đã chi", "data": series("disbursed", 0)},
+                {"label": "Tiền mặt vận động", "data": series("raised", 0)},
+                {"label": "Tiền mặt vận động – cùng kỳ năm trước", "data": series("raised", 1)},
+                {"label": "Hiện vật quy đổi", "data": series("in_kind", 0)},
+                {"label": "Tiền mặt đã chi", "data": series("disbursed", 0)},
             ],
         },
         {
@@ -355,6 +363,9 @@ def _unit_cells(row: dashboards.UnitRow, link: str) -> list[Cell]:
         count_cell(row.sessions),
         percent_cell(row.membership_rate),
         percent_cell(row.on_time_rate),
+        # Goods last (SORT_COLUMNS): never added to cash but in the labelled total.
+        money_cell(row.in_kind),
+        money_cell(row.grand_total),
     ]
 
 
@@ -397,7 +408,7 @@ def dashboard_province(request, code):
             "province": province,
             "table": table,
             "total": total,
-            "charts": {"charts": [_top_chart(rows, "bieu-do-xep-hang", "Tiền vận động")]},
+            "charts": {"charts": [_top_chart(rows, "bieu-do-xep-hang", "Tiền mặt vận động")]},
             "completeness_year": period.last.year,
             "breadcrumbs": [province.name, "Tổng quan"],
             **_period_context(request, period, errors, include_drafts),
@@ -430,7 +441,7 @@ def dashboard_national(request):
         {
             "table": table,
             "total": total,
-            "charts": {"charts": [_top_chart(rows, "bieu-do-xep-hang", "Tiền vận động")]},
+            "charts": {"charts": [_top_chart(rows, "bieu-do-xep-hang", "Tiền mặt vận động")]},
             "breadcrumbs": ["Tổng quan toàn quốc"],
             **_period_context(request, period, errors, include_drafts),
         },

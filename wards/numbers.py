@@ -131,6 +131,15 @@ def percent_text(value, decimals: int = 1) -> str:
     return f"{rounded:,}".replace(",", " ").replace(".", ",").replace(" ", THOUSANDS) + " %"
 
 
+# What goods received or handed out without a money equivalent show in a money column.
+UNVALUED = "chưa quy đổi"
+
+
+def format_quantity(value) -> str:
+    """A quantity of goods: 13.00 → "13"; 2.50 → "2,5"; 1500 → "1.500"; None → ""."""
+    return format_decimal(value)
+
+
 class DirectTextInput(forms.TextInput):
     """forms.TextInput rendered straight to the HTML its template gives, without the template:
     a monthly entry page has about 70 of these, and through the form renderer they took a

@@ -1,7 +1,8 @@
 """The demo ward's congress report for the term 2014 – 2019, and the data behind its figures.
 
 The figures of the real report of Phường Mỹ Thới (../shared/domain/reference/) are recorded
-as the portal would hold them: donations to a poor-relief fund (1.804.000.000 đ counted),
+as the portal would hold them: cash donations to a poor-relief fund (1.804.000.000 đ counted;
+rice given beside them is goods, apart),
 45 houses handed over, membership records (82 % at the end of the term) and approved monthly
 reports (6.622 of 6.688 voters, 56 cases raised and 53 resolved, 130 cadres trained,
 122.160.000 đ saved by civil servants, 10 cultural khóm, 97 % cultural families:
@@ -51,6 +52,7 @@ HOUSES_BUILT = 45
 NEW_HOUSE = {"from_fund": 40_000_000, "from_social": 15_000_000, "from_household": 10_000_000}
 REPAIR = {"from_fund": 20_000_000, "from_social": 5_000_000, "from_household": 5_000_000}
 TET_GIFTS = 30_000_000  # each January, from the fund
+RICE_KG, RICE_PRICE = 500, 12_000  # rice some organisations give beside money (đồng per kg)
 
 # Members and eligible people per organisation at the start of the term (end: wards.demo).
 MEMBERSHIP_AT_START = {
@@ -131,7 +133,8 @@ def _seed_money_and_houses(ward, user, rng):
 
 
 def _seed_donations(ward, user, fund, rng):
-    """Donations adding up to POOR_RELIEF_RAISED, more in the peak month (17/10 – 18/11)."""
+    """Cash donations adding up to POOR_RELIEF_RAISED, more in the peak month (17/10 – 18/11);
+    some organisations also give rice (valued or not), partly handed out for Tết 2019."""
     gifts = []
     for month in _term_months():
         peak = month.month in (10, 11)
@@ -139,11 +142,12 @@ def _seed_donations(ward, user, fund, rng):
             gifts.append((month.replace(day=rng.randint(1, 28)), rng.choice(DONORS)))
     gifts.sort()
     amounts = _spread(POOR_RELIEF_RAISED, list(range(len(gifts))), rng, unit=100_000)
+    rice_gifts = 0
     for index, (day, (kind, name)) in enumerate(gifts):
         amount = amounts[index]
         if not amount:
             continue
-        in_kind = kind == "organisation" and rng.random() < 0.2
+        gives_rice = kind == "organisation" and rng.random() < 0.2
         campaign_services.donation_record(
             campaign=fund,
             ward=ward,
@@ -152,10 +156,37 @@ def _seed_donations(ward, user, fund, rng):
             donor_kind=kind,
             donor_name=name,
             amount=amount,
-            form=Donation.Form.IN_KIND if in_kind else Donation.Form.CASH,
-            in_kind_description="Gạo" if in_kind else "",
-            in_kind_quantity=amount // 12_000 if in_kind else None,
-            in_kind_unit="kg" if in_kind else "",
+        )
+        if gives_rice:
+            rice_gifts += 1
+            campaign_services.donation_record(
+                campaign=fund,
+                ward=ward,
+                user=user,
+                received_on=day,
+                donor_kind=kind,
+                donor_name=name,
+                form=Donation.Form.IN_KIND,
+                channel=Donation.Channel.OTHER,
+                in_kind_description="Gạo",
+                in_kind_quantity=RICE_KG,
+                in_kind_unit="kg",
+                # Every other gift valued at the market price; the others not (yet).
+                amount=RICE_KG * RICE_PRICE if rice_gifts % 2 else None,
+            )
+    if rice_gifts:
+        campaign_services.disbursement_record(
+            campaign=fund,
+            ward=ward,
+            user=user,
+            form=Donation.Form.IN_KIND,
+            in_kind_description="Gạo",
+            in_kind_quantity=RICE_KG,
+            in_kind_unit="kg",
+            purpose="tet_gift",
+            description="Gạo tặng hộ nghèo dịp Tết Kỷ Hợi",
+            paid_on=datetime.date(2019, 1, 25),
+            decision_reference="19/QĐ-BVĐ-GAO",
         )
     # A receipt typed twice and corrected: recorded, reversed, not counted.
     duplicate = campaign_services.donation_record(

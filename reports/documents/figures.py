@@ -35,8 +35,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from campaigns.models import Campaign, Disbursement, House
-from campaigns.selectors import counted_donations
+from campaigns.models import Campaign, Disbursement, Donation, House
+from campaigns.selectors import GRAND_TOTAL_LABEL, counted_donations
 from reports import periods
 from reports.dashboards import percent, percent_text
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
@@ -55,6 +55,7 @@ DEFAULT_CAPTIONS = {
     Kind.INDICATORS.value: "Kết quả các chỉ tiêu",
 }
 NO_VALUE = "—"
+CASH, IN_KIND = Donation.Form.CASH, Donation.Form.IN_KIND
 TOTAL_LABEL = "Tổng cộng"
 
 
@@ -157,7 +158,8 @@ def _int(value) -> int:
 
 
 def _money_by_fund_year(queryset, day_field: str, context: Context) -> dict:
-    """{(fund, year): (current, previous)} of amounts; one grouped query."""
+    """{form: {(fund, year): (current, previous)}} of amounts, cash and goods' money
+    equivalents apart; one grouped query."""
     previous_sum = Sum("amount", filter=context.previous.q(day_field)) if context.previous else None
     annotations = {"current": Sum("amount", filter=context.current.q(day_field))}
     if previous_sum is not None:
@@ -165,19 +167,31 @@ def _money_by_fund_year(queryset, day_field: str, context: Context) -> dict:
     rows = (
         queryset.filter(context.within(day_field), ward_id=context.ward_id)
         .annotate(year=ExtractYear(day_field))
-        .values("campaign__fund", "year")
+        .values("form", "campaign__fund", "year")
         .annotate(**annotations)
         .order_by()
     )
-    return {
-        (r["campaign__fund"], r["year"]): (_int(r["current"]), _int(r.get("previous")))
-        for r in rows
-    }
+    amounts = {CASH: {}, IN_KIND: {}}
+    for r in rows:
+        pair = (_int(r["current"]), _int(r.get("previous")))
+        amounts[r["form"]][(r["campaign__fund"], r["year"])] = pair
+    return amounts
+
+
+CASH_LABEL, IN_KIND_LABEL = "tiền mặt", "hiện vật quy đổi"
+CASH_TOTAL = "Cộng tiền mặt"
+IN_KIND_TOTAL = "Cộng hiện vật quy đổi"
 
 
 def funds_figures(context: Context, options: dict) -> dict:
-    raised = _money_by_fund_year(counted_donations(), "received_on", context)
+    """Per fund, cash raised and paid out; on rows of their own, the money equivalents of
+    goods received and handed out; cash and goods added only in the last, labelled row.
+
+    Kinds go on rows rather than columns so that the table keeps three figure columns (five
+    with the previous term) and fits the width of an A4 page."""
+    received = _money_by_fund_year(counted_donations(), "received_on", context)
     paid = _money_by_fund_year(Disbursement.objects.all(), "paid_on", context)
+    money = {form: (received[form], paid[form]) for form in (CASH, IN_KIND)}
 
     def total(amounts, fund=None, year=None, index=0):
         return sum(
@@ -186,38 +200,49 @@ def funds_figures(context: Context, options: dict) -> dict:
             if (fund is None or f == fund) and (year is None or y == year)
         )
 
-    present = {fund for fund, _year in (*raised, *paid)}
+    def present(form):
+        received, paid = money[form]
+        return {fund for fund, _year in (*received, *paid)}
+
     funds = [
         fund
         for fund in Campaign.Fund.values
-        if fund in present or fund == Campaign.Fund.POOR_RELIEF
+        if fund in present(CASH) | present(IN_KIND) or fund == Campaign.Fund.POOR_RELIEF
     ]
     columns = [column("Quỹ", "left"), column("Đã vận động"), column("Đã chi")]
     if context.previous:
         columns += [column(context.previous_label), column("So sánh")]
 
-    def cells(label, fund):
-        current_raised = total(raised, fund)
-        line = [cell(label), number_cell(current_raised), number_cell(total(paid, fund))]
+    def cells(label, forms, fund=None):
+        def amount(side, index=0):
+            return sum(total(money[form][side], fund, index=index) for form in forms)
+
+        line = [cell(label), number_cell(amount(0)), number_cell(amount(1))]
         if context.previous:
-            previous_raised = total(raised, fund, index=1)
-            line += [
-                number_cell(previous_raised),
-                cell(change_text(current_raised, previous_raised)),
-            ]
+            line += [number_cell(amount(0, 1)), cell(change_text(amount(0), amount(0, 1)))]
         return line
 
-    rows = [row(cells(Campaign.Fund(fund).label, fund)) for fund in funds]
-    rows.append(row(cells(TOTAL_LABEL, None), total=True))
+    rows = []
+    for fund in funds:
+        label = Campaign.Fund(fund).label
+        rows.append(row(cells(f"{label} – {CASH_LABEL}", [CASH], fund)))
+        if fund in present(IN_KIND):
+            rows.append(row(cells(f"{label} – {IN_KIND_LABEL}", [IN_KIND], fund)))
+    rows.append(row(cells(CASH_TOTAL, [CASH]), total=True))
+    if present(IN_KIND):
+        rows.append(row(cells(IN_KIND_TOTAL, [IN_KIND]), total=True))
+    rows.append(row(cells(GRAND_TOTAL_LABEL, [CASH, IN_KIND]), total=True))
     snapshot = {
         "unit": "Đơn vị: đồng",
         "columns": columns,
         "rows": rows,
-        "note": "Tiền và hiện vật quy ra tiền đã nhận, không tính các khoản đã điều chỉnh hủy.",
+        "note": "Tiền mặt và hiện vật ghi riêng; hiện vật tính theo giá trị quy đổi (hiện vật "
+        "chưa quy đổi không có trong bảng), chỉ cộng với tiền mặt ở dòng tổng cộng. Không tính "
+        "các khoản đã điều chỉnh hủy.",
     }
     if context.previous:
         snapshot["note"] += (
-            f" {context.previous_label}: {context.previous.label}, so sánh số tiền vận động."
+            f" {context.previous_label}: {context.previous.label}, so sánh số đã vận động."
         )
     if options.get("chart"):
         years = context.current.years
@@ -226,8 +251,18 @@ def funds_figures(context: Context, options: dict) -> dict:
             "unit": "đồng",
             "labels": [str(year) for year in years],
             "series": [
-                {"name": "Đã vận động", "values": [total(raised, year=y) for y in years]},
-                {"name": "Đã chi", "values": [total(paid, year=y) for y in years]},
+                {
+                    "name": "Tiền mặt đã vận động",
+                    "values": [total(money[CASH][0], year=y) for y in years],
+                },
+                {
+                    "name": "Hiện vật quy đổi đã nhận",
+                    "values": [total(money[IN_KIND][0], year=y) for y in years],
+                },
+                {
+                    "name": "Tiền mặt đã chi",
+                    "values": [total(money[CASH][1], year=y) for y in years],
+                },
             ],
         }
     return snapshot

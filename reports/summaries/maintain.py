@@ -27,11 +27,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
+CASH, IN_KIND = "cash", "in_kind"  # Donation.Form, Disbursement.Form (no live-model import)
 SESSIONS_CODE = "TT_BUOI"  # the indicator the province and national tables add up
 APPROVED = "approved"
 SUBMIT = "submit"
 FIGURES = (
     "raised",
+    "in_kind_raised",
     "disbursed",
     "houses_handed_over",
     "sessions",
@@ -87,7 +89,9 @@ def _figures(m: _Models) -> dict:
         received_on__gte=first,
         received_on__lte=last,
     )
-    paid = m.Disbursement.objects.filter(ward=ward, paid_on__gte=first, paid_on__lte=last)
+    paid = m.Disbursement.objects.filter(
+        ward=ward, paid_on__gte=first, paid_on__lte=last, form=CASH
+    )
     handed = m.House.objects.filter(ward=ward, handed_over_on__gte=first, handed_over_on__lte=last)
     report = m.MonthlyReport.objects.filter(ward=ward, period=first).order_by()  # one at most
     first_submit = (
@@ -105,7 +109,8 @@ def _figures(m: _Models) -> dict:
         )
 
     return {
-        "raised": _total(counted, Sum("amount")),
+        "raised": _total(counted.filter(form=CASH), Sum("amount")),
+        "in_kind_raised": _total(counted.filter(form=IN_KIND), Sum("amount")),
         "disbursed": _total(paid, Sum("amount")),
         "houses_handed_over": _total(handed, Count("pk")),
         "sessions": value_of(sessions.filter(report__status=APPROVED)),

@@ -16,8 +16,10 @@ class WardMonth(models.Model):
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
     month = models.DateField("tháng", help_text="Ngày đầu tháng.")
     month_end = models.DateField("ngày cuối tháng")
-    raised = models.PositiveBigIntegerField("tiền vận động (đồng)", default=0)
-    disbursed = models.PositiveBigIntegerField("tiền đã chi (đồng)", default=0)
+    # Cash and goods apart: an in-kind gift's money equivalent is never cash.
+    raised = models.PositiveBigIntegerField("tiền mặt vận động (đồng)", default=0)
+    in_kind_raised = models.PositiveBigIntegerField("hiện vật quy đổi (đồng)", default=0)
+    disbursed = models.PositiveBigIntegerField("tiền mặt đã chi (đồng)", default=0)
     houses_handed_over = models.PositiveIntegerField("nhà bàn giao", default=0)
     sessions = models.BigIntegerField("buổi tuyên truyền (báo cáo đã duyệt)", default=0)
     sessions_all = models.BigIntegerField("buổi tuyên truyền (mọi báo cáo)", default=0)

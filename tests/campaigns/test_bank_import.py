@@ -407,6 +407,28 @@ def test_duplicates_are_flagged_unticked_and_explained(world, campaign, officer_
     assert Donation.objects.count() == 3
 
 
+@pytest.mark.django_db
+def test_goods_valued_at_a_lines_amount_are_no_duplicate_of_it(world, campaign, officer_client):
+    """A statement holds money: rice worth 3.000.000 đ given by the same person that day is
+    not the transfer of 3.000.000 đ."""
+    record(
+        world,
+        campaign,
+        amount=3_000_000,
+        donor_name="Lê Thị C",
+        form="in_kind",
+        channel="other",
+        in_kind_description="Gạo",
+        in_kind_quantity=250,
+        in_kind_unit="kg",
+    )
+    text = "\n".join([VI_HEADER, "10/01/2026;3.000.000;FT3;UNG HO LE THI C"])
+    response = upload(officer_client, world, campaign, csv_file(text))
+    assert response.status_code == 200, problems_of(response)
+    [line] = response.context["lines"]
+    assert line.included and line.row.duplicates == []
+
+
 def test_duplicate_detection_is_pure():
     day = datetime.date(2026, 1, 10)
     rows = [

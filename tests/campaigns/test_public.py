@@ -182,7 +182,9 @@ def disclosure(world):
         payments=[to_household, to_purpose],
         at_x=at_x,
         at_y=at_y,
-        received=sum(d.amount for d in counted),
+        # Cash and the rice's money equivalent apart: goods are never counted as cash.
+        received=sum(d.amount for d in counted if d.form == "cash"),
+        in_kind=sum(d.amount for d in counted if d.form == "in_kind"),
         paid=to_household.amount + to_purpose.amount,
         officer=officer,
     )
@@ -230,13 +232,15 @@ def test_ward_page_lists_money_campaigns_with_totals_at_the_ward_without_login(c
     assert "Phong trào Ngày Chủ nhật xanh" not in page  # holds no money
     assert "Quỹ phường Hoàn Kiếm" not in page  # another province's ward
     own = {c.pk: c for c in response.context["own_campaigns"]}
-    assert (own[d.fund.pk].received, own[d.fund.pk].paid) == (18_700_000, 1_900_000)
+    assert (own[d.fund.pk].received, own[d.fund.pk].paid) == (14_700_000, 1_900_000)
     assert own[d.fund.pk].received == d.received
-    assert own[d.fund.pk].balance == 16_800_000
+    assert own[d.fund.pk].in_kind == d.in_kind == 4_000_000
+    assert own[d.fund.pk].balance == 12_800_000
     [province] = response.context["province_campaigns"]
     # Only what ward X received and paid, not ward Y's 9.000.000 đ.
     assert (province.received, province.paid, province.balance) == (3_000_000, 1_000_000, 2_000_000)
-    assert "18.700.000 đ" in page and "16.800.000 đ" in page and "2.000.000 đ" in page
+    assert "14.700.000 đ" in page and "12.800.000 đ" in page and "2.000.000 đ" in page
+    assert "Hiện vật quy đổi" in page and "4.000.000 đ" in page
     assert fund_url(d) in page
     assert_nothing_personal(page)
 
@@ -263,16 +267,17 @@ def test_fund_page_lists_every_row_newest_first_with_totals_equal_to_hand_sums(c
     response = client.get(fund_url(d))
     assert response.status_code == 200
     overall = response.context["overall"]
-    assert overall.received == d.received == 18_700_000
+    assert overall.received == d.received == 14_700_000
+    assert overall.in_kind_received == d.in_kind == 4_000_000
     assert overall.paid == d.paid == 1_900_000
-    assert overall.balance == 16_800_000
+    assert overall.balance == 12_800_000
     assert overall.receipt_rows == 8 and overall.reversed_rows == 1 and overall.payment_rows == 2
     rows = rows_of(response)
     assert [row.day for row in rows] == sorted((row.day for row in rows), reverse=True)
     assert len(rows) == 10
     assert [row.kind for row in rows[:2]] == ["chi", "chi"]
     page = response.content.decode()
-    assert "18.700.000 đ" in page and "1.900.000 đ" in page and "16.800.000 đ" in page
+    assert "14.700.000 đ" in page and "1.900.000 đ" in page and "12.800.000 đ" in page
     assert "05/03/2026" in page and "00001/2026" in page and "12/QĐ-MTTQ" in page
     assert "Hiện vật: 200 kg gạo" in page
     assert_nothing_personal(page)
@@ -408,11 +413,15 @@ def test_amount_date_and_type_filters_with_totals_of_the_filtered_rows(client, d
         4_000_000,
     ]
     totals = response.context["totals"]
-    assert (totals.received, totals.paid) == (1_000_000 + 2_500_000 + 4_000_000, 1_500_000)
+    assert (totals.received, totals.in_kind_received, totals.paid) == (
+        1_000_000 + 2_500_000,
+        4_000_000,
+        1_500_000,
+    )
     page = response.content.decode()
-    assert "7.500.000 đ" in page and "1.500.000 đ" in page
+    assert "3.500.000 đ" in page and "4.000.000 đ" in page and "1.500.000 đ" in page
     # The page's overall figures stay those of the whole fund.
-    assert response.context["overall"].received == 18_700_000
+    assert response.context["overall"].received == 14_700_000
 
     dated = client.get(url, {"tu_ngay": "07/03/2026", "den_ngay": "09/03/2026"})
     assert [row.day for row in rows_of(dated)] == [D(2026, 3, 9), D(2026, 3, 8), D(2026, 3, 7)]
@@ -421,7 +430,7 @@ def test_amount_date_and_type_filters_with_totals_of_the_filtered_rows(client, d
     receipts = client.get(url, {"loai": "thu"})
     assert {row.kind for row in rows_of(receipts)} == {"thu"}
     assert (receipts.context["totals"].received, receipts.context["totals"].paid) == (
-        18_700_000,
+        14_700_000,
         0,
     )
     payments = client.get(url, {"loai": "chi", "q": "Võ"})
@@ -568,7 +577,7 @@ def test_cached_totals_follow_new_donations_reversals_and_payments(client, discl
         assert (overall.received, overall.paid) == (fund.received, fund.paid)
         return overall.received, overall.paid
 
-    assert figures() == (18_700_000, 1_900_000)
+    assert figures() == (14_700_000, 1_900_000)
     late = services.donation_record(
         campaign=d.fund,
         ward=d.world.ward_x,
@@ -577,9 +586,9 @@ def test_cached_totals_follow_new_donations_reversals_and_payments(client, discl
         amount=600_000,
         donor_kind="anonymous",
     )
-    assert figures() == (19_300_000, 1_900_000)
+    assert figures() == (15_300_000, 1_900_000)
     services.donation_reverse(donation=late, user=d.officer, reason="Nhầm quỹ", on=D(2026, 7, 2))
-    assert figures() == (18_700_000, 1_900_000)
+    assert figures() == (14_700_000, 1_900_000)
     services.disbursement_record(
         campaign=d.fund,
         ward=d.world.ward_x,
@@ -590,7 +599,7 @@ def test_cached_totals_follow_new_donations_reversals_and_payments(client, discl
         paid_on=D(2026, 7, 3),
         description="Văn phòng phẩm",
     )
-    assert figures() == (18_700_000, 2_000_000)
+    assert figures() == (14_700_000, 2_000_000)
 
 
 # CSV --------------------------------------------------------------------------------------
@@ -608,11 +617,13 @@ def test_csv_has_bom_masked_names_filtered_rows_and_no_personal_data(client, dis
     assert len(lines) == 1 + 10
     by_reference = {line[2]: line for line in lines[1:]}
     binh = by_reference[d.counted[0].receipt_label]
-    assert binh == ["05/03/2026", "Thu", "00001/2026", "Nguyễn V. B.", "Tiền mặt", "1000000", ""]
+    binh_line = ["05/03/2026", "Thu", "00001/2026", "Nguyễn V. B.", "Tiền mặt", "1000000", "", ""]
+    assert binh == binh_line
     assert by_reference[d.reversed.receipt_label][-1] == "Đã điều chỉnh, không tính"
     assert by_reference["12/QĐ-MTTQ"][1:4] == ["Chi", "12/QĐ-MTTQ", "Võ T. H. (Khóm Đông Thịnh 1)"]
-    counted = sum(int(line[5]) for line in lines[1:] if line[1] == "Thu" and not line[6])
-    assert counted == d.received
+    counted = [line for line in lines[1:] if line[1] == "Thu" and not line[7]]
+    assert sum(int(line[5]) for line in counted if line[5]) == d.received
+    assert sum(int(line[6]) for line in counted if line[6]) == d.in_kind
     assert_nothing_personal("\n".join(",".join(line) for line in lines))
 
     filtered = read_csv(client.get(csv_url(d), {"q": "hảo tâm", "loai": "thu"}))

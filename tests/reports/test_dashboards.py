@@ -217,8 +217,8 @@ def test_key_figures_equal_hand_computed_sums(world, fund_x, login):
     assert 'type="application/json"' in page
 
     trend = read_csv(client.get(ward_url(world.ward_x, format="csv", bang="xu-huong", **Q1)))
-    assert trend[0][:4] == ["Tháng", "Cùng tháng năm trước", "Tiền vận động (đồng)",
-                            "Tiền vận động (đồng) – năm trước"]  # fmt: skip
+    assert trend[0][:4] == ["Tháng", "Cùng tháng năm trước", "Tiền mặt vận động (đồng)",
+                            "Tiền mặt vận động (đồng) – năm trước"]  # fmt: skip
     assert trend[2][:4] == ["02/2025", "02/2024", "100000", "0"]
 
 
@@ -271,7 +271,7 @@ def test_every_ward_table_downloads_as_xlsx_with_numbers(world, fund_x, ratio_in
     assert [cell.value for cell in funds[0][:3]] == [
         "Cuộc vận động",
         "Nguồn quỹ",
-        "Vận động trong kỳ (tại phường, xã)",
+        "Tiền mặt vận động trong kỳ (tại phường, xã)",
     ]
     raised = row_of(funds, "Quỹ Vì người nghèo 2025")[2]
     assert (raised.value, raised.number_format) == (1_804_000, "#,##0")
@@ -295,7 +295,7 @@ def test_province_and_national_tables_download_as_xlsx(world, fund_x, login):
     url = reverse("reports:dashboard_province", args=[world.province_a.code])
     assert 'data-testid="xlsx-phuong-xa"' in officer.get(url, Q1).content.decode()
     rows = read_xlsx(officer.get(url, {**Q1, "format": "xlsx"}))
-    assert [cell.value for cell in rows[0][:4]] == ["Hạng", "Phường, xã", "Mã", "Tiền vận động"]
+    assert [cell.value for cell in rows[0][:4]] == ["Hạng", "Phường, xã", "Mã", "Tiền mặt vận động"]
     first = rows[1]
     assert [cell.value for cell in first[:4]] == [1, "Phường Mỹ Thới", "30301", 300_000]
     assert first[3].number_format == "#,##0"

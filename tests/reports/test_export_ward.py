@@ -150,8 +150,15 @@ def test_the_export_holds_this_ward_only_and_no_password(ward, tmp_path):
     wards = [o["fields"]["code"] for o in objects if o["model"] == "wards.ward"]
     assert wards == [ward.code]
     assert manifest["figures"]["donations"] == Donation.objects.filter(ward=ward).count()
+    # Cash and goods' money equivalents apart (the demo hands out rice, not valued).
     assert manifest["figures"]["disbursed_amount"] == sum(
-        Disbursement.objects.filter(ward=ward).values_list("amount", flat=True)
+        Disbursement.objects.filter(ward=ward, form="cash").values_list("amount", flat=True)
+    )
+    assert manifest["figures"]["donations_in_kind_value"] == sum(
+        amount or 0
+        for amount in Donation.objects.filter(ward=ward, form="in_kind").values_list(
+            "amount", flat=True
+        )
     )
 
 

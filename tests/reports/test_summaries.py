@@ -40,19 +40,27 @@ def reader(world, login):
     client = login(world.users["province_officer"])
     url = reverse("reports:dashboard_province", args=[world.province_a.code])
 
+    def page(**params):
+        return client.get(url, {**Q1, **params}).content.decode()
+
     def read(**params):
         response = client.get(url, {**Q1, **params})
         assert response.status_code == 200
-        row = next(r for r in response.context["table"].rows if r[2].raw == world.ward_x.code)
+        table = response.context["table"]
+        row = next(r for r in table.rows if r[2].raw == world.ward_x.code)
+        cell = dict(zip(table.headers, row, strict=True))
         return {
-            "raised": row[3].raw,
-            "disbursed": row[4].raw,
-            "houses": row[5].raw,
-            "sessions": row[6].raw,
-            "membership": row[7].text,
+            "raised": cell["Tiền mặt vận động"].raw,
+            "in_kind": cell["Hiện vật quy đổi"].raw,
+            "grand_total": cell["Tổng cộng (tiền mặt và hiện vật quy đổi)"].raw,
+            "disbursed": cell["Tiền mặt đã chi"].raw,
+            "houses": cell["Nhà bàn giao"].raw,
+            "sessions": cell["Buổi tuyên truyền"].raw,
+            "membership": cell["Tỷ lệ tập hợp"].text,
             "approved": response.context["total"].approved,
         }
 
+    read.page = page
     return read
 
 
@@ -68,6 +76,39 @@ def donate(world, fund, day, amount):
         received_on=day,
         donor_kind="anonymous",
         amount=amount,
+    )
+
+
+def give_goods(world, fund, day, kilos, *, value=None):
+    return money.donation_record(
+        campaign=fund,
+        ward=world.ward_x,
+        user=world.users["ward_officer"],
+        received_on=day,
+        donor_kind="anonymous",
+        form="in_kind",
+        channel="other",
+        in_kind_description="Gạo",
+        in_kind_quantity=kilos,
+        in_kind_unit="kg",
+        amount=value,
+    )
+
+
+def hand_out(world, fund, day, kilos, *, value=None):
+    return money.disbursement_record(
+        campaign=fund,
+        ward=world.ward_x,
+        user=world.users["ward_officer"],
+        form="in_kind",
+        in_kind_description="Gạo",
+        in_kind_quantity=kilos,
+        in_kind_unit="kg",
+        amount=value,
+        purpose="tet_gift",
+        description="Gạo tặng hộ nghèo",
+        decision_reference="QĐ 2",
+        paid_on=day,
     )
 
 
@@ -244,13 +285,41 @@ def test_the_rebuild_command_refuses_unknown_wards(db):
 
 def test_the_migration_fills_the_summary_of_an_existing_database(world, fund):
     donate(world, fund, FEB, 300_000)
+    give_goods(world, fund, FEB, 40, value=200_000)
     WardMonth.objects.all().delete()
     state = MigrationExecutor(connection).loader.project_state(
-        ("reports", "0006_ward_month_summary")
+        ("reports", "0010_ward_month_in_kind")
     )
     maintain.rebuild(registry=state.apps)
-    assert WardMonth.objects.get(ward=world.ward_x, month=FEB).raised == 300_000
+    row = WardMonth.objects.get(ward=world.ward_x, month=FEB)
+    assert (row.raised, row.in_kind_raised) == (300_000, 200_000)
     assert_equal_to_raw()
+
+
+def test_in_kind_gifts_and_goods_handed_out_are_never_cash(world, fund, reader):
+    """The province table shows cash and goods' equivalents apart, adds them only in the
+    labelled total, and counts goods handed out as goods out, not cash out."""
+    gifts = [
+        donate(world, fund, FEB, 500_000),
+        give_goods(world, fund, FEB, 100, value=1_200_000),
+        give_goods(world, fund, MAR, 30),  # not valued
+        donate(world, fund, MAR, 250_000),
+        give_goods(world, fund, APR, 10, value=9_000_000),  # after the period
+    ]
+    pay(world, fund, MAR, 100_000)
+    hand_out(world, fund, MAR, 50, value=600_000)
+    assert_equal_to_raw()
+
+    in_q1 = [g for g in gifts if g.received_on <= MAR.replace(day=31)]
+    cash = sum(g.amount for g in in_q1 if g.form == "cash")
+    goods = sum(g.amount or 0 for g in in_q1 if g.form == "in_kind")
+    shown = reader()
+    assert (shown["raised"], shown["in_kind"]) == (cash, goods)
+    assert shown["grand_total"] == cash + goods
+    assert shown["disbursed"] == 100_000  # the rice handed out is not cash out
+
+    page = reader.page()
+    assert "Hiện vật quy đổi" in page and "Tổng cộng (tiền mặt và hiện vật quy đổi)" in page
 
 
 def test_any_sequence_of_writes_keeps_the_summary_equal_to_the_raw_rows(world, fund, save):
@@ -286,6 +355,14 @@ def test_any_sequence_of_writes_keeps_the_summary_equal_to_the_raw_rows(world, f
 
     def donation_step():
         donations.append(donate(world, fund, day(), rng.randrange(1, 50) * 100_000))
+
+    def goods_step():
+        value = rng.choice([None, rng.randrange(1, 20) * 100_000])
+        donations.append(give_goods(world, fund, day(), rng.randrange(1, 30), value=value))
+
+    def hand_out_step():
+        with contextlib.suppress(money.FundRefusal):  # more rice than the fund holds
+            hand_out(world, fund, day(), rng.randrange(1, 20), value=rng.choice([None, 50_000]))
 
     def reversal_step():
         open_ones = [d for d in donations if not hasattr(d, "reversal")]
@@ -328,6 +405,7 @@ def test_any_sequence_of_writes_keeps_the_summary_equal_to_the_raw_rows(world, f
             )
 
     steps = [report_step, donation_step, reversal_step, payment_step, house_step, membership_step]
+    steps += [goods_step, hand_out_step]
     for _ in range(60):
         step = rng.choice(steps)
         step()

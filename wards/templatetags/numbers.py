@@ -1,6 +1,6 @@
 from django import template
 
-from wards.numbers import format_number, percent_text
+from wards.numbers import UNVALUED, format_number, format_quantity, percent_text
 
 register = template.Library()
 
@@ -21,3 +21,15 @@ def dong(value):
 def percent(value):
     """A rate in percent, one decimal: 90.909… → "90,9 %"; empty → "—"."""
     return percent_text(value)
+
+
+@register.filter
+def dong_or_unvalued(value):
+    """The money equivalent of goods: "2.600.000 đ", or "chưa quy đổi" when none was given."""
+    return f"{format_number(value)} đ" if value is not None else UNVALUED
+
+
+@register.filter
+def quantity(value):
+    """A quantity of goods: 13.00 → "13"; 2.50 → "2,5"."""
+    return format_quantity(value) or "—"

@@ -90,11 +90,12 @@ def test_funds_sum_counted_money_within_the_dates_per_fund(make_document, add_bl
 
     assert labels(snapshot) == ["Quỹ", "Đã vận động", "Đã chi"]
     assert texts(snapshot) == [
-        ["Quỹ Vì người nghèo", "150.000.000", "60.000.000"],
-        ["Cứu trợ thiên tai, dịch bệnh", "30.000.000", "0"],
-        ["Tổng cộng", "180.000.000", "60.000.000"],
+        ["Quỹ Vì người nghèo – tiền mặt", "150.000.000", "60.000.000"],
+        ["Cứu trợ thiên tai, dịch bệnh – tiền mặt", "30.000.000", "0"],
+        ["Cộng tiền mặt", "180.000.000", "60.000.000"],
+        ["Tổng cộng (tiền mặt và hiện vật quy đổi)", "180.000.000", "60.000.000"],
     ]
-    assert [r["total"] for r in snapshot["rows"]] == [False, False, True]
+    assert [r["total"] for r in snapshot["rows"]] == [False, False, True, True]
     assert snapshot["rows"][-1]["cells"][1]["v"] == 180_000_000
     assert snapshot["unit"] == "Đơn vị: đồng"
     assert snapshot["period"] == "01/01/2024 – 31/12/2024"
@@ -110,15 +111,19 @@ def test_funds_compare_with_the_previous_term_and_chart_by_year(make_document, a
 
     assert labels(snapshot) == ["Quỹ", "Đã vận động", "Đã chi", "Nhiệm kỳ trước", "So sánh"]
     assert texts(snapshot) == [
-        ["Quỹ Vì người nghèo", "150.000.000", "60.000.000", "40.000.000", "tăng 275,0 %"],
-        ["Cứu trợ thiên tai, dịch bệnh", "30.000.000", "0", "0", "tăng 30.000.000"],
-        ["Tổng cộng", "180.000.000", "60.000.000", "40.000.000", "tăng 350,0 %"],
-    ]
+        ["Quỹ Vì người nghèo – tiền mặt", "150.000.000", "60.000.000", "40.000.000",
+         "tăng 275,0 %"],
+        ["Cứu trợ thiên tai, dịch bệnh – tiền mặt", "30.000.000", "0", "0", "tăng 30.000.000"],
+        ["Cộng tiền mặt", "180.000.000", "60.000.000", "40.000.000", "tăng 350,0 %"],
+        ["Tổng cộng (tiền mặt và hiện vật quy đổi)", "180.000.000", "60.000.000", "40.000.000",
+         "tăng 350,0 %"],
+    ]  # fmt: skip
     assert snapshot["caption"] == "Quỹ của phường"
     assert snapshot["chart"]["labels"] == ["2024"]
     assert snapshot["chart"]["series"] == [
-        {"name": "Đã vận động", "values": [180_000_000]},
-        {"name": "Đã chi", "values": [60_000_000]},
+        {"name": "Tiền mặt đã vận động", "values": [180_000_000]},
+        {"name": "Hiện vật quy đổi đã nhận", "values": [0]},
+        {"name": "Tiền mặt đã chi", "values": [60_000_000]},
     ]
     json.dumps(snapshot)  # stored as JSON on the block
 
@@ -127,8 +132,9 @@ def test_funds_of_a_ward_without_money_show_zero(make_document, add_block, world
     block = add_block(make_document(**YEAR_2024), Kind.FUNDS)
 
     assert texts(figures.compute(block)) == [
-        ["Quỹ Vì người nghèo", "0", "0"],
-        ["Tổng cộng", "0", "0"],
+        ["Quỹ Vì người nghèo – tiền mặt", "0", "0"],
+        ["Cộng tiền mặt", "0", "0"],
+        ["Tổng cộng (tiền mặt và hiện vật quy đổi)", "0", "0"],
     ]
 
 
