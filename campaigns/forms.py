@@ -78,7 +78,8 @@ class QuantityField(DecimalNumberField):
     comma starts the decimals, as in every number field of the portal); more than zero."""
 
     default_error_messages = {
-        "invalid": "Nhập số lượng, ví dụ 13 hoặc 2,5 (dấu phẩy trước phần lẻ).",
+        "invalid": "Nhập số lượng, ví dụ 13 hoặc 2,5 (dấu phẩy trước phần lẻ, dấu chấm ngăn cách "
+        "hàng nghìn).",
         "max_decimal_places": "Số lượng có tối đa 2 chữ số lẻ.",
         "max_digits": "Số lượng quá lớn.",
         "max_whole_digits": "Số lượng quá lớn.",

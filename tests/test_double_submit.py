@@ -89,6 +89,7 @@ def disbursement(world):
             "paid_on": "10/03/2026",
             "household": _household(world).pk,
             "purpose": "illness",
+            "form": "cash",
             "amount": "4.000.000",
             "decision_reference": "05/QĐ-BVĐ",
         },

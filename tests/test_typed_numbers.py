@@ -115,7 +115,7 @@ def _in_kind(quantity):
         "donor_kind": "anonymous",
         "form": "in_kind",
         "channel": "other",
-        "amount": "3.500.000",
+        "in_kind_value": "3.500.000",
         "in_kind_description": "Gạo",
         "in_kind_quantity": quantity,
         "in_kind_unit": "kg",

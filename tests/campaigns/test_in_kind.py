@@ -157,9 +157,17 @@ def test_the_form_asks_for_quantity_unit_and_name_and_keeps_what_was_typed(world
 
     for typed, message in [
         ("0", "Số lượng phải lớn hơn 0."),
-        ("2.5", "Nhập số lượng, ví dụ 13 hoặc 2,5 (dấu phẩy trước phần lẻ)."),
+        (
+            "2.5",
+            "Nhập số lượng, ví dụ 13 hoặc 2,5 (dấu phẩy trước phần lẻ, dấu chấm ngăn cách "
+            "hàng nghìn).",
+        ),
         ("1,255", "Số lượng có tối đa 2 chữ số lẻ."),
-        ("mười", "Nhập số lượng, ví dụ 13 hoặc 2,5 (dấu phẩy trước phần lẻ)."),
+        (
+            "mười",
+            "Nhập số lượng, ví dụ 13 hoặc 2,5 (dấu phẩy trước phần lẻ, dấu chấm ngăn cách "
+            "hàng nghìn).",
+        ),
     ]:
         response = client.post(donation_url(world, fund), goods_post(in_kind_quantity=typed))
         assert response.status_code == 400
