@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from wards.collation import by_vietnamese
 from wards.models import Ward
 from wards.spreadsheets import safe_cell
 
@@ -196,7 +197,9 @@ def completeness_table(province, year: int, today: datetime.date) -> Completenes
     """
     due_dates = [deadlines.due_date(year, month) for month in MONTHS]
     wards = list(
-        Ward.objects.filter(province=province).only("code", "name", "kind").order_by("name", "code")
+        Ward.objects.filter(province=province)
+        .only("code", "name", "kind")
+        .order_by(by_vietnamese("name"), "code")
     )
     reports = with_first_submission(
         MonthlyReport.objects.filter(

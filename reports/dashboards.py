@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Disbursement, House
 from campaigns.selectors import campaigns_of_ward, counted_donations
+from wards.collation import vietnamese_key
 from wards.models import Membership, Province, Ward
 from wards.numbers import format_number
 
@@ -654,7 +655,7 @@ class UnitRow:
 
 
 SORT_COLUMNS = {
-    "ten": ("Tên", lambda r: r.unit.name),
+    "ten": ("Tên", lambda r: vietnamese_key(r.unit.name)),
     "tien-van-dong": ("Tiền vận động", lambda r: r.raised),
     "tien-chi": ("Tiền đã chi", lambda r: r.disbursed),
     "nha-ban-giao": ("Nhà bàn giao", lambda r: r.houses_handed_over),
@@ -764,7 +765,7 @@ def national_rows(
 def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
     """Rows sorted by a column ("-" first for descending, empty values last), ranked by
     money raised. Unknown columns fall back to the default."""
-    by_money = sorted(rows, key=lambda r: (-r.raised, r.unit.name))
+    by_money = sorted(rows, key=lambda r: (-r.raised, vietnamese_key(r.unit.name)))
     for position, row in enumerate(by_money, start=1):
         row.rank = position
     name = sort.removeprefix("-")
@@ -774,7 +775,7 @@ def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
     descending = sort.startswith("-")
     present = [r for r in rows if key(r) is not None]
     missing = [r for r in rows if key(r) is None]
-    present.sort(key=lambda r: r.unit.name)
+    present.sort(key=lambda r: vietnamese_key(r.unit.name))
     present.sort(key=key, reverse=descending)
     return present + missing, sort
 
