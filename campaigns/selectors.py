@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from wards.numbers import format_number
+from wards import numbers
 from wards.selectors import ADMIN, Role, province_for, role_of, scope_to_user, units_visible_to
 
 from .models import Campaign, Disbursement, Donation, DonationReversal, House, Household
 
 
 def format_dong(amount: int) -> str:
-    return f"{format_number(amount)} đ"
+    return numbers.format_dong(amount)
 
 
 def counted_donations() -> QuerySet[Donation]:

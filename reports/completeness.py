@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from wards.collation import by_vietnamese
 from wards.models import Ward
+from wards.numbers import with_unit
 from wards.spreadsheets import safe_cell
 
 from . import deadlines, periods
@@ -165,7 +166,7 @@ class Rate:
 def percent_text(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return f"{value:.2f}".replace(".", ",") + " %"
+    return with_unit(f"{value:.2f}".replace(".", ","), "%")
 
 
 @dataclass

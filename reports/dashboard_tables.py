@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from wards.numbers import format_number
+from wards.numbers import format_dong, format_number
 from wards.spreadsheets import safe_cell
 from wards.uploads import XLSX_TYPE
 
@@ -58,7 +58,7 @@ def count_cell(value) -> Cell:
 
 
 def money_cell(value) -> Cell:
-    return Cell(value, f"{format_number(value)} đ" if value is not None else "—", kind=MONEY)
+    return Cell(value, format_dong(value), kind=MONEY)
 
 
 def percent_cell(value: Decimal | None) -> Cell:

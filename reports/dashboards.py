@@ -40,7 +40,7 @@ from campaigns.models import Campaign, Disbursement, House
 from campaigns.selectors import campaigns_of_ward, counted_donations
 from wards.collation import vietnamese_key
 from wards.models import Membership, Province, Ward
-from wards.numbers import format_number
+from wards.numbers import format_number, with_unit
 
 from . import completeness, deadlines, periods
 from .models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
@@ -228,7 +228,7 @@ def figure_text(indicator: Indicator, figure: Figure) -> str:
     if indicator.rollup == Indicator.Rollup.RATIO or indicator.kind == Indicator.Kind.RATIO:
         return percent_text(percent(figure.value, figure.denominator))
     text = format_number(figure.value)
-    return f"{text} đ" if indicator.kind == Indicator.Kind.MONEY else text
+    return with_unit(text, "đ") if indicator.kind == Indicator.Kind.MONEY else text
 
 
 def figure_raw(indicator: Indicator, figure: Figure):

@@ -58,6 +58,21 @@ def format_number(value) -> str:
     return number_format(value, force_grouping=True)
 
 
+# Joins a number to its unit ("đ", "%", "đồng") so that a line never breaks between them,
+# on a page, in a PDF or in a DOCX.
+NO_BREAK_SPACE = "\u00a0"
+
+
+def with_unit(number_text: str, unit: str) -> str:
+    """ "1.804.000.000", "đ" → "1.804.000.000 đ" with a no-break space."""
+    return f"{number_text}{NO_BREAK_SPACE}{unit}"
+
+
+def format_dong(value) -> str:
+    """Money in integer đồng: 1804000000 → "1.804.000.000 đ" (no-break space); None → "—"."""
+    return "—" if value is None else with_unit(format_number(value), "đ")
+
+
 class DirectTextInput(forms.TextInput):
     """forms.TextInput rendered straight to the HTML its Jinja2 template (FORM_RENDERER)
     gives, without the template: a monthly entry page has about 70 of these, and through the

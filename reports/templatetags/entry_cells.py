@@ -9,6 +9,7 @@ from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from wards.numbers import with_unit
 from wards.templatetags.numbers import number
 
 register = template.Library()
@@ -26,7 +27,9 @@ def figure(value, kind):
     shown = f"{number(value.value)}/{number(value.denominator)}"
     if value.percent is None:
         return shown
-    return format_html('{} <span class="text-muted">({} %)</span>', shown, localize(value.percent))
+    return format_html(
+        '{} <span class="text-muted">({})</span>', shown, with_unit(localize(value.percent), "%")
+    )
 
 
 @register.simple_tag

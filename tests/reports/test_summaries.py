@@ -49,7 +49,7 @@ def reader(world, login):
             "disbursed": row[4].raw,
             "houses": row[5].raw,
             "sessions": row[6].raw,
-            "membership": row[7].text,
+            "membership": row[7].text.replace("\u00a0", " "),  # joined by a no-break space
             "approved": response.context["total"].approved,
         }
 

@@ -1,6 +1,6 @@
 from django import template
 
-from wards.numbers import format_number
+from wards.numbers import format_dong, format_number
 
 register = template.Library()
 
@@ -13,5 +13,5 @@ def number(value):
 
 @register.filter
 def dong(value):
-    """Money in integer đồng: 1804000000 → "1.804.000.000 đ"."""
-    return f"{format_number(value)} đ" if value is not None else "—"
+    """Money in integer đồng: 1804000000 → "1.804.000.000 đ" (no-break space)."""
+    return format_dong(value)
