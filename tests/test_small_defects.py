@@ -4,14 +4,17 @@ import datetime
 import io
 import re
 from html import unescape
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
+from openpyxl import load_workbook
 
 from campaigns import receipts, services
 from campaigns.models import Campaign, Household
-from reports.models import Indicator, IndicatorValue, MonthlyReport
+from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +195,108 @@ def test_no_amount_or_rate_breaks_in_the_receipt_and_the_report_document(world, 
     ]
     assert [text for text in texts if BREAKABLE_UNIT.search(text)] == []
     assert any(re.search(f"80(,0+)?{NBSP}%", text) for text in texts)
+
+
+# --- "Tải Excel cả năm" -------------------------------------------------------------------------
+
+
+def year_links(page: str) -> list[str]:
+    return re.findall(r'href="([^"]+\.xlsx)">Tải Excel cả năm', page)
+
+
+def test_every_year_excel_link_on_the_report_list_gives_a_workbook(world, login):
+    client = login(world.users["ward_officer"])
+    list_url = reverse("reports:list", args=[world.ward_x.code])
+    this_year = timezone.localdate().year
+    # Next year (nothing to report yet), a year without any report, and this year.
+    shown = {}
+    for year in (this_year + 1, 2020, this_year):
+        page = client.get(list_url, {"nam": year})
+        assert page.status_code == 200
+        shown[year] = year_links(page.content.decode())
+    assert shown[this_year + 1] == []  # no link to a year that has not begun
+    for year in (2020, this_year):
+        [link] = shown[year]
+        response = client.get(link)
+        assert response.status_code == 200, year
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert f"năm {year} – Phường Mỹ Thới" in sheet["A1"].value
+
+
+# --- An approved report does not ask for an explanation ---------------------------------------
+
+
+def test_an_approved_report_shows_the_explanation_given_not_a_request_for_one(world, login):
+    from reports import services as report_services
+
+    period = datetime.date(2026, 10, 1)
+    report = MonthlyReport.objects.create(ward=world.ward_x, period=period)
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    entries = {"GS_KIENNGHI": report_services.Entry(3), "GS_GIAIQUYET": report_services.Entry(5)}
+    rule = ValidationRule.objects.get(left="GS_GIAIQUYET")
+    report_services.report_save(
+        report=report,
+        user=officer,
+        entries=entries,
+        explanations={rule.pk: "Giải quyết thêm 2 vụ tồn từ tháng 9."},
+    )
+    report_services.report_submit(report=MonthlyReport.objects.get(pk=report.pk), user=officer)
+    report_services.report_approve(report=MonthlyReport.objects.get(pk=report.pk), user=chair)
+
+    url = reverse("reports:entry", args=[world.ward_x.code, 2026, 10])
+    for role in ("ward_officer", "ward_chair", "province_officer"):
+        page = text_of(login(world.users[role]).get(url).content.decode())
+        assert "Báo cáo đã duyệt" in page
+        assert "cần ghi giải trình" not in page, role
+        assert "giải trình: “Giải quyết thêm 2 vụ tồn từ tháng 9.”" in page, role
+
+
+# --- PDF and DOCX file names carry the period ----------------------------------------------------
+
+
+def download_name(response) -> str:
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    encoded = re.search(r"filename\*=utf-8''(.+)$", disposition)
+    return unquote(encoded[1]) if encoded else re.search(r'filename="(.+)"', disposition)[1]
+
+
+@pytest.mark.parametrize(
+    ("kind", "starts_on", "ends_on", "title"),
+    [
+        ("month", (2026, 10, 1), (2026, 10, 31), "Báo cáo tháng 10 năm 2026"),
+        ("quarter", (2026, 7, 1), (2026, 9, 30), "Báo cáo quý III năm 2026"),
+        ("half", (2026, 1, 1), (2026, 6, 30), "Báo cáo sơ kết 6 tháng đầu năm 2026"),
+        ("year", (2025, 1, 1), (2025, 12, 31), "Báo cáo tổng kết năm 2025"),
+        ("term", (2021, 10, 1), (2026, 9, 30), "Báo cáo nhiệm kỳ 2021-2026"),
+        ("range", (2026, 2, 1), (2026, 3, 15), "Báo cáo từ 01-02-2026 đến 15-03-2026"),
+    ],
+)
+def test_pdf_and_docx_are_named_after_the_period_they_report_on(
+    world, login, settings, kind, starts_on, ends_on, title
+):
+    from reports.documents import services as document_services
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    document = document_services.document_create(
+        ward=world.ward_x,
+        kind=kind,
+        starts_on=datetime.date(*starts_on),
+        ends_on=datetime.date(*ends_on),
+        user=world.users["ward_officer"],
+    )
+    client = login(world.users["ward_officer"])
+    names = []
+    for name in ("reports:document_docx", "reports:document_pdf"):
+        if name == "reports:document_pdf" and kind != "month":
+            continue  # one PDF is enough: both go through the same name
+        response = client.get(reverse(name, args=[world.ward_x.code, document.pk]))
+        assert response.status_code == 200
+        names.append(download_name(response))
+    created = document.issued_on
+    for shown in names:
+        assert shown.startswith(f"{title} - Phường Mỹ Thới")
+        assert f"{created:%d-%m-%Y}" not in shown  # the day it was created is not the period
+    assert names[0].endswith(".docx")
+    if kind == "month":
+        assert names[1] == f"{title} - Phường Mỹ Thới.pdf"
