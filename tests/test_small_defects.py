@@ -300,3 +300,45 @@ def test_pdf_and_docx_are_named_after_the_period_they_report_on(
     assert names[0].endswith(".docx")
     if kind == "month":
         assert names[1] == f"{title} - Phường Mỹ Thới.pdf"
+
+
+# --- A returned report is on the officer's to-do list, with the chair's comment -----------------
+
+
+def returned_report(world, period, comment):
+    from reports import services as report_services
+
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    report = MonthlyReport.objects.create(ward=world.ward_x, period=period)
+    report_services.report_save(
+        report=report, user=officer, entries={"TT_BUOI": report_services.Entry(4)}
+    )
+    report_services.report_submit(report=MonthlyReport.objects.get(pk=report.pk), user=officer)
+    report_services.report_return(
+        report=MonthlyReport.objects.get(pk=report.pk), user=chair, comment=comment
+    )
+
+
+def test_reports_returned_by_the_chair_are_on_the_officers_to_do_list(world, login):
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    long_ago = this_month.replace(year=this_month.year - 2)
+    returned_report(world, this_month, "Bổ sung số buổi tuyên truyền tháng này.")
+    returned_report(world, last_month, "Kiểm tra lại số lượt người dự.")
+    returned_report(world, long_ago, "Sửa số liệu theo biên bản kiểm tra.")
+
+    page = text_of(login(world.users["ward_officer"]).get(reverse("home")).content.decode())
+    todo = page[page.index("Việc cần làm") : page.index("Tất cả báo cáo tháng")]
+    for period, comment in (
+        (this_month, "Bổ sung số buổi tuyên truyền tháng này."),
+        (last_month, "Kiểm tra lại số lượt người dự."),
+        (long_ago, "Sửa số liệu theo biên bản kiểm tra."),
+    ):
+        label = f"Báo cáo tháng {period:%m/%Y}"
+        assert label in todo, label
+        entry = todo[todo.index(label) :]
+        assert entry.index("(Bị trả lại)") < entry.index(f"Ý kiến khi trả lại: “{comment}”") < 300
+    # Newest first.
+    assert todo.index(f"{this_month:%m/%Y}") < todo.index(f"{last_month:%m/%Y}")
+    assert todo.index(f"{last_month:%m/%Y}") < todo.index(f"{long_ago:%m/%Y}")
