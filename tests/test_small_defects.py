@@ -1,9 +1,11 @@
 """Smaller defects seen on the way (issue 12, point 11), each checked at the HTTP level."""
 
+import csv
 import datetime
 import io
 import re
 from html import unescape
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -14,7 +16,13 @@ from openpyxl import load_workbook
 
 from campaigns import receipts, services
 from campaigns.models import Campaign, Household
-from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
+from reports.models import (
+    Indicator,
+    IndicatorGroup,
+    IndicatorValue,
+    MonthlyReport,
+    ValidationRule,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +350,105 @@ def test_reports_returned_by_the_chair_are_on_the_officers_to_do_list(world, log
     # Newest first.
     assert todo.index(f"{this_month:%m/%Y}") < todo.index(f"{last_month:%m/%Y}")
     assert todo.index(f"{last_month:%m/%Y}") < todo.index(f"{long_ago:%m/%Y}")
+
+
+# --- Every CSV download opens in Excel on a Vietnamese system -----------------------------------
+
+WARD_TABLES = ("so-lieu", "xu-huong", "quy", "tap-hop", "chi-tieu")
+
+
+def csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = body.decode("utf-8")[1:]
+    # Excel with Vietnamese settings splits fields at ";" and reads "," as the decimal mark.
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+@pytest.fixture
+def csv_data(world):
+    ratio = Indicator.objects.create(
+        code="TEST_TYLE",
+        name="Tỷ lệ thử nghiệm",
+        group=IndicatorGroup.objects.first(),
+        unit="%",
+        kind=Indicator.Kind.RATIO,
+        rollup=Indicator.Rollup.RATIO,
+    )
+    fund = Campaign.objects.create(
+        name="=Quỹ Vì người nghèo",  # typed like a formula: must stay text
+        kind="fund",
+        ward=world.ward_x,
+        starts_on=datetime.date(2025, 1, 1),
+    )
+    for month, (numerator, denominator) in ((1, (1, 2)), (2, (3, 4))):
+        report = MonthlyReport.objects.create(
+            ward=world.ward_x,
+            period=datetime.date(2025, month, 1),
+            status=MonthlyReport.Status.APPROVED,
+        )
+        IndicatorValue.objects.create(
+            report=report, indicator=ratio, value=numerator, denominator=denominator
+        )
+    services.donation_record(
+        campaign=fund,
+        ward=world.ward_x,
+        user=world.users["ward_officer"],
+        received_on=datetime.date(2025, 2, 5),
+        amount=1_804_000,
+        donor_kind="organisation",
+        donor_name="Công ty TNHH Minh Phát",
+    )
+    return fund
+
+
+def test_every_csv_download_is_excel_ready_for_vietnamese_settings(world, login, csv_data):
+    fund = csv_data
+    period = {"tu": "01/2025", "den": "02/2025", "format": "csv"}
+    officer = login(world.users["ward_officer"])
+    ward_dashboard = reverse("reports:dashboard_ward", args=[world.ward_x.code])
+    tables = {
+        key: csv_rows(officer.get(ward_dashboard, {**period, "bang": key})) for key in WARD_TABLES
+    }
+    for key, rows in tables.items():
+        assert len(rows[0]) > 1, key  # the header is split into its columns
+        assert all(len(row) == len(rows[0]) for row in rows), key
+    # 4 of 6 over the two months: 66,67 with a decimal comma, never "66.67".
+    (rate_row,) = [row for row in tables["chi-tieu"] if row[0] == "TEST_TYLE"]
+    assert rate_row[3] == "66,67"
+    # The campaign typed like a formula comes out as text.
+    (fund_row,) = [row for row in tables["quy"] if row[0] == "'=Quỹ Vì người nghèo"]
+    assert "1804000" in fund_row  # money as a plain whole number
+
+    province = login(world.users["province_officer"])
+    for url in (
+        reverse("reports:dashboard_province", args=[world.province_a.code]),
+        reverse("reports:dashboard_national"),
+    ):
+        if url.endswith("toan-quoc/tong-quan/"):
+            province = login(world.users["admin"])
+        rows = csv_rows(province.get(url, period))
+        assert len(rows[0]) > 3 and all(len(row) == len(rows[0]) for row in rows)
+        assert not any(re.fullmatch(r"\d+\.\d+", cell) for row in rows for cell in row)
+
+    public = login(world.users["party_viewer"]).get(
+        reverse("campaigns:public_fund_csv", args=[world.ward_x.code, fund.pk])
+    )
+    rows = csv_rows(public)
+    assert rows[0][:3] == ["Ngày", "Loại", "Số biên nhận / số quyết định"]
+    assert rows[1][0] == "05/02/2025" and rows[1][1] == "Thu" and rows[1][5] == "1804000"
+
+
+def test_csv_is_written_by_the_one_helper_only():
+    """Every CSV download goes through wards/spreadsheets.py (csv_lines, csv_response)."""
+    root = Path(__file__).resolve().parent.parent
+    writers = []
+    for path in root.glob("*/**/*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(("tests/", ".venv/", "bench/")) or "/migrations/" in relative:
+            continue
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"csv\.(Dict)?[Ww]riter|text/csv;", source):
+            writers.append(relative)
+    assert writers == ["wards/spreadsheets.py"]

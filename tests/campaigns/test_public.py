@@ -213,7 +213,7 @@ def names(response):
 def read_csv(response):
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body[1:])))
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
 
 
 # The ward page ----------------------------------------------------------------------------

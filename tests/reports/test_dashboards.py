@@ -85,7 +85,7 @@ def ward_url(ward, **params):
 
 
 def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def read_xlsx(response):
@@ -159,7 +159,7 @@ def test_ratio_rolls_up_from_summed_numerators_and_denominators(world, ratio_ind
             ward_url(world.ward_x, tu="01/2025", den="02/2025", format="csv", bang="chi-tieu")
         )
     )
-    assert ["TEST_TYLE", "Tỷ lệ thử nghiệm", "%", "66.67", ""] in rows
+    assert ["TEST_TYLE", "Tỷ lệ thử nghiệm", "%", "66,67", ""] in rows
 
 
 def test_key_figures_equal_hand_computed_sums(world, fund_x, login):
