@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from openpyxl.utils.datetime import from_excel
 
 from wards import dates, uploads
-from wards.numbers import NotAWholeNumber, WholeNumberField, format_number, parse_whole_number
+from wards.numbers import (
+    NotAWholeNumber,
+    WholeNumberField,
+    format_dong,
+    format_number,
+    parse_whole_number,
+)
 from wards.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 
 from .models import Donation
@@ -273,7 +279,7 @@ class StatementRow:
 
     @property
     def amount_text(self) -> str:
-        return f"{format_number(self.amount)} đ"
+        return format_dong(self.amount)
 
     def to_data(self) -> list:
         """A JSON-able list for the signed confirmation token."""
@@ -315,7 +321,7 @@ class ParsedStatement:
 
     @property
     def total_text(self) -> str:
-        return f"{format_number(self.total)} đ"
+        return format_dong(self.total)
 
     @property
     def duplicate_count(self) -> int:
@@ -513,11 +519,11 @@ def _read_line(number, values, columns, parsed: ParsedStatement, today) -> None:
         problems.append(f"Dòng {number}: thiếu số tiền.")
     if amount is not None and amount <= 0:
         parsed.notes.append(
-            f"Dòng {number}: khoản ghi nợ hoặc bằng 0 ({format_number(amount)} đ), bỏ qua."
+            f"Dòng {number}: khoản ghi nợ hoặc bằng 0 ({format_dong(amount)}), bỏ qua."
         )
         return
     if amount is not None and amount > MAX_VALUE:
-        problems.append(f"Dòng {number}: số tiền quá lớn ({format_number(amount)} đ).")
+        problems.append(f"Dòng {number}: số tiền quá lớn ({format_dong(amount)}).")
 
     try:
         received_on = parse_date(raw_date)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from wards.collation import by_vietnamese
 from wards.models import Province, ResidentialArea, Ward
 from wards.numbers import format_quantity
 
@@ -320,7 +321,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = "hộ được hỗ trợ"
         verbose_name_plural = "hộ được hỗ trợ"
-        ordering = ["head_name"]
+        ordering = [by_vietnamese("head_name")]
 
     def __str__(self):
         return self.head_name

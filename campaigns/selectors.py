@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from wards.numbers import format_number, format_quantity
+from wards import numbers
+from wards.numbers import format_quantity
 from wards.selectors import ADMIN, Role, province_for, role_of, scope_to_user, units_visible_to
 
 from .models import Campaign, Disbursement, Donation, DonationReversal, House, Household
@@ -24,7 +25,7 @@ GRAND_TOTAL_LABEL = "Tổng cộng (tiền mặt và hiện vật quy đổi)"
 
 
 def format_dong(amount: int) -> str:
-    return f"{format_number(amount)} đ"
+    return numbers.format_dong(amount)
 
 
 def counted_donations() -> QuerySet[Donation]:
@@ -244,11 +245,25 @@ def head_name(household: Household, *, personal: bool) -> str:
     return household.head_name if personal else mask_name(household.head_name)
 
 
+UNNAMED_DONOR = "Nhà hảo tâm"
+
+
+def donor_name(donation: Donation, *, personal: bool) -> str:
+    """The donor as a signed-in page names them: in full for the ward's own officers (as on
+    the receipt); for every other reader, a donor who did not agree to publication is
+    "Nhà hảo tâm", as on the public page."""
+    if donation.donor_kind == Donation.DonorKind.ANONYMOUS or not donation.donor_name:
+        return UNNAMED_DONOR
+    if not (personal or donation.publish_name):
+        return UNNAMED_DONOR
+    return donation.donor_name
+
+
 def public_donor_name(donation: Donation) -> str:
     """What the public sees: "Nhà hảo tâm" for the anonymous; organisations by name;
     people masked."""
     if donation.is_anonymous:
-        return "Nhà hảo tâm"
+        return UNNAMED_DONOR
     if donation.donor_kind == Donation.DonorKind.INDIVIDUAL:
         return mask_name(donation.donor_name)
     return donation.donor_name

@@ -114,6 +114,8 @@ def campaign_detail(request, code, pk):
     page = Paginator(donations, PAGE_SIZE).get_page(request.GET.get("page"))
     disbursements = campaign.disbursements.filter(ward=ward).select_related("household__area")[:50]
     personal = selectors.can_see_personal_data(request.user, ward)
+    for donation in page.object_list:
+        donation.display_name = selectors.donor_name(donation, personal=personal)
     for payment in disbursements:
         payment.recipient = _recipient(payment, personal)
     return render(
@@ -190,6 +192,7 @@ def donation_detail(request, code, pk):
         pk=pk,
         ward=ward,
     )
+    personal = selectors.can_see_personal_data(request.user, ward)
     return render(
         request,
         "campaigns/donation_detail.html",
@@ -199,7 +202,10 @@ def donation_detail(request, code, pk):
             "reversal": getattr(donation, "reversal", None),
             "can_edit": _can_edit(request, ward),
             "reversal_form": ReversalForm(),
-            "personal": selectors.can_see_personal_data(request.user, ward),
+            "personal": personal,
+            "donor_name": selectors.donor_name(donation, personal=personal),
+            # Other readers get nothing that would name a donor who asked not to be named.
+            "donor_withheld": not personal and donation.is_anonymous,
             "public_name": selectors.public_donor_name(donation),
             "breadcrumbs": [donation.campaign.name, f"Biên nhận {donation.receipt_label}"],
         },

@@ -4,20 +4,18 @@ Everything shown here goes through the reads in campaigns/disclosure.py, which m
 people's names and never read ID numbers or addresses.
 """
 
-import csv
 import math
 
 from django import forms
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from wards import page_cache
 from wards.fields import DateField, WholeNumberField
 from wards.models import Ward
 from wards.numbers import UNVALUED
-from wards.spreadsheets import safe_cell
+from wards.spreadsheets import csv_response
 
 from . import disclosure
 from .disclosure import DISBURSEMENTS, RECEIPTS, DisclosureFilter
@@ -154,16 +152,6 @@ def public_fund(request, ward_code, campaign_pk):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return safe_cell(str(value))
-
-
 CSV_HEADER = [
     "Ngày",
     "Loại",
@@ -185,28 +173,19 @@ def _money_cells(row) -> list:
 
 @require_GET
 def public_fund_csv(request, ward_code, campaign_pk):
-    """The filtered rows, streamed: UTF-8 with BOM so Excel reads Vietnamese."""
+    """The filtered rows, streamed through the portal's one CSV writer (wards/spreadsheets)."""
     ward, campaign = _fund(ward_code, campaign_pk)
     search = DisclosureSearchForm(request.GET).search()
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(CSV_HEADER)
-        for row in disclosure.disclosure_rows(campaign, ward, search):
-            yield writer.writerow(
-                [
-                    row.day.strftime("%d/%m/%Y"),
-                    "Thu" if row.is_receipt else "Chi",
-                    _csv_cell(row.reference),
-                    _csv_cell(row.name),
-                    _csv_cell(row.content),
-                    *_money_cells(row),
-                    "Đã điều chỉnh, không tính" if row.reversed else "",
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"sao-ke-{ward.code}-{campaign.pk}.csv"
+    rows = (
+        [
+            row.day,
+            "Thu" if row.is_receipt else "Chi",
+            row.reference,
+            row.name,
+            row.content,
+            *_money_cells(row),
+            "Đã điều chỉnh, không tính" if row.reversed else "",
+        ]
+        for row in disclosure.disclosure_rows(campaign, ward, search)
     )
-    return response
+    return csv_response(CSV_HEADER, rows, f"sao-ke-{ward.code}-{campaign.pk}.csv")

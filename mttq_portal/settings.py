@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wards.security.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wards.security.IdleSessionMiddleware",
@@ -246,6 +247,11 @@ AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying: LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords from one address within
+# LOGIN_LOCKOUT_MINUTES, whatever the usernames, lock the address out (wards/throttling.py).
+# Well above LOGIN_FAILURE_LIMIT: a whole office may share one address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "wards.throttling.AddressCappedHandler"
 AXES_RESET_ON_SUCCESS = True
 # The lock lasts the announced time from its start, whatever is tried meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -12,13 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Min, Q, QuerySet, TextChoices
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery, TextChoices
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from wards import numbers
+from wards.collation import by_vietnamese
 from wards.models import Ward
 from wards.numbers import percent_of
 from wards.spreadsheets import safe_cell
@@ -194,7 +195,9 @@ def completeness_table(province, year: int, today: datetime.date) -> Completenes
     """
     due_dates = [deadlines.due_date(year, month) for month in MONTHS]
     wards = list(
-        Ward.objects.filter(province=province).only("code", "name", "kind").order_by("name", "code")
+        Ward.objects.filter(province=province)
+        .only("code", "name", "kind")
+        .order_by(by_vietnamese("name"), "code")
     )
     reports = with_first_submission(
         MonthlyReport.objects.filter(
@@ -317,6 +320,7 @@ class DueItem:
     overdue_days: int
     days_left: int
     status_label: str
+    comment: str = ""  # the chair's, when the report was returned or reopened
 
     @property
     def year(self) -> int:
@@ -332,21 +336,36 @@ class DueItem:
 
 
 def due_items(ward, today: datetime.date) -> list[DueItem]:
-    """The ward's months of the last twelve (up to last month) still to send, newest first.
-
-    A month is owed when it has no report, or its report is being entered or was returned
-    for correction. One query.
+    """What the ward still has to send, newest first: the months of the last twelve (up to
+    last month) without a report or with one being entered, and every report the chair
+    returned (this month's or an older one too), with the chair's comment. One query.
     """
     current = periods.month_start(today.year, today.month)
     first, last = periods.add_months(current, -12), periods.add_months(current, -1)
-    statuses = dict(
-        MonthlyReport.objects.filter(ward=ward, period__gte=first, period__lte=last)
-        .order_by()
-        .values_list("period", "status")
+    returned = Status.RETURNED
+    # The comment of the latest return (or reopening) of each returned report.
+    comment = Subquery(
+        ReportEvent.objects.filter(
+            report=OuterRef("pk"),
+            action__in=(ReportEvent.Action.RETURN, ReportEvent.Action.REOPEN),
+        )
+        .order_by("-at", "-pk")
+        .values("comment")[:1]
     )
+    found = {
+        period: (status, text or "")
+        for period, status, text in MonthlyReport.objects.filter(ward=ward)
+        .filter(Q(period__gte=first, period__lte=last) | Q(status=returned))
+        .annotate(comment=comment)
+        .order_by()
+        .values_list("period", "status", "comment")
+    }
+    owed = set(periods.months_between(first, last)) | {
+        period for period, (status, _) in found.items() if status == returned
+    }
     items = []
-    for period in reversed(periods.months_between(first, last)):
-        status = statuses.get(period)
+    for period in sorted(owed, reverse=True):
+        status, text = found.get(period, (None, ""))
         if status not in (None, *MonthlyReport.EDITABLE):
             continue
         due = deadlines.due_date(period.year, period.month)
@@ -358,6 +377,7 @@ def due_items(ward, today: datetime.date) -> list[DueItem]:
                 overdue_days=max((today - due).days, 0),
                 days_left=max((due - today).days, 0),
                 status_label=Status(status).label if status else NO_REPORT_LABEL,
+                comment=text if status == returned else "",
             )
         )
     return items

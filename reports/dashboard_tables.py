@@ -6,7 +6,6 @@ thousands format, rates as fractions with a percent format. Text that a spreadsh
 as a formula is escaped (wards/spreadsheets.py).
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from wards.numbers import format_number
-from wards.spreadsheets import safe_cell
+from wards.numbers import format_dong, format_number
+from wards.spreadsheets import CSV_CONTENT_TYPE, csv_lines, safe_cell
 from wards.uploads import XLSX_TYPE
 
 from . import dashboards
@@ -59,7 +58,7 @@ def count_cell(value) -> Cell:
 
 
 def money_cell(value) -> Cell:
-    return Cell(value, f"{format_number(value)} đ" if value is not None else "—", kind=MONEY)
+    return Cell(value, format_dong(value), kind=MONEY)
 
 
 def percent_cell(value: Decimal | None) -> Cell:
@@ -131,30 +130,22 @@ def download(table: Table, stem: str, file_format: str) -> HttpResponse:
     if file_format == "xlsx":
         response = HttpResponse(xlsx_bytes(table), content_type=XLSX_TYPE)
     else:
-        response = HttpResponse(csv_text(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_text(table), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
     return response
 
 
 def csv_text(table: Table) -> str:
-    """UTF-8 with a byte-order mark (Excel opens Vietnamese text correctly); numbers plain."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(header) for header in table.headers])
-    for row in table.all_rows:
-        writer.writerow([_csv_value(cell) for cell in row])
-    return buffer.getvalue()
+    """The portal's CSV (wards/spreadsheets.py: BOM, ";", decimal comma); numbers plain."""
+    return "".join(
+        csv_lines(table.headers, ([_csv_value(cell) for cell in row] for row in table.all_rows))
+    )
 
 
 def _csv_value(cell: Cell):
-    if cell.raw is None:
-        return ""
-    if isinstance(cell.raw, str):
-        return safe_cell(cell.raw)
-    if cell.kind == PERCENT:  # as the page shows it, one decimal
-        return str(Decimal(cell.raw).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-    return str(cell.raw)
+    if cell.kind == PERCENT and cell.raw is not None:  # as the page shows it, one decimal
+        return Decimal(cell.raw).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return cell.raw
 
 
 def xlsx_bytes(table: Table) -> bytes:

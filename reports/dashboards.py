@@ -46,8 +46,9 @@ from campaigns.selectors import GRAND_TOTAL_LABEL, campaigns_of_ward, counted_do
 from campaigns.selectors import IS_CASH as CASH
 from campaigns.selectors import IS_IN_KIND as IN_KIND
 from wards import dates
+from wards.collation import vietnamese_key
 from wards.models import Membership, Province, Ward
-from wards.numbers import format_number, percent_of
+from wards.numbers import format_number, percent_of, with_unit
 
 from . import completeness, deadlines, periods
 from .models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
@@ -234,7 +235,7 @@ def figure_text(indicator: Indicator, figure: Figure) -> str:
         text = percent_text(percent(figure.value, figure.denominator))
     else:
         text = format_number(figure.value)
-        text = f"{text} đ" if indicator.kind == Indicator.Kind.MONEY else text
+        text = with_unit(text, "đ") if indicator.kind == Indicator.Kind.MONEY else text
     return text + as_of_note(figure)
 
 
@@ -714,7 +715,7 @@ class UnitRow:
 
 
 SORT_COLUMNS = {
-    "ten": ("Tên", lambda r: r.unit.name),
+    "ten": ("Tên", lambda r: vietnamese_key(r.unit.name)),
     "tien-van-dong": ("Tiền mặt vận động", lambda r: r.raised),
     "tien-chi": ("Tiền mặt đã chi", lambda r: r.disbursed),
     "nha-ban-giao": ("Nhà bàn giao", lambda r: r.houses_handed_over),
@@ -829,7 +830,7 @@ def national_rows(
 def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
     """Rows sorted by a column ("-" first for descending, empty values last), ranked by
     cash raised. Unknown columns fall back to the default."""
-    by_money = sorted(rows, key=lambda r: (-r.raised, r.unit.name))
+    by_money = sorted(rows, key=lambda r: (-r.raised, vietnamese_key(r.unit.name)))
     for position, row in enumerate(by_money, start=1):
         row.rank = position
     name = sort.removeprefix("-")
@@ -839,7 +840,7 @@ def sort_rows(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
     descending = sort.startswith("-")
     present = [r for r in rows if key(r) is not None]
     missing = [r for r in rows if key(r) is None]
-    present.sort(key=lambda r: r.unit.name)
+    present.sort(key=lambda r: vietnamese_key(r.unit.name))
     present.sort(key=key, reverse=descending)
     return present + missing, sort
 

@@ -156,7 +156,8 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             "can_edit": can_edit,
             "is_chair": is_chair,
             "errors": [b for b in breaches if b.is_error],
-            "warnings": [b for b in breaches if not b.is_error],
+            # Each warning with the explanation on record ("" when there is none).
+            "warnings": [(b, explained.get(b.rule.pk, "")) for b in breaches if not b.is_error],
             "outliers": outliers,
             "conflict": conflict,
             "blocked": blocked,

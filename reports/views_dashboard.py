@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from campaigns.selectors import GRAND_TOTAL_LABEL
 from wards import page_cache
+from wards.collation import vietnamese_key
 from wards.selectors import ADMIN, Role, role_of, visible_province_or_404, visible_ward_or_404
 
 from . import completeness, dashboards
@@ -370,7 +371,7 @@ def _unit_cells(row: dashboards.UnitRow, link: str) -> list[Cell]:
 
 
 def _top_chart(rows, chart_id, title) -> dict:
-    top = sorted(rows, key=lambda r: (-r.raised, r.unit.name))[:20]
+    top = sorted(rows, key=lambda r: (-r.raised, vietnamese_key(r.unit.name)))[:20]
     return {
         "id": chart_id,
         "type": "bar",

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from wards import selectors as ward_selectors
 from wards import submissions
 
-from .documents import docx, frame, pdf, richtext, selectors, services, tasks
+from .documents import docx, frame, outline, pdf, richtext, selectors, services, tasks
 from .documents.forms import (
     DocumentCreateForm,
     FigureBlockForm,
@@ -885,9 +885,11 @@ def block_refresh(request, code, pk, block_id):
 
 
 def _filename(document: Document, extension: str) -> str:
-    number = f"{document.number:02d}-" if document.number else ""
-    kind = Document.Kind(document.kind).label
-    return f"{kind} {number}{document.issued_on:%d-%m-%Y}.{extension}"
+    """ "Báo cáo quý III năm 2026 - Phường Mỹ Thới - số 05.pdf": the period it reports on,
+    not the day it was created or issued."""
+    title = outline.period_title(document.kind, document.starts_on, document.ends_on)
+    number = f" - số {document.number:02d}" if document.number else ""
+    return f"{title} - {document.ward.name}{number}.{extension}"
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

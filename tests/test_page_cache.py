@@ -168,9 +168,9 @@ def dashboard(client, world):
 def test_dashboard_follows_a_donation(login, world, fund, donate):
     viewer = login(world.users["party_viewer"])
     donate(1_000_000)
-    assert "1.000.000 đ" in dashboard(viewer, world)
+    assert "1.000.000\u00a0đ" in dashboard(viewer, world)
     donate(2_500_000)
-    assert "3.500.000 đ" in dashboard(viewer, world)
+    assert "3.500.000\u00a0đ" in dashboard(viewer, world)
 
 
 def test_dashboard_follows_a_report_approval(login, world, django_capture_on_commit_callbacks):

@@ -8,8 +8,10 @@ class WardsConfig(AppConfig):
     def ready(self):
         # Cached pages follow every change of the places and organisations they show.
         from django.contrib.auth import get_user_model
+        from django.db.backends.signals import connection_created
 
         from . import page_cache
+        from .collation import register_sqlite_collation
         from .models import (
             MassOrganisation,
             Membership,
@@ -34,3 +36,6 @@ class WardsConfig(AppConfig):
 
         register_converter(YearConverter, "year")
         register_converter(MonthConverter, "month")
+
+        # Vietnamese name order (wards/collation.py) on SQLite as on PostgreSQL.
+        connection_created.connect(register_sqlite_collation, dispatch_uid="vietnamese-collation")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .collation import by_vietnamese
 from .numbers import percent_of
 
 
@@ -45,7 +46,7 @@ class Ward(models.Model):
     class Meta:
         verbose_name = "phường, xã"
         verbose_name_plural = "phường, xã"
-        ordering = ["province__code", "name"]
+        ordering = ["province__code", by_vietnamese("name")]
 
     def __str__(self):
         return self.name
@@ -79,7 +80,7 @@ class ResidentialArea(models.Model):
     class Meta:
         verbose_name = "khu dân cư"
         verbose_name_plural = "khu dân cư"
-        ordering = ["name"]
+        ordering = [by_vietnamese("name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "name"],
@@ -103,7 +104,7 @@ class MassOrganisation(models.Model):
     class Meta:
         verbose_name = "tổ chức thành viên"
         verbose_name_plural = "tổ chức thành viên"
-        ordering = ["display_order", "name"]
+        ordering = ["display_order", by_vietnamese("name")]
 
     def __str__(self):
         return self.short_name or self.name

@@ -103,6 +103,21 @@ def format_number(value) -> str:
     return number_format(value, force_grouping=True)
 
 
+# Joins a number to its unit ("đ", "%", "đồng") so that a line never breaks between them,
+# on a page, in a PDF or in a DOCX.
+NO_BREAK_SPACE = "\u00a0"
+
+
+def with_unit(number_text: str, unit: str) -> str:
+    """ "1.804.000.000", "đ" → "1.804.000.000 đ" with a no-break space."""
+    return f"{number_text}{NO_BREAK_SPACE}{unit}"
+
+
+def format_dong(value) -> str:
+    """Money in integer đồng: 1804000000 → "1.804.000.000 đ" (no-break space); None → "—"."""
+    return "—" if value is None else with_unit(format_number(value), "đ")
+
+
 def format_decimal(value) -> str:
     """Decimal("1234.50") → "1.234,5"; whole quantities without a decimal part."""
     if value is None:
@@ -124,11 +139,12 @@ def percent_of(numerator, denominator) -> Decimal | None:
 
 
 def percent_text(value, decimals: int = 1) -> str:
-    """A percent as shown: 90.909… → "90,9 %" (half up); None → "—"."""
+    """A percent as shown: 90.909… → "90,9 %" (no-break space) (half up); None → "—"."""
     if value is None:
         return "—"
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return f"{rounded:,}".replace(",", " ").replace(".", ",").replace(" ", THOUSANDS) + " %"
+    text = f"{rounded:,}".replace(",", " ").replace(".", ",").replace(" ", THOUSANDS)
+    return with_unit(text, "%")
 
 
 # What goods received or handed out without a money equivalent show in a money column.

@@ -15,7 +15,7 @@ from binascii import unhexlify
 from urllib.parse import urlencode
 
 import segno
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, authenticate
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -128,6 +128,13 @@ def totp_enrol(*, request, key_hex: str, token: str) -> TOTPDevice | None:
     request.session.pop(SETUP_KEY, None)
     logger.info("User %s enrolled a TOTP device", request.user.pk)
     return device
+
+
+def password_confirms(*, request, password: str) -> bool:
+    """Whether `password` is the signed-in user's own. Checked through authenticate(), so
+    wrong passwords count towards the login throttle like wrong passwords at the login."""
+    user = authenticate(request, username=request.user.get_username(), password=password)
+    return user is not None and user.pk == request.user.pk
 
 
 def totp_disable(*, request) -> None:

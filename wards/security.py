@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,26 @@ class IdleSessionMiddleware:
             elif last_seen is None or now - last_seen >= settings.SESSION_IDLE_REFRESH_SECONDS:
                 session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Responses to a signed-in user are never stored by the browser or a proxy.
+
+    They show personal data (ID-card numbers, donors' names) that a browser would otherwise
+    keep on disk and show again from its history after logout. Anonymous visitors' pages
+    (the public disclosure) keep their default caching. Must follow the authentication
+    middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read after the view: a login that just succeeded counts, a logout does not.
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 def client_ip(request) -> str | None:
@@ -153,10 +174,17 @@ def _has_nul(data) -> bool:
 
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login: the Vietnamese page, status 429."""
+    from .throttling import address_locked
+
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     return render(
         request,
         "registration/lockout.html",
-        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "address_failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+            "by_address": address_locked(request),
+            "minutes": minutes,
+        },
         status=429,
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from .collation import by_vietnamese
 from .models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
 
 Role = RoleAssignment.Role
@@ -127,7 +128,7 @@ def latest_memberships(ward) -> list[Membership]:
     return list(
         Membership.objects.filter(ward=ward, pk=Subquery(newest), organisation__is_active=True)
         .select_related("organisation")
-        .order_by("organisation__display_order", "organisation__name")
+        .order_by("organisation__display_order", by_vietnamese("organisation__name"))
     )
 
 
@@ -144,7 +145,9 @@ def total_membership(memberships) -> tuple[int, int]:
 
 
 def wards_of_province(province, *, search="") -> QuerySet[Ward]:
-    wards = province.wards.annotate(area_count=Count("residential_areas")).order_by("name")
+    wards = province.wards.annotate(area_count=Count("residential_areas")).order_by(
+        by_vietnamese("name")
+    )
     if search:
         wards = wards.filter(name__icontains=search) | wards.filter(code=search)
     return wards

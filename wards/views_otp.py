@@ -31,6 +31,17 @@ class CodeForm(forms.Form):
     )
 
 
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Mật khẩu đăng nhập của bạn",
+        strip=False,
+        max_length=128,
+        help_text="Nhập lại mật khẩu để xác nhận chính bạn tắt xác thực hai bước.",
+        error_messages={"required": "Hãy nhập mật khẩu để xác nhận."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 WRONG_CODE = "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trên ứng dụng."
 
 
@@ -124,8 +135,19 @@ def disable(request):
     device = otp.device_of(request.user)
     if device is None:
         return redirect("otp:setup")
+    # Asks for the password again: a session left open on a shared computer must not be
+    # enough to weaken the account.
+    form = PasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        otp.totp_disable(request=request)
-        messages.success(request, "Đã tắt xác thực hai bước; đăng nhập chỉ cần mật khẩu.")
-        return redirect("otp:setup")
-    return render(request, "registration/otp_disable.html", {"device": device})
+        if form.is_valid():
+            if otp.password_confirms(request=request, password=form.cleaned_data["password"]):
+                otp.totp_disable(request=request)
+                messages.success(request, "Đã tắt xác thực hai bước; đăng nhập chỉ cần mật khẩu.")
+                return redirect("otp:setup")
+            form.add_error("password", "Mật khẩu không đúng. Xác thực hai bước vẫn đang bật.")
+        status = 400
+    else:
+        status = 200
+    return render(
+        request, "registration/otp_disable.html", {"device": device, "form": form}, status=status
+    )

@@ -42,7 +42,7 @@ from reports.dashboards import percent, percent_text
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
 from reports.selectors import Figure, aggregate
 from wards.models import Membership, membership_rate
-from wards.numbers import format_number
+from wards.numbers import NO_BREAK_SPACE, format_number, with_unit
 
 from .models import Block, Document
 
@@ -147,7 +147,7 @@ def points_text(current_rate, previous_rate) -> str:
     if not points:
         return "không đổi"
     direction = "tăng" if difference > 0 else "giảm"
-    return f"{direction} {points}".replace(".", ",") + " điểm %"
+    return f"{direction} {with_unit(str(points).replace('.', ','), 'điểm')}{NO_BREAK_SPACE}%"
 
 
 def _int(value) -> int:

@@ -232,6 +232,26 @@ def _summary(kind: str, starts_on: datetime.date, ends_on: datetime.date) -> str
     return f"Kết quả công tác Mặt trận từ ngày {starts_on:%d/%m/%Y} đến ngày {ends_on:%d/%m/%Y}"
 
 
+def period_title(kind: str, starts_on: datetime.date, ends_on: datetime.date) -> str:
+    """The report and the period it covers, for file names: "Báo cáo quý III năm 2026"."""
+    year = starts_on.year
+    if kind == Kind.TERM:
+        return f"Báo cáo nhiệm kỳ {starts_on.year}-{ends_on.year}"
+    if kind == Kind.MONTH:
+        return f"Báo cáo tháng {starts_on.month} năm {year}"
+    if kind == Kind.QUARTER:
+        return f"Báo cáo quý {ROMAN_QUARTERS[_quarter(starts_on)]} năm {year}"
+    if kind == Kind.HALF:
+        if starts_on.month <= 6:
+            return f"Báo cáo sơ kết 6 tháng đầu năm {year}"
+        return f"Báo cáo 6 tháng cuối năm {year}"
+    if kind == Kind.NINE_MONTHS:
+        return f"Báo cáo 9 tháng đầu năm {year}"
+    if kind == Kind.YEAR:
+        return f"Báo cáo tổng kết năm {year}"
+    return f"Báo cáo từ {starts_on:%d-%m-%Y} đến {ends_on:%d-%m-%Y}"
+
+
 def _recipients(ward, kind: str) -> str:
     unit = ward.get_kind_display().lower()
     province = ward.province.name  # "Tỉnh An Giang" → "tỉnh An Giang" inside a sentence

@@ -11,7 +11,7 @@
   var COLOURS = ["#b3261e", "#9aa0a6", "#1565c0", "#2e7d32", "#f9a825", "#6a1b9a"];
 
   function format(value, money) {
-    return money ? number.format(value) + " đ" : number.format(value);
+    return money ? number.format(value) + "\u00a0đ" : number.format(value);
   }
 
   (data.charts || []).forEach(function (chart) {

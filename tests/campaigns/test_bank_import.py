@@ -200,7 +200,7 @@ def test_csv_with_vietnamese_headers_bom_and_semicolons(world, campaign, officer
     assert any(note.startswith("Dòng 5: khoản ghi nợ") for note in notes)
     assert any(note.startswith("Dòng 7: dòng tổng cộng") for note in notes)
     page = response.content.decode()
-    assert "Xác nhận ghi" in page and "3.500.000 đ" in page
+    assert "Xác nhận ghi" in page and "3.500.000\u00a0đ" in page
     assert not Donation.objects.exists()
 
 

@@ -52,12 +52,12 @@ def test_officer_records_cash_and_in_kind_donations_with_sequential_receipts(wor
     ]
     assert all(type(d.amount) is int for d in donations)
     page = client.get(in_kind["Location"]).content.decode()
-    assert "00002/2026" in page and "26.000.000 đ" in page and "Nhà hảo tâm" in page
+    assert "00002/2026" in page and "26.000.000\u00a0đ" in page and "Nhà hảo tâm" in page
     # The gift of bricks is not cash: the fund's cash stays the money received.
     detail = client.get(reverse("campaigns:detail", args=[world.ward_x.code, fund.pk]))
     assert detail.context["progress"]["raised"] == 1_804_000_000
     assert detail.context["progress"]["in_kind_value"] == 26_000_000
-    assert "1.830.000.000 đ" in detail.content.decode()  # only as the labelled grand total
+    assert "1.830.000.000\u00a0đ" in detail.content.decode()  # only as the labelled grand total
 
 
 @pytest.mark.django_db
@@ -156,7 +156,9 @@ def test_a_disbursement_that_would_overdraw_is_refused(world, fund, donate, logi
     }
     refused = client.post(url, data)
     assert refused.status_code == 400
-    assert "số dư quỹ “Quỹ Vì người nghèo 2026” chỉ còn 10.000.000 đ" in refused.content.decode()
+    assert (
+        "số dư quỹ “Quỹ Vì người nghèo 2026” chỉ còn 10.000.000\u00a0đ" in refused.content.decode()
+    )
     assert not fund.disbursements.exists()
     data["amount"] = "4.000.000"
     assert client.post(url, data).status_code == 302
@@ -256,7 +258,7 @@ def test_government_support_is_not_fund_money(world, fund, donate, login):
     )
     assert selectors.fund_balance(campaign=fund) == 1_000_000
     assert (
-        "3.000.000 đ"
+        "3.000.000\u00a0đ"
         in client.get(reverse("campaigns:supports", args=[world.ward_x.code])).content.decode()
     )
 

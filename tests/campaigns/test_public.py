@@ -215,7 +215,7 @@ def names(response):
 def read_csv(response):
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body[1:])))
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
 
 
 # The ward page ----------------------------------------------------------------------------
@@ -239,8 +239,9 @@ def test_ward_page_lists_money_campaigns_with_totals_at_the_ward_without_login(c
     [province] = response.context["province_campaigns"]
     # Only what ward X received and paid, not ward Y's 9.000.000 đ.
     assert (province.received, province.paid, province.balance) == (3_000_000, 1_000_000, 2_000_000)
-    assert "14.700.000 đ" in page and "12.800.000 đ" in page and "2.000.000 đ" in page
-    assert "Hiện vật quy đổi" in page and "4.000.000 đ" in page
+    for amount in ("14.700.000\u00a0đ", "12.800.000\u00a0đ", "2.000.000\u00a0đ"):
+        assert amount in page
+    assert "Hiện vật quy đổi" in page and "4.000.000\u00a0đ" in page
     assert fund_url(d) in page
     assert_nothing_personal(page)
 
@@ -277,7 +278,8 @@ def test_fund_page_lists_every_row_newest_first_with_totals_equal_to_hand_sums(c
     assert len(rows) == 10
     assert [row.kind for row in rows[:2]] == ["chi", "chi"]
     page = response.content.decode()
-    assert "14.700.000 đ" in page and "1.900.000 đ" in page and "12.800.000 đ" in page
+    for amount in ("14.700.000\u00a0đ", "1.900.000\u00a0đ", "12.800.000\u00a0đ"):
+        assert amount in page
     assert "05/03/2026" in page and "00001/2026" in page and "12/QĐ-MTTQ" in page
     assert "Hiện vật: 200 kg gạo" in page
     assert_nothing_personal(page)
@@ -320,7 +322,7 @@ def test_reversed_donation_is_listed_as_adjusted_but_not_counted(client, disclos
     page = response.content.decode()
     assert "Đã điều chỉnh" in page
     assert "text-decoration-line-through" in page
-    assert "5.000.000 đ" in page
+    assert "5.000.000\u00a0đ" in page
     assert_nothing_personal(page)
 
 
@@ -419,7 +421,7 @@ def test_amount_date_and_type_filters_with_totals_of_the_filtered_rows(client, d
         1_500_000,
     )
     page = response.content.decode()
-    assert "3.500.000 đ" in page and "4.000.000 đ" in page and "1.500.000 đ" in page
+    assert "3.500.000\u00a0đ" in page and "4.000.000\u00a0đ" in page and "1.500.000\u00a0đ" in page
     # The page's overall figures stay those of the whole fund.
     assert response.context["overall"].received == 14_700_000
 

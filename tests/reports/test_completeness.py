@@ -178,9 +178,9 @@ def fill_province_a(world):
 
 
 # Ward X: 10 on time of 12 due; ward Y: 1 of 12; all: 11 of 24.
-WARD_X_RATE, WARD_Y_RATE, OVERALL_RATE = "83,3 %", "8,3 %", "45,8 %"
+WARD_X_RATE, WARD_Y_RATE, OVERALL_RATE = "83,3\u00a0%", "8,3\u00a0%", "45,8\u00a0%"
 # Jan: both on time; Feb–Oct: X only; Nov, Dec: nobody.
-MONTH_RATES = ["100,0 %"] + ["50,0 %"] * 9 + ["0,0 %"] * 2
+MONTH_RATES = ["100,0\u00a0%"] + ["50,0\u00a0%"] * 9 + ["0,0\u00a0%"] * 2
 
 
 @pytest.mark.django_db
@@ -214,8 +214,8 @@ def test_months_not_yet_due_are_left_out_of_the_rates(world):
     assert y.cells[3].state == State.NOT_DUE
     assert (x.rate.on_time, x.rate.due) == (2, 2)
     assert (y.rate.on_time, y.rate.due) == (1, 2)
-    assert [r.text for r in table.month_rates[:3]] == ["100,0 %", "50,0 %", "—"]
-    assert table.overall.text == "75,0 %"
+    assert [r.text for r in table.month_rates[:3]] == ["100,0\u00a0%", "50,0\u00a0%", "—"]
+    assert table.overall.text == "75,0\u00a0%"
 
 
 @pytest.mark.django_db
@@ -244,7 +244,7 @@ def test_the_page_shows_badges_and_hand_computed_rates(world, login):
     assert "Tiến độ nộp báo cáo tháng năm 2025" in page
     for label in ("Đã duyệt", "Nộp đúng hạn", "Nộp trễ hạn", "Chưa nộp", "Chưa đến hạn"):
         assert label in page  # legend and cells
-    for rate in (WARD_X_RATE, WARD_Y_RATE, OVERALL_RATE, "100,0 %", "50,0 %"):
+    for rate in (WARD_X_RATE, WARD_Y_RATE, OVERALL_RATE, "100,0\u00a0%", "50,0\u00a0%"):
         assert rate in page
     assert "Phường Mỹ Thới" in page and "Phường Long Xuyên" in page
     assert "Phường Hoàn Kiếm" not in page
@@ -292,12 +292,12 @@ def test_fifty_wards_a_page_with_rates_over_all_wards(world, login):
     first_page = client.get(page_url(province))
     assert len(first_page.context["page"].object_list) == 50
     assert "Xã Thử 51" not in first_page.content.decode()
-    assert first_page.context["table"].month_rates[0].text == "2,0 %"  # 1 of 51
-    assert "2,0 %" in first_page.content.decode()
+    assert first_page.context["table"].month_rates[0].text == "2,0\u00a0%"  # 1 of 51
+    assert "2,0\u00a0%" in first_page.content.decode()
 
     second = client.get(page_url(province), {"page": 2}).content.decode()
     assert "Xã Thử 51" in second and "Xã Thử 50" not in second
-    assert "8,3 %" in second  # ward 51: 1 of 12
+    assert "8,3\u00a0%" in second  # ward 51: 1 of 12
 
 
 @pytest.mark.django_db

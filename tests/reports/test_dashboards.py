@@ -85,7 +85,7 @@ def ward_url(ward, **params):
 
 
 def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def read_xlsx(response):
@@ -152,14 +152,14 @@ def test_ratio_rolls_up_from_summed_numerators_and_denominators(world, ratio_ind
 
     client = login(world.users["party_viewer"])
     response = client.get(ward_url(world.ward_x, tu="01/2025", den="02/2025"))
-    assert "66,7 %" in response.content.decode()
-    assert "62,5 %" not in response.content.decode()
+    assert "66,7\u00a0%" in response.content.decode()
+    assert "62,5\u00a0%" not in response.content.decode()
     rows = read_csv(
         client.get(
             ward_url(world.ward_x, tu="01/2025", den="02/2025", format="csv", bang="chi-tieu")
         )
     )
-    assert ["TEST_TYLE", "Tỷ lệ thử nghiệm", "%", "66.7", ""] in rows
+    assert ["TEST_TYLE", "Tỷ lệ thử nghiệm", "%", "66,7", ""] in rows
 
 
 def test_key_figures_equal_hand_computed_sums(world, fund_x, login):
@@ -211,7 +211,7 @@ def test_key_figures_equal_hand_computed_sums(world, fund_x, login):
 
     client = login(world.users["party_viewer"])
     page = client.get(ward_url(world.ward_x, **Q1)).content.decode()
-    assert "350.000 đ" in page
+    assert "350.000\u00a0đ" in page
     assert "Bao gồm số liệu chưa duyệt" not in page
     assert "<progress" in page and "<canvas" in page
     assert 'type="application/json"' in page
@@ -390,7 +390,7 @@ def test_province_figures_sort_and_csv(world, fund_x, login):
     assert [row[5].raw for row in table.rows] == [1, 0]
     assert [row[6].raw for row in table.rows] == [5, 3]
     # Ward X: only the record of February counts (the world's is dated after the period).
-    assert table.rows[1][7].text == "10,0 %"
+    assert table.rows[1][7].text == "10,0\u00a0%"
     assert table.rows[0][7].text == "—"
     assert table.footer[3].raw == 1_000_000
     assert table.footer[6].raw == 8

@@ -56,7 +56,7 @@ def reader(world, login):
             "disbursed": cell["Tiền mặt đã chi"].raw,
             "houses": cell["Nhà bàn giao"].raw,
             "sessions": cell["Buổi tuyên truyền"].raw,
-            "membership": cell["Tỷ lệ tập hợp"].text,
+            "membership": cell["Tỷ lệ tập hợp"].text.replace("\u00a0", " "),
             "approved": response.context["total"].approved,
         }
 

@@ -309,7 +309,7 @@ def test_disabling_asks_for_confirmation_then_logins_need_only_the_password(clie
     assert "Tắt xác thực hai bước?" in confirm.content.decode()
     assert TOTPDevice.objects.exists()
 
-    done = client.post(reverse("otp:disable"), follow=True)
+    done = client.post(reverse("otp:disable"), {"password": factories.PASSWORD}, follow=True)
     assert "Đã tắt xác thực hai bước" in done.content.decode()
     assert not TOTPDevice.objects.exists()
     password_login(client, officer)

@@ -30,9 +30,9 @@ def test_ward_page_shows_rates_from_counts_and_the_overall_rate_from_sums(world,
     factories.membership(ward_obj=world.ward_x, members=1, eligible=3)
     client = login(world.users["party_viewer"])
     page = client.get(reverse("wards:detail", args=[world.ward_x.code])).content.decode()
-    assert "80,0 %" in page
-    assert "33,3 %" in page
-    assert "78,6 %" in page
+    assert "80,0\u00a0%" in page
+    assert "33,3\u00a0%" in page
+    assert "78,6\u00a0%" in page
 
 
 @pytest.mark.django_db

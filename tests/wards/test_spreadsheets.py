@@ -86,7 +86,7 @@ def test_a_donor_named_like_a_formula_comes_out_escaped_in_the_public_csv(client
     )
     response = client.get(reverse("campaigns:public_fund_csv", args=[world.ward_x.code, fund.pk]))
     body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
-    rows = list(csv.reader(io.StringIO(body)))
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     receipt = next(row for row in rows if row[1] == "Thu")
     payment = next(row for row in rows if row[1] == "Chi")
     assert receipt[3] == "'" + HOSTILE_NAME

@@ -1,6 +1,6 @@
 from django import template
 
-from wards.numbers import UNVALUED, format_number, format_quantity, percent_text
+from wards.numbers import UNVALUED, format_dong, format_number, format_quantity, percent_text
 
 register = template.Library()
 
@@ -13,8 +13,8 @@ def number(value):
 
 @register.filter
 def dong(value):
-    """Money in integer đồng: 1804000000 → "1.804.000.000 đ"."""
-    return f"{format_number(value)} đ" if value is not None else "—"
+    """Money in integer đồng: 1804000000 → "1.804.000.000 đ" (no-break space)."""
+    return format_dong(value)
 
 
 @register.filter
@@ -26,7 +26,7 @@ def percent(value):
 @register.filter
 def dong_or_unvalued(value):
     """The money equivalent of goods: "2.600.000 đ", or "chưa quy đổi" when none was given."""
-    return f"{format_number(value)} đ" if value is not None else UNVALUED
+    return format_dong(value) if value is not None else UNVALUED
 
 
 @register.filter

@@ -40,7 +40,8 @@ def figure_blocks(document, kind):
 
 def rows_by_label(document, kind) -> dict[str, list[str]]:
     return {
-        row["cells"][0]["t"]: [cell["t"] for cell in row["cells"][1:]]
+        # Units are joined by a no-break space (tests/test_small_defects.py); plain text here.
+        row["cells"][0]["t"]: [cell["t"].replace("\u00a0", " ") for cell in row["cells"][1:]]
         for block in figure_blocks(document, kind)
         for row in block.snapshot["rows"]
     }
