@@ -122,8 +122,8 @@ TABLES = [
 ]
 # Computed from the rows above, rebuilt after an import.
 DERIVED = {"reports.wardmonth"}
-# No ward's data: the running task workers' heartbeats (wards/task_workers.py).
-NOT_WARD_DATA = {"wards.taskworker"}
+# Process heartbeats and one-time form tokens: bookkeeping, not the ward's data.
+NOT_WARD_DATA = {"wards.taskworker", "wards.formsubmission"}
 
 # Catalogue rows are the same thing in another database when these fields match.
 IDENTITY = {

@@ -36,9 +36,10 @@ sys.exit(run_dev.main(["run_dev.py"]))
 READY = "import os, pathlib; pathlib.Path(os.environ['READY_DIR'], {name!r}).touch()\n"
 # Stops at the first SIGINT or SIGTERM, as the web server and the worker do when idle.
 SERVES = """
-import signal, sys, time
+import os, signal, sys, time
 def stop(signum, frame):
-    print("{name} stopped by", signal.Signals(signum).name, flush=True)
+    # One write per line: both stand-ins share the pipe, and print() may write in pieces.
+    os.write(1, ("{name} stopped by " + signal.Signals(signum).name + "\\n").encode())
     sys.exit(0)
 signal.signal(signal.SIGINT, stop)
 signal.signal(signal.SIGTERM, stop)

@@ -206,7 +206,7 @@ def test_round_trip_previews_old_and_new_and_writes_only_on_confirm(world, login
     rows = {row.indicator.code: row for row in preview.context["rows"]}
     assert (rows["TT_BUOI"].old_text, rows["TT_BUOI"].new_text) == ("5", "7")
     assert rows["THTK_TIEN"].new_text == "1.804.000.000 đ"
-    assert rows["VH_TANG_VM"].new_text == "3 / 4 (75,0 %)"
+    assert rows["VH_TANG_VM"].new_text == "3 / 4 (75,0\u00a0%)"
     assert rows["TH_DVHV"].new is None
     assert "Cổng tự tính, bỏ qua số trong tệp" in page
     assert "Xác nhận nhập" in page

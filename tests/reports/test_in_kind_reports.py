@@ -118,7 +118,8 @@ def test_province_and_national_tables_show_cash_and_goods_apart(gifts, login):
     assert {key: province_row[key] for key in expected} == expected
     lines = list(
         csv.reader(
-            io.StringIO(admin.get(national, {**Q1, "format": "csv"}).content.decode("utf-8-sig"))
+            io.StringIO(admin.get(national, {**Q1, "format": "csv"}).content.decode("utf-8-sig")),
+            delimiter=";",
         )
     )
     header = lines[0]
@@ -189,7 +190,7 @@ def test_public_pages_and_csv_show_cash_and_goods_apart(gifts, client):
     assert (totals.received, totals.in_kind_received) == (cash(in_march), goods_value(in_march))
 
     body = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8")
-    lines = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    lines = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     header = lines[0]
     cash_column, goods_column = (
         header.index("Tiền mặt (đồng)"),

@@ -12,8 +12,8 @@ def test_rate_is_members_over_eligible_in_percent():
     assert membership_rate(82, 100) == 82
     assert membership_rate(2, 3) == Decimal(200) / Decimal(3)
     assert membership_rate(6622, 6688) == Decimal(662200) / Decimal(6688)
-    assert percent_text(membership_rate(2, 3)) == "66,7 %"
-    assert percent_text(membership_rate(6622, 6688)) == "99,0 %"
+    assert percent_text(membership_rate(2, 3)) == "66,7\u00a0%"
+    assert percent_text(membership_rate(6622, 6688)) == "99,0\u00a0%"
 
 
 def test_rate_is_empty_when_nobody_can_be_enrolled():
