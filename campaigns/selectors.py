@@ -219,14 +219,11 @@ def campaign_progress(campaign: Campaign) -> dict:
         "grand_total": raised + sums["in_kind_value"],
         "balance": fund_balance(campaign=campaign),
         "goods": goods_held(campaign),
-        "percent": round(raised * 100 / campaign.target_amount, 1)
-        if campaign.target_amount
-        else None,
+        # Unrounded: the page shows one decimal, half up (numbers.percent_text).
+        "percent": numbers.percent_of(raised, campaign.target_amount),
         "houses_started": houses["started"],
         "houses_handed_over": houses["handed_over"],
-        "count_percent": round(houses["handed_over"] * 100 / campaign.target_count, 1)
-        if campaign.target_count
-        else None,
+        "count_percent": numbers.percent_of(houses["handed_over"], campaign.target_count),
     }
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wards import selectors as ward_selectors
 from wards import submissions
+from wards.numbers import percent_of
 from wards.spreadsheets import safe_row
 
 from . import selectors, services
@@ -64,11 +65,8 @@ def campaign_list(request, code):
     for campaign in campaigns:
         campaign.totals = totals[campaign.pk]
         campaign.raised = campaign.totals.raised  # cash: what the target is compared with
-        campaign.percent = (
-            round(campaign.raised * 100 / campaign.target_amount, 1)
-            if campaign.target_amount
-            else None
-        )
+        # Unrounded: the page shows one decimal, half up.
+        campaign.percent = percent_of(campaign.raised, campaign.target_amount)
     return render(
         request,
         "campaigns/campaign_list.html",

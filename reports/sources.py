@@ -35,7 +35,10 @@ class SourceContext:
 def _latest_memberships(context):
     if "memberships" not in context.cache:
         latest = {}
-        records = Membership.objects.filter(ward=context.ward, as_of__lte=context.last_day)
+        # Organisations no longer in use count nowhere (dashboards, summaries, documents).
+        records = Membership.objects.filter(
+            ward=context.ward, as_of__lte=context.last_day, organisation__is_active=True
+        )
         for record in records.order_by("as_of"):
             latest[record.organisation_id] = record
         context.cache["memberships"] = list(latest.values())
