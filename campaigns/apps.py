@@ -11,7 +11,7 @@ class CampaignsConfig(AppConfig):
         # wards: any change to one renews every page.
         from wards import page_cache
 
-        from . import models
+        from campaigns import models
 
         page_cache.connect(models.Campaign)
         page_cache.connect(models.DonationReversal, "donation__ward")

@@ -26,7 +26,7 @@ from wards.numbers import (
 )
 from wards.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 
-from .models import Donation
+from campaigns.models import Donation
 
 __all__ = [
     "UnreadableFile",

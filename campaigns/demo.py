@@ -7,8 +7,8 @@ from django.db import transaction
 
 from wards.models import ResidentialArea
 
-from . import selectors, services
-from .models import Campaign, Donation
+from campaigns import selectors, services
+from campaigns.models import Campaign, Donation
 
 DONORS = [
     ("individual", "Nguyễn Văn Bảy"),

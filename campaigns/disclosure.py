@@ -16,8 +16,8 @@ from django.db.models.lookups import Contains, Regex, StartsWith
 
 from wards.models import ResidentialArea
 
-from .models import Campaign, Disbursement, Donation, DonationReversal, Household
-from .selectors import campaigns_of_ward, mask_name, public_donor_name
+from campaigns.models import Campaign, Disbursement, Donation, DonationReversal, Household
+from campaigns.selectors import campaigns_of_ward, mask_name, public_donor_name
 
 # Public disclosure
 #

@@ -8,7 +8,7 @@ from wards.fields import DateField, DecimalNumberField, PortalModelForm, ReasonF
 from wards.numbers import WholeNumberField
 from wards.uploads import PhotoField, megabytes
 
-from .models import Campaign, Disbursement, Donation, GovernmentSupport, House, Household
+from campaigns.models import Campaign, Disbursement, Donation, GovernmentSupport, House, Household
 
 DATE_HELP = "Ngày/tháng/năm, ví dụ 05/03/2026."
 

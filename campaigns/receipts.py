@@ -8,7 +8,7 @@ from wards.printing import place_and_date, render_document
 from wards.templatetags.people import vietnamese_name
 from wards.words import amount_in_words
 
-from .models import Donation
+from campaigns.models import Donation
 
 ANONYMOUS_DONOR = "Nhà hảo tâm"
 # Print densities (classes of print.css), tried in turn until the receipt fits one page:

@@ -16,7 +16,7 @@ from wards import numbers
 from wards.numbers import format_quantity
 from wards.selectors import ADMIN, Role, province_for, role_of, scope_to_user, units_visible_to
 
-from .models import Campaign, Disbursement, Donation, DonationReversal, House, Household
+from campaigns.models import Campaign, Disbursement, Donation, DonationReversal, House, Household
 
 CASH, IN_KIND = Donation.Form.CASH, Donation.Form.IN_KIND
 IS_CASH, IS_IN_KIND = Q(form=CASH), Q(form=IN_KIND)

@@ -11,17 +11,8 @@ from wards.numbers import format_quantity
 from wards.services import save_ward_record
 from wards.text import visible_text
 
-from . import selectors
-from .models import (
-    Campaign,
-    Disbursement,
-    Donation,
-    DonationReversal,
-    GovernmentSupport,
-    House,
-    Household,
-    ReceiptCounter,
-)
+from campaigns import selectors
+from campaigns.models import Campaign, Disbursement, Donation, DonationReversal, GovernmentSupport, House, Household, ReceiptCounter
 
 
 class FundRefusal(Exception):

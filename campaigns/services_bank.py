@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Trim, Upper
 
-from . import bank_import, selectors, services
-from .models import Campaign, Donation, DonationReversal
+from campaigns import bank_import, selectors, services
+from campaigns.models import Campaign, Donation, DonationReversal
 
 NOTE = "Nhập từ sao kê ngân hàng (dòng {row})"
 KEY_MAX_LENGTH = Donation._meta.get_field("statement_line").max_length - 10

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_bank
+from campaigns import views_bank
 
 urlpatterns = [
     path(

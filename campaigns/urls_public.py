@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_public
+from campaigns import views_public
 
 urlpatterns = [
     path("cong-khai/<str:ward_code>/", views_public.public_ward, name="public_ward"),

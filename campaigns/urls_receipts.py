@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_receipts
+from campaigns import views_receipts
 
 WARD = "phuong-xa/<str:code>"
 

@@ -17,26 +17,9 @@ from wards import submissions
 from wards.numbers import percent_of
 from wards.spreadsheets import safe_row
 
-from . import selectors, services
-from .forms import (
-    CampaignForm,
-    DisbursementForm,
-    DonationForm,
-    GovernmentSupportForm,
-    HouseForm,
-    HouseholdForm,
-    PhotoForm,
-    ReversalForm,
-)
-from .models import (
-    Campaign,
-    Disbursement,
-    Donation,
-    GovernmentSupport,
-    House,
-    Household,
-    HousePhoto,
-)
+from campaigns import selectors, services
+from campaigns.forms import CampaignForm, DisbursementForm, DonationForm, GovernmentSupportForm, HouseForm, HouseholdForm, PhotoForm, ReversalForm
+from campaigns.models import Campaign, Disbursement, Donation, GovernmentSupport, House, Household, HousePhoto
 
 PAGE_SIZE = 50
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods
 from wards import selectors as ward_selectors
 from wards import uploads
 
-from . import bank_import, selectors, services_bank
-from .models import Campaign, Donation
+from campaigns import bank_import, selectors, services_bank
+from campaigns.models import Campaign, Donation
 
 TOKEN_SALT = "campaigns.bank-import"
 TOKEN_MAX_AGE = 2 * 3600  # seconds between the preview and the confirmation

@@ -17,8 +17,8 @@ from wards.models import Ward
 from wards.numbers import UNVALUED
 from wards.spreadsheets import csv_response
 
-from . import disclosure
-from .disclosure import DISBURSEMENTS, RECEIPTS, DisclosureFilter
+from campaigns import disclosure
+from campaigns.disclosure import DISBURSEMENTS, RECEIPTS, DisclosureFilter
 
 PAGE_SIZE = 50
 

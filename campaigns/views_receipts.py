@@ -9,8 +9,8 @@ from django.views.decorators.http import require_safe
 
 from wards.selectors import visible_ward_or_404
 
-from . import receipts
-from .models import Donation
+from campaigns import receipts
+from campaigns.models import Donation
 
 
 @login_required

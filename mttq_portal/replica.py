@@ -10,7 +10,7 @@ import time
 
 from django.conf import settings
 
-from .db_router import REPLICA_VIEWS, reads_from_replica
+from mttq_portal.db_router import REPLICA_VIEWS, reads_from_replica
 
 STICKY_COOKIE = "mttq_primary_until"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -1,14 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    Indicator,
-    IndicatorGroup,
-    IndicatorValue,
-    MonthlyReport,
-    ReportEvent,
-    ValidationRule,
-)
+from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport, ReportEvent, ValidationRule
 
 
 @admin.register(IndicatorGroup)

@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # The dashboards' summary rows follow every write (reports/summaries/signals.py).
-        from .summaries import signals
+        from reports.summaries import signals
 
         signals.connect()
 
@@ -15,14 +15,7 @@ class ReportsConfig(AppConfig):
         # a report's values are written in bulk, then the report is saved.
         from wards import page_cache
 
-        from .models import (
-            AreaValue,
-            Indicator,
-            IndicatorGroup,
-            IndicatorValue,
-            MonthlyReport,
-            ValidationRule,
-        )
+        from reports.models import AreaValue, Indicator, IndicatorGroup, IndicatorValue, MonthlyReport, ValidationRule
 
         page_cache.connect(IndicatorGroup)
         page_cache.connect(Indicator)

@@ -24,8 +24,8 @@ from wards.models import Ward
 from wards.numbers import percent_of
 from wards.spreadsheets import safe_cell
 
-from . import deadlines, periods
-from .models import MonthlyReport, ReportEvent
+from reports import deadlines, periods
+from reports.models import MonthlyReport, ReportEvent
 
 Status = MonthlyReport.Status
 MONTHS = range(1, 13)

@@ -21,7 +21,7 @@ from wards.numbers import format_dong, format_number
 from wards.spreadsheets import CSV_CONTENT_TYPE, csv_lines, safe_cell
 from wards.uploads import XLSX_TYPE
 
-from . import dashboards
+from reports import dashboards
 
 TEXT, COUNT, MONEY, PERCENT = "text", "count", "money", "percent"
 # A rate's cell holds the exact ratio; the format shows it with one decimal.

@@ -50,10 +50,10 @@ from wards.collation import vietnamese_key
 from wards.models import Membership, Province, Ward
 from wards.numbers import format_number, percent_of, with_unit
 
-from . import completeness, deadlines, periods
-from .models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
-from .selectors import Figure, aggregate
-from .summaries.models import WardMonth
+from reports import completeness, deadlines, periods
+from reports.models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
+from reports.selectors import Figure, aggregate
+from reports.summaries.models import WardMonth
 
 # --- The period ---------------------------------------------------------------------------
 

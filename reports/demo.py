@@ -6,9 +6,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from . import deadlines, periods, selectors
-from .models import Indicator, IndicatorValue, MonthlyReport
-from .summaries import maintain
+from reports import deadlines, periods, selectors
+from reports.models import Indicator, IndicatorValue, MonthlyReport
+from reports.summaries import maintain
 
 DEMO_MONTHS = 24
 NINE_AM = datetime.time(9, 0)

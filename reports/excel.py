@@ -28,9 +28,9 @@ from wards.numbers import (
 from wards.spreadsheets import safe_cell
 from wards.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 
-from .models import Indicator, MonthlyReport
-from .selectors import Figure, IndicatorRow, aggregate
-from .services import Entry
+from reports.models import Indicator, MonthlyReport
+from reports.selectors import Figure, IndicatorRow, aggregate
+from reports.services import Entry
 
 NUMBER_FORMAT = "#,##0"
 # Ratios are written as the exact fraction (0.333…) shown as a percent with one decimal (33.3%).

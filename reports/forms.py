@@ -5,8 +5,8 @@ from django import forms
 from wards.fields import ReasonField
 from wards.numbers import WholeNumberField
 
-from .models import Indicator
-from .templating import entry_form_renderer
+from reports.models import Indicator
+from reports.templating import entry_form_renderer
 
 
 def value_field(code):

@@ -84,7 +84,7 @@ class Indicator(models.Model):
         return f"{self.code} – {self.name}"
 
     def clean(self):
-        from .sources import SOURCES
+        from reports.sources import SOURCES
 
         if self.source and self.source not in SOURCES:
             raise ValidationError({"source": "Nguồn số liệu không tồn tại."})
@@ -283,5 +283,5 @@ class ReportEvent(models.Model):
 
 
 # Term and period report documents live in their own module; Django finds models here.
-from .documents.models import Block, Document, Section  # noqa: E402, F401
-from .summaries.models import WardMonth  # noqa: E402, F401
+from reports.documents.models import Block, Document, Section  # noqa: E402, F401
+from reports.summaries.models import WardMonth  # noqa: E402, F401

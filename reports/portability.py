@@ -57,18 +57,9 @@ from wards.models import (
 )
 from wards.spreadsheets import safe_cell
 
-from .documents.models import Block, Document, Section
-from .models import (
-    AreaValue,
-    Indicator,
-    IndicatorGroup,
-    IndicatorValue,
-    MonthlyReport,
-    ReportEvent,
-    ValidationRule,
-    WarningExplanation,
-)
-from .summaries import maintain
+from reports.documents.models import Block, Document, Section
+from reports.models import AreaValue, Indicator, IndicatorGroup, IndicatorValue, MonthlyReport, ReportEvent, ValidationRule, WarningExplanation
+from reports.summaries import maintain
 
 FORMAT = 1
 USER_FIELDS = ["username", "first_name", "last_name", "email", "is_active", "date_joined"]

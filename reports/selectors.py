@@ -8,9 +8,9 @@ from wards import page_cache
 from wards.numbers import percent_of
 from wards.selectors import scope_to_user
 
-from . import periods
-from .models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
-from .sources import SOURCES, SourceContext
+from reports import periods
+from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
+from reports.sources import SOURCES, SourceContext
 
 
 def reports_visible_to(user):

@@ -16,14 +16,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from wards.selectors import Role, can_edit_ward, role_of, ward_for
 from wards.text import visible_text
 
-from . import selectors, validation
-from .models import (
-    AreaValue,
-    IndicatorValue,
-    MonthlyReport,
-    ReportEvent,
-    WarningExplanation,
-)
+from reports import selectors, validation
+from reports.models import AreaValue, IndicatorValue, MonthlyReport, ReportEvent, WarningExplanation
 
 Status = MonthlyReport.Status
 Action = ReportEvent.Action

@@ -8,7 +8,7 @@ templates need. It calls the same cell functions as the Django templates' tags.
 from django.forms.renderers import Jinja2
 from jinja2 import Environment
 
-from .templatetags.entry_cells import entry_field, figure
+from reports.templatetags.entry_cells import entry_field, figure
 
 # The entry form's widgets (hidden fields, explanations, error lists) render by Jinja2 too;
 # its ~70 number inputs need no template (wards.numbers.DirectTextInput). One instance for

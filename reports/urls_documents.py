@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_documents as views
+from reports import views_documents as views
 
 WARD = "phuong-xa/<str:code>/van-ban"
 DOC = f"{WARD}/<int:pk>"

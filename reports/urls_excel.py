@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_excel
+from reports import views_excel
 
 MONTH = "phuong-xa/<str:code>/bao-cao/<year:year>/<month:month>"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_progress
+from reports import views_progress
 
 urlpatterns = [
     path(

@@ -3,7 +3,7 @@
 import statistics
 from dataclasses import dataclass
 
-from .models import Indicator, ValidationRule
+from reports.models import Indicator, ValidationRule
 
 OUTLIER_FACTOR = 3
 OUTLIER_MIN_HISTORY = 3

@@ -13,15 +13,9 @@ from wards import selectors as ward_selectors
 from wards.models import membership_rate
 from wards.selectors import ADMIN, Role
 
-from . import completeness, deadlines, periods, selectors, services, validation
-from .forms import (
-    CommentForm,
-    MonthlyEntryForm,
-    area_field,
-    denominator_field,
-    value_field,
-)
-from .models import AreaValue, MonthlyReport, ValidationRule, WarningExplanation
+from reports import completeness, deadlines, periods, selectors, services, validation
+from reports.forms import CommentForm, MonthlyEntryForm, area_field, denominator_field, value_field
+from reports.models import AreaValue, MonthlyReport, ValidationRule, WarningExplanation
 
 
 @login_required

@@ -14,20 +14,10 @@ from wards import page_cache
 from wards.collation import vietnamese_key
 from wards.selectors import ADMIN, Role, role_of, visible_province_or_404, visible_ward_or_404
 
-from . import completeness, dashboards
-from .dashboard_tables import (
-    FORMATS,
-    Cell,
-    Table,
-    count_cell,
-    download,
-    indicator_cell,
-    money_cell,
-    percent_cell,
-    text_cell,
-)
-from .models import MonthlyReport
-from .selectors import reports_visible_to
+from reports import completeness, dashboards
+from reports.dashboard_tables import FORMATS, Cell, Table, count_cell, download, indicator_cell, money_cell, percent_cell, text_cell
+from reports.models import MonthlyReport
+from reports.selectors import reports_visible_to
 
 DRAFTS_NOTE = "Bao gồm số liệu chưa duyệt"
 

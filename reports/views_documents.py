@@ -24,19 +24,9 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from wards import selectors as ward_selectors
 from wards import submissions
 
-from .documents import docx, frame, outline, pdf, richtext, selectors, services, tasks
-from .documents.forms import (
-    DocumentCreateForm,
-    FigureBlockForm,
-    FrameForm,
-    IssueForm,
-    SectionForm,
-    TextBlockForm,
-    posted_version,
-    show_saved_version,
-    with_version,
-)
-from .documents.models import Block, Document, Section
+from reports.documents import docx, frame, outline, pdf, richtext, selectors, services, tasks
+from reports.documents.forms import DocumentCreateForm, FigureBlockForm, FrameForm, IssueForm, SectionForm, TextBlockForm, posted_version, show_saved_version, with_version
+from reports.documents.models import Block, Document, Section
 
 DOCUMENTS_PER_PAGE = 20
 TEMPLATES = "reports/documents"

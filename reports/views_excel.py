@@ -18,8 +18,8 @@ from wards import uploads
 from wards.selectors import ADMIN, Role
 from wards.uploads import XLSX_TYPE
 
-from . import excel, periods, selectors, services
-from .models import Indicator, ReportEvent
+from reports import excel, periods, selectors, services
+from reports.models import Indicator, ReportEvent
 
 TOKEN_SALT = "reports.excel-import"
 TOKEN_MAX_AGE = 2 * 3600  # seconds between the preview and the confirmation

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from wards.selectors import ADMIN, Role, role_of, visible_province_or_404
 
-from . import completeness
+from reports import completeness
 
 PAGE_SIZE = 50
 FIRST_YEAR = 2000

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
+from wards.models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
 
 
 @admin.register(Province)

@@ -10,16 +10,9 @@ class WardsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.backends.signals import connection_created
 
-        from . import page_cache
-        from .collation import register_sqlite_collation
-        from .models import (
-            MassOrganisation,
-            Membership,
-            Province,
-            ResidentialArea,
-            RoleAssignment,
-            Ward,
-        )
+        from wards import page_cache
+        from wards.collation import register_sqlite_collation
+        from wards.models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
 
         for model in (Province, Ward, MassOrganisation):
             page_cache.connect(model)
@@ -32,7 +25,7 @@ class WardsConfig(AppConfig):
         # <year:…> and <month:…> in URL patterns: out of range is no page (wards/dates.py).
         from django.urls import register_converter
 
-        from .dates import MonthConverter, YearConverter
+        from wards.dates import MonthConverter, YearConverter
 
         register_converter(YearConverter, "year")
         register_converter(MonthConverter, "month")

@@ -10,7 +10,7 @@ UPDATE of accounts) is seen within PAGE_CACHE_SECONDS.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from . import page_cache
+from wards import page_cache
 
 
 def load_user(user_id):

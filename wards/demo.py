@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import MassOrganisation, Membership, ResidentialArea, RoleAssignment, Ward
+from wards.models import MassOrganisation, Membership, ResidentialArea, RoleAssignment, Ward
 
 DEMO_WARD_CODE = "30301"  # Phường Mỹ Thới, tỉnh An Giang (2025 map)
 DEMO_PASSWORD = "mttq-demo-2025"

@@ -15,9 +15,9 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms.models import ModelFormMetaclass
 
-from .dates import DateField
-from .numbers import DecimalNumberField, WholeNumberField, YearField
-from .text import visible_text
+from wards.dates import DateField
+from wards.numbers import DecimalNumberField, WholeNumberField, YearField
+from wards.text import visible_text
 
 
 def portal_formfield(db_field, **kwargs):

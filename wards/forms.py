@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
-from .fields import PortalModelForm
-from .models import MassOrganisation, Membership, ResidentialArea
+from wards.fields import PortalModelForm
+from wards.models import MassOrganisation, Membership, ResidentialArea
 
 
 class _CrispyModelForm(PortalModelForm):

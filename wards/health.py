@@ -25,7 +25,7 @@ from django.views.defaults import server_error as default_server_error
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from . import task_workers
+from wards import task_workers
 
 
 def _database(alias: str) -> dict:

@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from markupsafe import escape
 
-from .dates import FIRST_YEAR, LAST_YEAR
+from wards.dates import FIRST_YEAR, LAST_YEAR
 
 _GROUPED = re.compile(r"^\d{1,3}([. ]\d{3})+$")
 _DECIMAL = re.compile(r"^(?P<whole>[0-9]+|[0-9]{1,3}(?:[. ][0-9]{3})+)(?:,(?P<fraction>[0-9]+))?$")

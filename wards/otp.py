@@ -25,7 +25,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from .selectors import ADMIN, Role, role_of
+from wards.selectors import ADMIN, Role, role_of
 
 logger = logging.getLogger(__name__)
 

@@ -112,7 +112,7 @@ def connect(model, ward_path=None) -> None:
     """
     from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 
-    from .models import Ward
+    from wards.models import Ward
 
     uid = f"page-cache-{model._meta.label}"
     if ward_path is None:

@@ -174,7 +174,7 @@ def _has_nul(data) -> bool:
 
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login: the Vietnamese page, status 429."""
-    from .throttling import address_locked
+    from wards.throttling import address_locked
 
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     return render(

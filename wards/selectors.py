@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from .collation import by_vietnamese
-from .models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
+from wards.collation import by_vietnamese
+from wards.models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
 
 Role = RoleAssignment.Role
 ADMIN = "admin"

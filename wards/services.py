@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
-from .models import Membership, ResidentialArea
+from wards.models import Membership, ResidentialArea
 
 
 def save_ward_record(instance, *, ward, fields, check=None):

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils.html import format_html
 
-from .models import FormSubmission
+from wards.models import FormSubmission
 
 FIELD = "submission"
 REPEATED_MESSAGE = (

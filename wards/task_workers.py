@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from .models import TaskWorker
+from wards.models import TaskWorker
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_otp
+from wards import views_otp
 
 app_name = "otp"
 

@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services, submissions
-from .forms import MembershipForm, ResidentialAreaForm
-from .models import Membership, ResidentialArea, membership_rate
-from .selectors import ADMIN, Role
+from wards import selectors, services, submissions
+from wards.forms import MembershipForm, ResidentialAreaForm
+from wards.models import Membership, ResidentialArea, membership_rate
+from wards.selectors import ADMIN, Role
 
 PAGE_SIZE = 50
 

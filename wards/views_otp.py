@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from . import otp
+from wards import otp
 
 
 class CodeForm(forms.Form):

@@ -16,10 +16,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from . import richtext
-from .frame import Frame, NumberedSection, frame, numbered_sections
-from .models import Block, Document, Section
-from .pdf import figure_context
+from reports.documents import richtext
+from reports.documents.frame import Frame, NumberedSection, frame, numbered_sections
+from reports.documents.models import Block, Document, Section
+from reports.documents.pdf import figure_context
 
 FONT = "Times New Roman"
 BODY_SIZE = 14

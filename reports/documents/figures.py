@@ -44,7 +44,7 @@ from reports.selectors import Figure, aggregate
 from wards.models import Membership, membership_rate
 from wards.numbers import NO_BREAK_SPACE, format_number, with_unit
 
-from .models import Block, Document
+from reports.documents.models import Block, Document
 
 Kind = Block.Kind
 

@@ -11,8 +11,8 @@ from reports import periods
 from wards.fields import DateField, WholeNumberField, portal_formfield
 from wards.numbers import DirectTextInput
 
-from . import figures, services
-from .models import Block, Document, Section
+from reports.documents import figures, services
+from reports.documents.models import Block, Document, Section
 
 DATE_HELP = "Ngày/tháng/năm, ví dụ 25/10/2019."
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/10/2019."}

@@ -14,7 +14,7 @@ from num2words import num2words
 
 from wards.printing import place_and_date
 
-from .models import Block, Document, Section
+from reports.documents.models import Block, Document, Section
 
 # Points are lettered in the Vietnamese alphabet without its accented vowels (a, b, c, d, đ, e…).
 LETTERS = "abcdđeghiklmnopqrstuvxy"

@@ -13,7 +13,7 @@ Term labels ("2014 – 2019") come from the dates, never from constants.
 import datetime
 from dataclasses import dataclass, field
 
-from .models import Block, Document, Section
+from reports.documents.models import Block, Document, Section
 
 PART, ROMAN, ARABIC, LETTER = (level.value for level in Section.Level)
 Kind = Document.Kind

@@ -16,9 +16,9 @@ from django.utils.safestring import mark_safe
 
 from wards.printing import render_document, static_dir
 
-from . import charts, richtext
-from .frame import frame, numbered_sections
-from .models import Block, Document
+from reports.documents import charts, richtext
+from reports.documents.frame import frame, numbered_sections
+from reports.documents.models import Block, Document
 
 TEMPLATE = "documents/report.html"
 STYLESHEETS = ("documents/report.css", "documents/fonts.css")

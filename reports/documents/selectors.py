@@ -5,7 +5,7 @@ from django.http import Http404
 
 from wards.selectors import scope_to_user
 
-from .models import Block, Document, Section
+from reports.documents.models import Block, Document, Section
 
 
 def documents_visible_to(user) -> QuerySet[Document]:

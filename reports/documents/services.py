@@ -15,8 +15,8 @@ from django.utils.html import strip_tags
 
 from wards.selectors import ADMIN, Role, can_edit_ward, role_of, ward_for
 
-from . import figures, outline, richtext
-from .models import Block, Document, Section
+from reports.documents import figures, outline, richtext
+from reports.documents.models import Block, Document, Section
 
 ISSUED_MESSAGE = "Văn bản đã ban hành, không sửa được."
 TEXT_MAX_LENGTH = 100_000

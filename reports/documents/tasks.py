@@ -11,8 +11,8 @@ from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from wards import task_workers
 
-from . import pdf
-from .models import Document
+from reports.documents import pdf
+from reports.documents.models import Document
 
 Status = TaskResultStatus
 

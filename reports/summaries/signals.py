@@ -12,7 +12,7 @@ saves the report itself, which refreshes its month.
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from . import maintain
+from reports.summaries import maintain
 
 OLD_KEYS = "_summary_old_keys"
 
