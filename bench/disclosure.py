@@ -355,8 +355,8 @@ def run():
     from django.urls import reverse
 
     from bench import harness
-    from campaigns import disclosure as public
-    from campaigns.views_public import DisclosureSearchForm
+    from campaigns.public import selectors as public
+    from campaigns.public.views import DisclosureSearchForm
 
     ward, campaign = ensure_data()
     client = Client()

@@ -124,8 +124,8 @@ def measure() -> list[dict]:
     """The two entries; call after harness.configure_django() on a seeded database."""
     import weasyprint
 
+    from core.printing import static_dir
     from reports.documents.pdf import document_html, render_pdf, stored_or_rendered_pdf
-    from wards.printing import static_dir
 
     document = term_report()
     html = document_html(document)

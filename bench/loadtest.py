@@ -101,7 +101,7 @@ def _session(user) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "wards.auth.RoleAwareBackend"
+    store[BACKEND_SESSION_KEY] = "accounts.backends.RoleAwareBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key

@@ -555,12 +555,12 @@ def _explain_ms(queryset, runs=10):
 
 
 def _main_queries(unit_filter, group, period, ward=None):
-    """The dashboards' aggregate querysets (those of reports/dashboards.py), by name."""
+    """The dashboards' aggregate querysets (those of reports/dashboards/figures.py), by name."""
     from django.db.models import Q, Sum
     from django.utils import timezone
 
     from campaigns.selectors import campaigns_of_ward, counted_donations
-    from reports import dashboards
+    from reports.dashboards import figures as dashboards
     from reports.models import IndicatorValue
 
     if ward is not None:
@@ -603,7 +603,8 @@ def _raw_queries(unit_filter, group, period):
     from django.db.models import F, OuterRef, Q, Subquery, Sum
 
     from campaigns.selectors import counted_donations
-    from reports import completeness, dashboards
+    from reports.dashboards import figures as dashboards
+    from reports.dashboards import progress
     from reports.models import IndicatorValue, MonthlyReport
     from wards.models import Membership
 
@@ -637,7 +638,7 @@ def _raw_queries(unit_filter, group, period):
         .values(group)
         .annotate(members=Sum("members"), eligible=Sum("eligible"))
         .order_by(),
-        "timeliness_reports": completeness.with_first_submission(
+        "timeliness_reports": progress.with_first_submission(
             MonthlyReport.objects.filter(
                 unit_filter, period__gte=period.first, period__lte=period.last
             )
@@ -688,7 +689,7 @@ def measure(n=30):
 
     from bench import harness
     from campaigns.models import Donation
-    from reports import dashboards
+    from reports.dashboards import figures as dashboards
     from wards.models import Province
 
     _prepare()

@@ -9,9 +9,8 @@ class CampaignsConfig(AppConfig):
         # Cached public pages and dashboards follow every change of money, houses and funds
         # (wards/page_cache.py). Campaigns change rarely and a province's shows on all its
         # wards: any change to one renews every page.
-        from wards import page_cache
-
         from campaigns import models
+        from wards import page_cache
 
         page_cache.connect(models.Campaign)
         page_cache.connect(models.DonationReversal, "donation__ward")

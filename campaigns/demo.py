@@ -5,10 +5,9 @@ import random
 
 from django.db import transaction
 
-from wards.models import ResidentialArea
-
 from campaigns import selectors, services
 from campaigns.models import Campaign, Donation
+from wards.models import ResidentialArea
 
 DONORS = [
     ("individual", "Nguyễn Văn Bảy"),

@@ -4,11 +4,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from wards.fields import DateField, DecimalNumberField, PortalModelForm, ReasonField
-from wards.numbers import WholeNumberField
-from wards.uploads import PhotoField, megabytes
-
 from campaigns.models import Campaign, Disbursement, Donation, GovernmentSupport, House, Household
+from core.fields import DateField, DecimalNumberField, PortalModelForm, ReasonField
+from core.numbers import WholeNumberField
+from core.uploads import PhotoField, megabytes
 
 DATE_HELP = "Ngày/tháng/năm, ví dụ 05/03/2026."
 
@@ -347,7 +346,7 @@ class HouseForm(_CrispyForm, PortalModelForm):
 
 
 class PhotoForm(forms.Form):
-    # Checked by content and re-encoded as JPEG (wards/uploads.py).
+    # Checked by content and re-encoded as JPEG (core/uploads.py).
     image = PhotoField(
         label="Ảnh công trình",
         error_messages={"required": "Hãy chọn ảnh để tải lên.", "empty": "Tệp ảnh trống."},

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from wards.collation import by_vietnamese
+from core.collation import by_vietnamese
+from core.numbers import format_quantity
 from wards.models import Province, ResidentialArea, Ward
-from wards.numbers import format_quantity
 
 
 class Campaign(models.Model):

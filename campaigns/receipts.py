@@ -3,12 +3,11 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 
-from wards.numbers import UNVALUED, format_number, format_quantity
-from wards.printing import place_and_date, render_document
-from wards.templatetags.people import vietnamese_name
-from wards.words import amount_in_words
-
 from campaigns.models import Donation
+from core.numbers import UNVALUED, format_number, format_quantity
+from core.printing import place_and_date, render_document
+from core.templatetags.people import vietnamese_name
+from core.words import amount_in_words
 
 ANONYMOUS_DONOR = "Nhà hảo tâm"
 # Print densities (classes of print.css), tried in turn until the receipt fits one page:

@@ -12,11 +12,10 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from wards import numbers
-from wards.numbers import format_quantity
-from wards.selectors import ADMIN, Role, province_for, role_of, scope_to_user, units_visible_to
-
 from campaigns.models import Campaign, Disbursement, Donation, DonationReversal, House, Household
+from core import numbers
+from core.numbers import format_quantity
+from wards.selectors import ADMIN, Role, province_for, role_of, scope_to_user, units_visible_to
 
 CASH, IN_KIND = Donation.Form.CASH, Donation.Form.IN_KIND
 IS_CASH, IS_IN_KIND = Q(form=CASH), Q(form=IN_KIND)

@@ -5,14 +5,22 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from wards import dates
-from wards.models import Ward
-from wards.numbers import format_quantity
-from wards.services import save_ward_record
-from wards.text import visible_text
-
 from campaigns import selectors
-from campaigns.models import Campaign, Disbursement, Donation, DonationReversal, GovernmentSupport, House, Household, ReceiptCounter
+from campaigns.models import (
+    Campaign,
+    Disbursement,
+    Donation,
+    DonationReversal,
+    GovernmentSupport,
+    House,
+    Household,
+    ReceiptCounter,
+)
+from core import dates
+from core.numbers import format_quantity
+from core.text import visible_text
+from wards.models import Ward
+from wards.services import save_ward_record
 
 
 class FundRefusal(Exception):

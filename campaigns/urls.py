@@ -8,7 +8,7 @@ WARD = "phuong-xa/<str:code>"
 
 urlpatterns = [
     # Public disclosure first: most requests are for it.
-    path("", include("campaigns.urls_public")),
+    path("", include("campaigns.public.urls")),
     path(f"{WARD}/van-dong/", views.campaign_list, name="list"),
     path(f"{WARD}/van-dong/them/", views.campaign_create, name="create"),
     path(f"{WARD}/van-dong/<int:pk>/", views.campaign_detail, name="detail"),
@@ -27,6 +27,6 @@ urlpatterns = [
     path(f"{WARD}/nha/them/", views.house_create, name="house_create"),
     path(f"{WARD}/nha/<int:pk>/", views.house_update, name="house_update"),
     path(f"{WARD}/ho-tro-nha-nuoc/", views.support_list, name="supports"),
-    path("", include("campaigns.urls_bank")),
-    path("", include("campaigns.urls_receipts")),
+    path("", include("campaigns.bank.urls")),
+    path(f"{WARD}/ung-ho/<int:pk>/bien-nhan.pdf", views.receipt_pdf, name="receipt_pdf"),
 ]

@@ -9,17 +9,35 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from campaigns import receipts, selectors, services
+from campaigns.forms import (
+    CampaignForm,
+    DisbursementForm,
+    DonationForm,
+    GovernmentSupportForm,
+    HouseForm,
+    HouseholdForm,
+    PhotoForm,
+    ReversalForm,
+)
+from campaigns.models import (
+    Campaign,
+    Disbursement,
+    Donation,
+    GovernmentSupport,
+    House,
+    Household,
+    HousePhoto,
+)
+from core.numbers import percent_of
+from core.spreadsheets import safe_row
 from wards import selectors as ward_selectors
 from wards import submissions
-from wards.numbers import percent_of
-from wards.spreadsheets import safe_row
-
-from campaigns import selectors, services
-from campaigns.forms import CampaignForm, DisbursementForm, DonationForm, GovernmentSupportForm, HouseForm, HouseholdForm, PhotoForm, ReversalForm
-from campaigns.models import Campaign, Disbursement, Donation, GovernmentSupport, House, Household, HousePhoto
+from wards.selectors import visible_ward_or_404
 
 PAGE_SIZE = 50
 
@@ -564,3 +582,23 @@ def support_list(request, code):
         {"ward": ward, "page": page, "form": form, "breadcrumbs": ["Hỗ trợ của Nhà nước (chi hộ)"]},
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+@require_safe
+def receipt_pdf(request, code, pk):
+    ward = visible_ward_or_404(request.user, code)
+    donation = get_object_or_404(
+        Donation.objects.select_related(
+            "ward__province", "campaign", "recorded_by", "reversal__reversed_by"
+        ),
+        pk=pk,
+        ward=ward,
+    )
+    response = HttpResponse(receipts.receipt_pdf(donation), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=receipts.receipt_filename(donation)
+    )
+    # Donors' names and addresses: not for shared caches, not kept by the browser.
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -39,9 +39,14 @@ INSTALLED_APPS = [
     "mttq_portal.apps.LoginAttemptsConfig",
     "django_otp",
     "mttq_portal.apps.TwoStepLoginConfig",
+    # The portal's rooms (ARCHITECTURE.md): core and accounts, then the directory, money and
+    # reports; portability only brings the ward export/import commands.
+    "core",
+    "accounts",
     "wards",
     "campaigns",
     "reports",
+    "portability",
     # After the portal's apps: wards' db_worker command (with a heartbeat) replaces its own.
     "mttq_portal.apps.BackgroundTasksConfig",
 ]
@@ -50,22 +55,22 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Dashboards and public pages read from DATABASE_REPLICA_URL when set; a no-op otherwise.
-    "mttq_portal.replica.ReplicaReadsMiddleware",
+    "core.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "wards.security.PrivatePagesMiddleware",
+    "core.security.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "wards.security.IdleSessionMiddleware",
-    "wards.otp.OtpRequiredMiddleware",
+    "core.security.IdleSessionMiddleware",
+    "accounts.otp.OtpRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Before any view reads the body (CSRF reads it in process_view), with the page context set.
-    "wards.security.RequestSizeLimitMiddleware",
-    "wards.security.NulCharacterMiddleware",
+    "core.security.RequestSizeLimitMiddleware",
+    "core.security.NulCharacterMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -120,8 +125,8 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Optional read replica (a PostgreSQL streaming standby): dashboards and public disclosure
-# pages read from it (mttq_portal/db_router.py); a browser that just wrote reads from the
-# primary for REPLICA_STICKY_SECONDS (mttq_portal/replica.py). Tests mirror it to default.
+# pages read from it (core/db_router.py); a browser that just wrote reads from the
+# primary for REPLICA_STICKY_SECONDS (core/replica.py). Tests mirror it to default.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
 REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=5)
 if DATABASE_REPLICA_URL:
@@ -134,7 +139,7 @@ if DATABASE_REPLICA_URL:
             "TEST": {"MIRROR": "default"},
         }
     )
-    DATABASE_ROUTERS = ["mttq_portal.db_router.ReplicaRouter"]
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,7 +149,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "mttq_portal.redis_cache.SharedClientRedisCache",
+            "BACKEND": "core.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -161,7 +166,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Axes first: it refuses a locked-out username+IP before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "wards.auth.RoleAwareBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.RoleAwareBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -234,7 +242,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Signed-in officers are logged out after SESSION_IDLE_SECONDS without a request
-# (wards/security.py; the last-seen time is rewritten at most once a minute, not per request).
+# (core/security.py; the last-seen time is rewritten at most once a minute, not per request).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_IDLE_REFRESH_SECONDS = 60
 
@@ -248,25 +256,25 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Password spraying: LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords from one address within
-# LOGIN_LOCKOUT_MINUTES, whatever the usernames, lock the address out (wards/throttling.py).
+# LOGIN_LOCKOUT_MINUTES, whatever the usernames, lock the address out (accounts/throttling.py).
 # Well above LOGIN_FAILURE_LIMIT: a whole office may share one address.
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
-AXES_HANDLER = "wards.throttling.AddressCappedHandler"
+AXES_HANDLER = "accounts.throttling.AddressCappedHandler"
 AXES_RESET_ON_SUCCESS = True
 # The lock lasts the announced time from its start, whatever is tried meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Log lines name the username and address (never the password) so an operator can act.
 AXES_SENSITIVE_PARAMETERS = []
-AXES_LOCKOUT_CALLABLE = "wards.security.lockout_response"  # registration/lockout.html
-AXES_CLIENT_IP_CALLABLE = "wards.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"  # registration/lockout.html
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Optional two-step login (TOTP app) for admins and province officers (wards/otp.py).
+# Optional two-step login (TOTP app) for admins and province officers (accounts/otp.py).
 OTP_TOTP_ISSUER = "Cổng báo cáo MTTQ"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Uploads: size limits per kind (bytes), checked with the file's content (wards/uploads.py).
+# Uploads: size limits per kind (bytes), checked with the file's content (core/uploads.py).
 # Larger uploads are refused before their body is read (RequestSizeLimitMiddleware).
 UPLOAD_MAX_SPREADSHEET_BYTES = env.int("UPLOAD_MAX_SPREADSHEET_MB", default=2) * 1024 * 1024
 UPLOAD_MAX_PHOTO_BYTES = env.int("UPLOAD_MAX_PHOTO_MB", default=8) * 1024 * 1024
@@ -298,6 +306,9 @@ HEALTH_TASK_MAX_WAIT_SECONDS = env.int("HEALTH_TASK_MAX_WAIT_SECONDS", default=3
 # A task waiting this long while no live worker serves its queue (wards/task_workers.py) is
 # stuck: the PDF page says the worker is not running, and /suc-khoe/ answers 503.
 TASK_NO_WORKER_SECONDS = env.int("TASK_NO_WORKER_SECONDS", default=15)
+# What /suc-khoe/ (core/health.py) asks for tasks no live worker serves: the heartbeat lives
+# with its model in wards, and core imports no portal app.
+HEALTH_UNSERVED_TASKS = "wards.task_workers.unserved_task_count"
 # A task still running after this long lost its worker (killed, machine down):
 # `manage.py fail_stale_tasks` marks it failed so that the user can start it again.
 TASK_RUNNING_TIMEOUT_SECONDS = env.int("TASK_RUNNING_TIMEOUT_SECONDS", default=900)

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport, ReportEvent, ValidationRule
+from reports.models import (
+    Indicator,
+    IndicatorGroup,
+    IndicatorValue,
+    MonthlyReport,
+    ReportEvent,
+    ValidationRule,
+)
 
 
 @admin.register(IndicatorGroup)

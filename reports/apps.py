@@ -13,9 +13,15 @@ class ReportsConfig(AppConfig):
 
         # Cached dashboards follow every report and catalogue change (wards/page_cache.py);
         # a report's values are written in bulk, then the report is saved.
+        from reports.models import (
+            AreaValue,
+            Indicator,
+            IndicatorGroup,
+            IndicatorValue,
+            MonthlyReport,
+            ValidationRule,
+        )
         from wards import page_cache
-
-        from reports.models import AreaValue, Indicator, IndicatorGroup, IndicatorValue, MonthlyReport, ValidationRule
 
         page_cache.connect(IndicatorGroup)
         page_cache.connect(Indicator)

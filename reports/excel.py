@@ -17,17 +17,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from wards import uploads
-from wards.numbers import (
+from core import uploads
+from core.numbers import (
     NotAWholeNumber,
     WholeNumberField,
     format_number,
     parse_whole_number,
     percent_text,
 )
-from wards.spreadsheets import safe_cell
-from wards.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
-
+from core.spreadsheets import safe_cell
+from core.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 from reports.models import Indicator, MonthlyReport
 from reports.selectors import Figure, IndicatorRow, aggregate
 from reports.services import Entry

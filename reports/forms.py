@@ -2,9 +2,8 @@
 
 from django import forms
 
-from wards.fields import ReasonField
-from wards.numbers import WholeNumberField
-
+from core.fields import ReasonField
+from core.numbers import WholeNumberField
 from reports.models import Indicator
 from reports.templating import entry_form_renderer
 

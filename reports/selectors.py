@@ -4,13 +4,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from wards import page_cache
-from wards.numbers import percent_of
-from wards.selectors import scope_to_user
-
+from core.numbers import percent_of
 from reports import periods
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
 from reports.sources import SOURCES, SourceContext
+from wards import page_cache
+from wards.selectors import scope_to_user
 
 
 def reports_visible_to(user):

@@ -13,11 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from wards.selectors import Role, can_edit_ward, role_of, ward_for
-from wards.text import visible_text
-
+from core.text import visible_text
 from reports import selectors, validation
 from reports.models import AreaValue, IndicatorValue, MonthlyReport, ReportEvent, WarningExplanation
+from wards.selectors import Role, can_edit_ward, role_of, ward_for
 
 Status = MonthlyReport.Status
 Action = ReportEvent.Action

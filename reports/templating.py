@@ -11,7 +11,7 @@ from jinja2 import Environment
 from reports.templatetags.entry_cells import entry_field, figure
 
 # The entry form's widgets (hidden fields, explanations, error lists) render by Jinja2 too;
-# its ~70 number inputs need no template (wards.numbers.DirectTextInput). One instance for
+# its ~70 number inputs need no template (core.numbers.DirectTextInput). One instance for
 # the process: a renderer compiles its templates once. Every other form keeps Django's
 # default renderer, whose templates cover the admin's widgets.
 entry_form_renderer = Jinja2()

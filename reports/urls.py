@@ -14,8 +14,18 @@ urlpatterns = [
     path(f"{MONTH}/tra-lai/", views.return_report, name="return"),
     path(f"{MONTH}/mo-lai/", views.reopen, name="reopen"),
     path(f"{MONTH}/lich-su/", views.history, name="history"),
-    path("", include("reports.urls_excel")),
-    path("", include("reports.urls_progress")),
-    path("", include("reports.urls_dashboard")),
-    path("", include("reports.urls_documents")),
+    path(f"{MONTH}/mau.xlsx", views.entry_template, name="entry_template"),
+    path(f"{MONTH}/nhap/", views.entry_import, name="entry_import"),
+    path(
+        "phuong-xa/<str:code>/bao-cao/<year:year>.xlsx",
+        views.ward_year_export,
+        name="ward_year_export",
+    ),
+    path(
+        "tinh/<str:code>/bao-cao/<year:year>/<month:month>.xlsx",
+        views.province_month_export,
+        name="province_month_export",
+    ),
+    path("", include("reports.dashboards.urls")),
+    path("", include("reports.documents.urls")),
 ]

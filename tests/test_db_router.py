@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Campaign, Donation
-from mttq_portal.replica import STICKY_COOKIE
+from core.replica import STICKY_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLICA = "replica"
@@ -48,7 +48,7 @@ def replica(settings):
     connection.creation.set_as_test_mirror(primary)
     connections[REPLICA] = connection
     settings.DATABASE_REPLICA_URL = "postgres://reader@replica.invalid/mttq"
-    settings.DATABASE_ROUTERS = ["mttq_portal.db_router.ReplicaRouter"]
+    settings.DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
     yield connection
     connection.close()
     del connections[REPLICA]
@@ -239,7 +239,7 @@ def test_database_replica_url_adds_the_replica_and_its_router():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == (
-        "['default', 'replica'] default ['mttq_portal.db_router.ReplicaRouter']"
+        "['default', 'replica'] default ['core.db_router.ReplicaRouter']"
     )
 
 

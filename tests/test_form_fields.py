@@ -16,9 +16,9 @@ from django import forms
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import dates
+from core.numbers import NUMBER_FIELDS
 from tests.test_fuzz_forms import PAGES, ward_url
-from wards import dates
-from wards.numbers import NUMBER_FIELDS
 
 PORTAL_APPS = ("wards", "campaigns", "reports")
 

@@ -162,7 +162,7 @@ def test_other_server_errors_keep_the_500_page(world):
     client = Client(raise_request_exception=False)
     url = reverse("campaigns:public_ward", args=[world.ward_x.code])
 
-    with mock.patch("campaigns.views_public._ward_or_404", side_effect=ValueError("bug")):
+    with mock.patch("campaigns.public.views._ward_or_404", side_effect=ValueError("bug")):
         response = client.get(url)
 
     assert response.status_code == 500

@@ -441,7 +441,7 @@ def test_every_csv_download_is_excel_ready_for_vietnamese_settings(world, login,
 
 
 def test_csv_is_written_by_the_one_helper_only():
-    """Every CSV download goes through wards/spreadsheets.py (csv_lines, csv_response)."""
+    """Every CSV download goes through core/spreadsheets.py (csv_lines, csv_response)."""
     root = Path(__file__).resolve().parent.parent
     writers = []
     for path in root.glob("*/**/*.py"):
@@ -451,4 +451,4 @@ def test_csv_is_written_by_the_one_helper_only():
         source = path.read_text(encoding="utf-8")
         if re.search(r"csv\.(Dict)?[Ww]riter|text/csv;", source):
             writers.append(relative)
-    assert writers == ["wards/spreadsheets.py"]
+    assert writers == ["core/spreadsheets.py"]

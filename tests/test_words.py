@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from wards.words import amount_in_words
+from core.words import amount_in_words
 
 
 @pytest.mark.parametrize(

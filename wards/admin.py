@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from wards.models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
+from wards.models import (
+    MassOrganisation,
+    Membership,
+    Province,
+    ResidentialArea,
+    RoleAssignment,
+    Ward,
+)
 
 
 @admin.register(Province)

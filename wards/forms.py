@@ -1,10 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
 
-from wards.fields import PortalModelForm
+from core.fields import PortalModelForm
 from wards.models import MassOrganisation, Membership, ResidentialArea
 
 
@@ -72,24 +70,3 @@ class MembershipForm(_CrispyModelForm):
                     "as_of", "Đã có số liệu của tổ chức này tại ngày này; hãy sửa bản ghi đó."
                 )
         return cleaned
-
-
-class _UsernameWithinColumn:
-    """A username longer than the user table's column belongs to nobody: refused like a wrong
-    password, before authentication. Django sets the field's max_length without its
-    validator, so the name would reach django-axes, whose attempt log cannot hold it
-    (PostgreSQL: a server error)."""
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username is not None and len(username) > self.username_field.max_length:
-            raise self.get_invalid_login_error()
-        return super().clean()
-
-
-class LoginForm(_UsernameWithinColumn, AuthenticationForm):
-    pass
-
-
-class AdminLoginForm(_UsernameWithinColumn, AdminAuthenticationForm):
-    pass

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from wards.collation import by_vietnamese
-from wards.numbers import percent_of
+from core.collation import by_vietnamese
+from core.numbers import percent_of
 
 
 class Province(models.Model):

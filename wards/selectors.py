@@ -9,8 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from wards.collation import by_vietnamese
-from wards.models import MassOrganisation, Membership, Province, ResidentialArea, RoleAssignment, Ward
+from core.collation import by_vietnamese
+from wards.models import (
+    MassOrganisation,
+    Membership,
+    Province,
+    ResidentialArea,
+    RoleAssignment,
+    Ward,
+)
 
 Role = RoleAssignment.Role
 ADMIN = "admin"

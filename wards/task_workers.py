@@ -9,7 +9,7 @@ workers on any number of machines each keep their own row; it works the same on 
 PostgreSQL.
 
 A task that has waited longer than TASK_NO_WORKER_SECONDS while no live worker serves its
-queue is stuck: the PDF page says so (reports/views_documents.py) and /suc-khoe/ answers 503.
+queue is stuck: the PDF page says so (reports/documents/views.py) and /suc-khoe/ answers 503.
 """
 
 import datetime

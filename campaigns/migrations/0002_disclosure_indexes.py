@@ -1,4 +1,4 @@
-"""Indexes for the public disclosure (campaigns/disclosure.py).
+"""Indexes for the public disclosure (campaigns/public/selectors.py).
 
 None of them is in the model state (models.py declares none), so they are raw SQL per
 database and `makemigrations` never sees them.

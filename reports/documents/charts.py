@@ -9,7 +9,7 @@ numbers computed here. Money above ten million đồng is drawn in "triệu đ�
 import math
 from html import escape
 
-from wards.numbers import format_number
+from core.numbers import format_number
 
 WIDTH, HEIGHT = 600, 330  # user units; drawn 160 mm wide (the text width is 165 mm)
 DRAWN_WIDTH_MM = 160

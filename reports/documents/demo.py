@@ -24,12 +24,11 @@ from django.utils import timezone
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Donation, House, Household
 from reports import deadlines, periods, selectors
+from reports.documents import services
+from reports.documents.models import Block, Document
 from reports.models import Indicator, IndicatorValue, MonthlyReport
 from wards.demo import DEMO_MEMBERSHIP, demo_users
 from wards.models import MassOrganisation, Membership, ResidentialArea, RoleAssignment
-
-from reports.documents import services
-from reports.documents.models import Block, Document
 
 TERM_STARTS_ON = datetime.date(2014, 10, 1)
 TERM_ENDS_ON = datetime.date(2019, 9, 30)

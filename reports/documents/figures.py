@@ -37,14 +37,13 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from campaigns.models import Campaign, Disbursement, Donation, House
 from campaigns.selectors import GRAND_TOTAL_LABEL, counted_donations
+from core.numbers import NO_BREAK_SPACE, format_number, with_unit
 from reports import periods
-from reports.dashboards import percent, percent_text
+from reports.dashboards.figures import percent, percent_text
+from reports.documents.models import Block, Document
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
 from reports.selectors import Figure, aggregate
 from wards.models import Membership, membership_rate
-from wards.numbers import NO_BREAK_SPACE, format_number, with_unit
-
-from reports.documents.models import Block, Document
 
 Kind = Block.Kind
 

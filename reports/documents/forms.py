@@ -7,10 +7,9 @@ from django.forms.models import fields_for_model
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from core.fields import DateField, WholeNumberField, portal_formfield
+from core.numbers import DirectTextInput
 from reports import periods
-from wards.fields import DateField, WholeNumberField, portal_formfield
-from wards.numbers import DirectTextInput
-
 from reports.documents import figures, services
 from reports.documents.models import Block, Document, Section
 

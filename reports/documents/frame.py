@@ -12,8 +12,7 @@ from types import SimpleNamespace
 
 from num2words import num2words
 
-from wards.printing import place_and_date
-
+from core.printing import place_and_date
 from reports.documents.models import Block, Document, Section
 
 # Points are lettered in the Vietnamese alphabet without its accented vowels (a, b, c, d, đ, e…).

@@ -2,7 +2,7 @@
 
 Officer text reaches the HTML only as sanitised rich text (richtext.guard of what clean()
 stored) or through the template's autoescaping; WeasyPrint loads nothing but the project's
-static files (wards.printing.StaticFileFetcher). A PDF is kept with the SHA-256 of the HTML and
+static files (core.printing.StaticFileFetcher). A PDF is kept with the SHA-256 of the HTML and
 stylesheet it came from, so an unchanged document is served without being laid out again.
 """
 
@@ -14,8 +14,7 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from wards.printing import render_document, static_dir
-
+from core.printing import render_document, static_dir
 from reports.documents import charts, richtext
 from reports.documents.frame import frame, numbered_sections
 from reports.documents.models import Block, Document

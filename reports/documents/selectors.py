@@ -3,9 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from wards.selectors import scope_to_user
-
 from reports.documents.models import Block, Document, Section
+from wards.selectors import scope_to_user
 
 
 def documents_visible_to(user) -> QuerySet[Document]:

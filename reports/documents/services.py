@@ -13,10 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from wards.selectors import ADMIN, Role, can_edit_ward, role_of, ward_for
-
 from reports.documents import figures, outline, richtext
 from reports.documents.models import Block, Document, Section
+from wards.selectors import ADMIN, Role, can_edit_ward, role_of, ward_for
 
 ISSUED_MESSAGE = "Văn bản đã ban hành, không sửa được."
 TEXT_MAX_LENGTH = 100_000

@@ -9,10 +9,9 @@ with no live worker to take it is told apart (wards/task_workers.py).
 from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
-from wards import task_workers
-
 from reports.documents import pdf
 from reports.documents.models import Document
+from wards import task_workers
 
 Status = TaskResultStatus
 

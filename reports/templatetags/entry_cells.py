@@ -8,8 +8,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from wards.numbers import percent_text
-from wards.templatetags.numbers import number
+from core.numbers import percent_text
+from core.templatetags.numbers import number
 
 register = template.Library()
 

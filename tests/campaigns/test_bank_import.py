@@ -11,8 +11,10 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook
 
-from campaigns import bank_import, services, views_bank
-from campaigns.bank_import import BadValue, parse_amount, parse_date
+from campaigns import services
+from campaigns.bank import statements as bank_import
+from campaigns.bank import views as bank_views
+from campaigns.bank.statements import BadValue, parse_amount, parse_date
 from campaigns.models import Campaign, Donation, DonationReversal
 from tests.once import at_once, logged_in
 
@@ -673,7 +675,7 @@ def test_a_forged_expired_or_borrowed_token_writes_nothing(
     assert confirm(officer_client, world, other, data).status_code == 400
     chair = login(world.users["ward_chair"])
     assert confirm(chair, world, campaign, data).status_code == 400
-    monkeypatch.setattr(views_bank, "TOKEN_MAX_AGE", -1)
+    monkeypatch.setattr(bank_views, "TOKEN_MAX_AGE", -1)
     assert confirm(login(world.users["ward_officer"]), world, campaign, data).status_code == 400
     assert not Donation.objects.exists()
 

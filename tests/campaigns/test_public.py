@@ -10,9 +10,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from campaigns import disclosure as public_disclosure
 from campaigns import services
 from campaigns.models import Campaign, Disbursement, Donation
+from campaigns.public import selectors
 
 D = datetime.date
 # Full names and personal data that must never reach a public page or the CSV.
@@ -662,26 +662,26 @@ def test_csv_cells_that_look_like_formulas_are_escaped(client, disclosure):
 
 
 def test_fold_text_drops_case_diacritics_and_extra_spaces():
-    assert public_disclosure.fold_text("  Nguyễn   Văn ĐỨC ") == "nguyen van duc"
-    assert public_disclosure.fold_text("Ỷ Lại Hưởng Ứng") == "y lai huong ung"
+    assert selectors.fold_text("  Nguyễn   Văn ĐỨC ") == "nguyen van duc"
+    assert selectors.fold_text("Ỷ Lại Hưởng Ứng") == "y lai huong ung"
     decomposed = unicodedata.normalize("NFD", "Nguyễn Đức")
-    assert public_disclosure.fold_text(decomposed) == "nguyen duc"
+    assert selectors.fold_text(decomposed) == "nguyen duc"
 
 
 @pytest.mark.django_db
 def test_the_database_folds_names_like_python(disclosure):
     annotated = Donation.objects.annotate(
-        folded=public_disclosure.Folded("donor_name"),
-        family=public_disclosure.FamilyName("donor_name"),
+        folded=selectors.Folded("donor_name"),
+        family=selectors.FamilyName("donor_name"),
     )
     for donation in annotated:
-        assert donation.folded == public_disclosure.fold_text(donation.donor_name)
-        assert donation.family == public_disclosure.family_name(donation.donor_name)
+        assert donation.folded == selectors.fold_text(donation.donor_name)
+        assert donation.family == selectors.family_name(donation.donor_name)
     assert {d.family for d in annotated} >= {"nguyen", "tran", "cong", None}
 
 
 def test_masked_name_terms_accept_only_what_the_masked_form_shows():
-    terms = public_disclosure.masked_name_terms
+    terms = selectors.masked_name_terms
     assert terms("nguyen") == ("nguyen", [])
     assert terms("nguyen v. a.") == ("nguyen", ["v", "a"])
     assert terms("nguyen v a") == ("nguyen", ["v", "a"])

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from campaigns import receipts, services
 from campaigns.models import Campaign
-from wards.printing import FetchRefused, StaticFileFetcher, render_pdf, static_dir
+from core.printing import FetchRefused, StaticFileFetcher, render_pdf, static_dir
 
 HOSTILE_NAME = '<img src="file:///etc/passwd"> <script>x</script>'
 

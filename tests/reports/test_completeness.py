@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from reports import completeness
-from reports.completeness import State
+from reports.dashboards import progress as completeness
+from reports.dashboards.progress import State
 from reports.models import MonthlyReport, ReportEvent
 from tests import factories
 

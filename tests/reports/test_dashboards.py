@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Disbursement, House, Household
-from reports import dashboards
+from reports.dashboards import figures as dashboards
 from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from tests import factories
 

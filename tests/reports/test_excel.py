@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core import uploads
 from reports import excel, selectors
 from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from tests import factories
 from tests.reports.conftest import PERIOD, entry_url
-from wards import uploads
 
 Status = MonthlyReport.Status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

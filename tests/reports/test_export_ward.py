@@ -16,6 +16,7 @@ from PIL import Image
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Disbursement, Donation, House, Household, HousePhoto
+from portability.archive import DERIVED, NOT_WARD_DATA, TABLES
 from reports.models import (
     AreaValue,
     Indicator,
@@ -25,7 +26,6 @@ from reports.models import (
     ValidationRule,
     WarningExplanation,
 )
-from reports.portability import DERIVED, NOT_WARD_DATA, TABLES
 from tests import factories
 from wards.models import Province, Ward
 

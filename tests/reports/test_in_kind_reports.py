@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns.selectors import format_dong
-from reports import dashboards
+from reports.dashboards import figures as dashboards
 from tests.money_data import FEB, MAR, Q1, Q1_FIRST, Q1_LAST, build, cash, goods_value
 from tests.reports.conftest import entry_url
 

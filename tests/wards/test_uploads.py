@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from PIL import Image
 
 from campaigns.models import Campaign, Donation, House, Household, HousePhoto
+from core import uploads
 from reports.models import IndicatorValue
-from wards import uploads
 from wards.models import ResidentialArea
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.numbers import format_number
 from reports.summaries import maintain
 from wards.models import Ward
-from wards.numbers import format_number
 
 
 class Command(BaseCommand):

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.numbers import format_number
 from reports.documents.docx import render_docx
 from reports.documents.models import Document
 from reports.documents.pdf import render_pdf
-from wards.numbers import format_number
 
 FORMATS = ("pdf", "docx")
 

@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from campaigns.demo import seed_campaigns
 from campaigns.models import Donation, House
-from reports import dashboards, periods
+from reports import periods
+from reports.dashboards import figures as dashboards
 from reports.demo import DEMO_MONTHS, seed_monthly_reports
 from reports.documents import figures
 from reports.documents.demo import seed_term_report

@@ -11,11 +11,11 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+from core.printing import StaticFileFetcher, static_dir
 from reports.documents.charts import bar_chart_svg
 from reports.documents.docx import render_docx
 from reports.documents.models import Block, Section
 from reports.documents.pdf import document_html, render_pdf
-from wards.printing import StaticFileFetcher, static_dir
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -4,10 +4,10 @@ added only in the last, labelled row; expected figures recomputed from the raw r
 import datetime
 
 from campaigns.models import Campaign
+from core.numbers import format_number
 from reports.documents import figures
 from reports.documents.models import Block, Document
 from tests.money_data import Q1_FIRST, Q1_LAST, build, cash, goods_value
-from wards.numbers import format_number
 
 PREVIOUS = {"previous_starts_on": datetime.date(2024, 1, 1)}
 PREVIOUS["previous_ends_on"] = datetime.date(2024, 3, 31)

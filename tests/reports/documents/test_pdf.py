@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 
+from core.printing import static_dir
 from reports.documents import pdf
 from reports.documents.charts import bar_chart_svg
 from reports.documents.frame import numbered_sections, section_label
@@ -17,7 +18,6 @@ from reports.documents.pdf import (
     stored_or_rendered_pdf,
     stored_pdf,
 )
-from wards.printing import static_dir
 
 TOP_MARGIN_PT = 20 / 25.4 * 72
 

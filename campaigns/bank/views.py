@@ -1,0 +1,259 @@
+"""Donations from a bank statement: upload, preview with duplicates flagged, then confirm.
+
+Nothing is written before the officer confirms; the confirmation carries the rows read at the
+preview in a signed token, and services_bank writes every ticked row in one transaction, or
+none; a row already recorded (the same preview confirmed twice) is skipped, never written again.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from campaigns import selectors
+from campaigns.bank import services, statements
+from campaigns.models import Campaign, Donation
+from core import uploads
+from wards import selectors as ward_selectors
+
+TOKEN_SALT = "campaigns.bank-import"
+TOKEN_MAX_AGE = 2 * 3600  # seconds between the preview and the confirmation
+DonorKind = Donation.DonorKind
+
+
+class StatementForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp sao kê (.csv hoặc .xlsx)",
+        help_text="Tệp sao kê tải từ ngân hàng.",
+        error_messages={
+            "required": "Hãy chọn tệp sao kê (.csv hoặc .xlsx) để tải lên.",
+            "empty": "Tệp tải lên không có nội dung.",
+            "invalid": "Không nhận được tệp; hãy chọn lại tệp.",
+        },
+        widget=forms.ClearableFileInput(
+            attrs={"accept": f".csv,.xlsx,text/csv,{uploads.XLSX_TYPE}"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = uploads.megabytes(settings.UPLOAD_MAX_SPREADSHEET_BYTES)
+        help_text = f"Tệp sao kê tải từ ngân hàng; dung lượng tối đa {limit} MB."
+        self.fields["file"].help_text = help_text
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        name = file.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(
+                "Chỉ nhận tệp sao kê dạng .csv hoặc .xlsx. Nếu ngân hàng cho tệp .xls hoặc .pdf, "
+                "hãy tải lại dạng Excel (.xlsx), hoặc mở bằng Excel rồi lưu dưới dạng "
+                "“Sổ làm việc Excel (.xlsx)”."
+            )
+        uploads.check_size(
+            file,
+            limit=settings.UPLOAD_MAX_SPREADSHEET_BYTES,
+            advice="Hãy tải sao kê theo khoảng thời gian ngắn hơn.",
+        )
+        if name.endswith(".xlsx"):
+            uploads.check_xlsx_content(file)
+        else:
+            uploads.check_csv_content(file)
+        return file
+
+
+@dataclass
+class Line:
+    """One proposed donation as the preview form shows it, with the officer's choices."""
+
+    index: int
+    row: statements.StatementRow
+    included: bool
+    name: str
+    kind: str
+
+
+class BadToken(Exception):
+    pass
+
+
+def _money_campaign_or_404(ward, pk) -> Campaign:
+    campaign = (
+        selectors.campaigns_of_ward(ward)
+        .filter(pk=pk, kind__in=[Campaign.Kind.FUND, Campaign.Kind.HOUSING])
+        .first()
+    )
+    if campaign is None:
+        raise Http404("Không tìm thấy cuộc vận động nhận tiền ủng hộ.")
+    return campaign
+
+
+def _token(*, ward, campaign, user, filename, rows) -> str:
+    return signing.dumps(
+        {
+            "ward": ward.code,
+            "campaign": campaign.pk,
+            "user": user.pk,
+            "filename": filename,
+            "rows": [row.to_data() for row in rows],
+        },
+        salt=TOKEN_SALT,
+        compress=True,
+    )
+
+
+def _read_token(token, *, ward, campaign, user) -> tuple[str, list[statements.StatementRow]]:
+    """(file name, rows read at the preview); BadToken if forged, stale or for elsewhere."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        if (data["ward"], data["campaign"], data["user"]) != (ward.code, campaign.pk, user.pk):
+            raise BadToken
+        rows = [statements.StatementRow.from_data(item) for item in data["rows"]]
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise BadToken from error
+    return str(data.get("filename", "")), rows
+
+
+def _context(ward, campaign) -> dict:
+    return {
+        "ward": ward,
+        "campaign": campaign,
+        "breadcrumbs": [campaign.name, "Nhập sao kê ngân hàng"],
+        "kinds": DonorKind.choices,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank_import_view(request, code, pk):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    campaign = _money_campaign_or_404(ward, pk)
+    context = _context(ward, campaign)
+
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        return _confirm(request, ward=ward, campaign=campaign, context=context)
+
+    form = (
+        StatementForm(request.POST, request.FILES) if request.method == "POST" else StatementForm()
+    )
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(
+            request, "campaigns/statements.html", {**context, "form": form}, status=status
+        )
+
+    file = form.cleaned_data["file"]
+    try:
+        parsed = statements.read_statement(file, today=timezone.localdate())
+    except statements.UnreadableFile as error:
+        form.add_error("file", str(error))
+        return render(request, "campaigns/statements.html", {**context, "form": form}, status=400)
+
+    token = None
+    if not parsed.problems:
+        statements.flag_duplicates(parsed.rows, services.existing_donations(ward, parsed.rows))
+        token = _token(
+            ward=ward, campaign=campaign, user=request.user, filename=file.name, rows=parsed.rows
+        )
+    lines = [
+        Line(index, row, not row.is_duplicate, row.donor_name, row.donor_kind)
+        for index, row in enumerate(parsed.rows)
+    ]
+    return render(
+        request,
+        "campaigns/bank_preview.html",
+        {
+            **context,
+            "form": StatementForm(),
+            "filename": file.name,
+            "parsed": parsed,
+            "lines": lines if token else [],
+            "token": token,
+        },
+        status=400 if parsed.problems else 200,
+    )
+
+
+def _choices(post, rows) -> tuple[list[Line], list[str]]:
+    """The officer's tick, name and kind for each row; problems with the posted values."""
+    lines, problems = [], []
+    for index, row in enumerate(rows):
+        included = post.get(f"include-{index}") == "1"
+        name = " ".join(post.get(f"name-{index}", row.donor_name).split())
+        kind = post.get(f"kind-{index}", row.donor_kind)
+        if included and kind not in DonorKind.values:
+            problems.append(f"Dòng {row.row}: loại người ủng hộ không hợp lệ, hãy chọn lại.")
+            kind = row.donor_kind
+        if included and len(name) > statements.NAME_MAX_LENGTH:
+            problems.append(
+                f"Dòng {row.row}: tên dài quá {statements.NAME_MAX_LENGTH} ký tự, hãy rút gọn."
+            )
+        lines.append(Line(index, row, included, name, kind))
+    if not problems and not any(line.included for line in lines):
+        problems.append("Chưa chọn khoản nào để ghi. Hãy đánh dấu các khoản cần ghi.")
+    return lines, problems
+
+
+def _confirm(request, *, ward, campaign, context):
+    """Write the ticked rows, all at once, or nothing."""
+    try:
+        filename, rows = _read_token(
+            request.POST.get("token", ""), ward=ward, campaign=campaign, user=request.user
+        )
+    except BadToken:
+        return render(
+            request,
+            "campaigns/statements.html",
+            {
+                **context,
+                "form": StatementForm(),
+                "refusal": "Phiên xem trước không hợp lệ hoặc đã hết hạn; chưa có khoản nào "
+                "được ghi. Hãy tải tệp sao kê lên lại.",
+            },
+            status=400,
+        )
+    lines, problems = _choices(request.POST, rows)
+    chosen = [
+        services.ChosenLine(line.index, line.row, line.name, line.kind)
+        for line in lines
+        if line.included
+    ]
+    try:
+        if problems:
+            raise services.StatementRefusal(" ".join(problems))
+        result = services.statement_record(
+            ward=ward, campaign=campaign, user=request.user, rows=rows, chosen=chosen
+        )
+    except services.StatementRefusal as refused:
+        return render(
+            request,
+            "campaigns/bank_preview.html",
+            {
+                **context,
+                "form": StatementForm(),
+                "filename": filename,
+                "parsed": statements.ParsedStatement(rows=rows),
+                "lines": lines,
+                "token": request.POST.get("token"),
+                "refusal": f"Chưa ghi khoản nào. {refused}",
+            },
+            status=refused.status,
+        )
+    if result.recorded:
+        messages.success(request, f"Đã ghi {len(result.recorded)} khoản ủng hộ từ sao kê.")
+    if result.skipped:
+        where = "; ".join(f"dòng {item.row} ({item.label})" for item in result.skipped)
+        messages.warning(
+            request,
+            f"Bỏ qua {len(result.skipped)} dòng đã được ghi trước đó, không ghi lần nữa: {where}."
+            if result.recorded
+            else f"Không ghi thêm khoản nào: các dòng đã chọn đều đã được ghi trước đó ({where}).",
+        )
+    return redirect("campaigns:detail", ward.code, campaign.pk)

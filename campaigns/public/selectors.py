@@ -1,0 +1,620 @@
+"""Public disclosure: what anyone may read without logging in (công khai, minh bạch)."""
+
+import datetime
+import functools
+import heapq
+import operator
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Contains, Regex, StartsWith
+
+from campaigns.models import Campaign, Disbursement, Donation, DonationReversal, Household
+from campaigns.selectors import campaigns_of_ward, mask_name, public_donor_name
+from wards.models import ResidentialArea
+
+# Public disclosure
+#
+# What anyone may read without logging in ("công khai, minh bạch"): a ward's money-holding
+# campaigns with their totals at that ward, and every receipt and payment of one of them as a
+# searchable statement (sao kê). Nothing personal leaves through here: donors who are people
+# and household heads are masked ("Nguyễn V. A."); ID numbers, addresses, bank references and
+# notes are never even read from the database.
+#
+# The search never lets the public confirm a full name: it matches only what the page shows.
+# - People (donors and household heads): the family name or its beginning, optionally followed
+#   by the initials of the next words in order, as the masked form shows them ("Nguyễn",
+#   "Nguyễn V.", "nguyen v a"). A query holding a whole given name ("Nguyễn Văn Bình") matches
+#   no person, and a one-word name (shown as its initial only) is not searchable at all.
+# - Organisations and collectives: any part of their name.
+# - Donors who are anonymous or asked not to be named: the words "Nhà hảo tâm".
+# - A number ("123", "00123/2025") looks up receipts by number, not by name.
+# - Payments also by decision number, purpose, residential area, and the stated purpose of
+#   payments to no household.
+# Matching ignores case, Vietnamese diacritics and extra spaces ("nguyen" finds "Nguyễn").
+#
+# The three kinds of donors are searched by three disjoint queries, each served on PostgreSQL
+# by its own partial index (migration 0002: people by folded family name and amount, the others
+# by date with the folded name), so that totals and pages read index entries, not table rows,
+# however many donations the fund has. A fund's overall totals at a ward are cached until any
+# donation, reversal or payment is recorded.
+
+
+PUBLIC_ANONYMOUS = "Nhà hảo tâm"
+_CASH, _GOODS = Q(form=Donation.Form.CASH), Q(form=Donation.Form.IN_KIND)
+PUBLIC_CAMPAIGN_KINDS = (Campaign.Kind.FUND, Campaign.Kind.HOUSING)
+RECEIPTS, DISBURSEMENTS = "thu", "chi"
+
+
+def fold_text(text: str) -> str:
+    """ "  Nguyễn   Văn ĐỨC " → "nguyen van duc": lower case, no diacritics, single spaces.
+
+    PostgreSQL computes the same with mttq_fold() (migration 0002); SQLite calls this.
+    """
+    decomposed = unicodedata.normalize("NFD", text or "")
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.replace("đ", "d").replace("Đ", "D").lower().split())
+
+
+def family_name(text: str) -> str | None:
+    """ "Nguyễn Văn An" → "nguyen"; None for a one-word name, whose masked form is an initial.
+
+    PostgreSQL computes the same with mttq_family() (migration 0002); SQLite calls this.
+    """
+    folded = fold_text(text)
+    return folded.split(" ", 1)[0] if " " in folded else None
+
+
+def _fold_or_none(value):
+    return None if value is None else fold_text(value)
+
+
+def _family_or_none(value):
+    return None if value is None else family_name(value)
+
+
+class Folded(Func):
+    """fold_text() of a text column, computed by the database (PostgreSQL or SQLite)."""
+
+    function = "mttq_fold"
+    arity = 1
+    output_field = CharField()
+    python = staticmethod(_fold_or_none)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_function(self.function, 1, self.python, deterministic=True)
+        return self.as_sql(compiler, connection, **extra_context)
+
+
+class FamilyName(Folded):
+    """family_name() of a text column, computed by the database."""
+
+    function = "mttq_family"
+    python = staticmethod(_family_or_none)
+
+
+_NAME_TOKEN = re.compile(r"[^\s.]+")
+_RECEIPT_QUERY = re.compile(r"^0*(\d{1,9})(?:/(\d{4}))?$")
+_PEOPLE = Q(donor_kind=Donation.DonorKind.INDIVIDUAL, publish_name=True)
+_ORGANISATIONS = Q(
+    donor_kind__in=[Donation.DonorKind.ORGANISATION, Donation.DonorKind.COLLECTIVE],
+    publish_name=True,
+)
+_UNNAMED = Q(donor_kind=Donation.DonorKind.ANONYMOUS) | Q(publish_name=False)
+
+
+def masked_name_terms(folded_query: str) -> tuple[str, list[str]] | None:
+    """(family name, initials) when the query reads like a masked name, else None.
+
+    "nguyen v. a." → ("nguyen", ["v", "a"]). A token after the first that is more than an
+    initial gives None: matching it would test the hidden given names.
+    """
+    tokens = _NAME_TOKEN.findall(folded_query)
+    if not tokens:
+        return None
+    family, *initials = tokens
+    if not family.isalpha() or any(len(i) != 1 or not i.isalpha() for i in initials):
+        return None
+    return family, initials
+
+
+def _person_q(field: str, folded_query: str) -> Q | None:
+    """A person's name in `field` matching the masked name the query reads as, or None."""
+    terms = masked_name_terms(folded_query)
+    if terms is None:
+        return None
+    family, initials = terms
+    # One-word names have no family name: they are shown as an initial only.
+    match = Q(StartsWith(FamilyName(field), family))
+    if initials:
+        # Folded names have single spaces.
+        match &= Q(Regex(Folded(field), "^" + r"\S* ".join([family, *initials])))
+    return match
+
+
+def _donation_branches(query: str) -> list[Q]:
+    """Disjoint conditions whose union is what the query finds among donations."""
+    number = _RECEIPT_QUERY.match(query)
+    if number:
+        found = Q(receipt_number=int(number[1]))
+        if number[2]:
+            found &= Q(receipt_year=int(number[2]))
+        return [found]
+    folded = fold_text(query)
+    branches = [_ORGANISATIONS & Q(Contains(Folded("donor_name"), folded))]
+    person = _person_q("donor_name", folded)
+    if person is not None:
+        branches.append(_PEOPLE & person)
+    if folded in fold_text(PUBLIC_ANONYMOUS):
+        branches.append(_UNNAMED)
+    return branches
+
+
+def _disbursement_q(query: str, ward) -> Q:
+    folded = fold_text(query)
+    purposes = [
+        value for value, label in Disbursement.Purpose.choices if folded in fold_text(label)
+    ]
+    match = Q(purpose__in=purposes) | Q(decision_reference__icontains=query)
+    match |= Q(household__isnull=True) & Q(Contains(Folded("description"), folded))
+    areas = ResidentialArea.objects.filter(ward=ward).filter(Contains(Folded("name"), folded))
+    households = Q(area__in=areas.values("pk"))
+    person = _person_q("head_name", folded)
+    if person is not None:
+        households |= person
+    match |= Q(household__in=Household.objects.filter(ward=ward).filter(households).values("pk"))
+    return match
+
+
+@dataclass(frozen=True)
+class DisclosureFilter:
+    """What the public searched for; empty fields do not filter."""
+
+    query: str = ""
+    amount_min: int | None = None
+    amount_max: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    kind: str = ""  # RECEIPTS, DISBURSEMENTS or "" for both
+
+    @property
+    def receipts(self) -> bool:
+        return self.kind != DISBURSEMENTS
+
+    @property
+    def disbursements(self) -> bool:
+        return self.kind != RECEIPTS
+
+    @property
+    def is_empty(self) -> bool:
+        return self == DisclosureFilter()
+
+
+def _filter_common(queryset, search: DisclosureFilter, day_field: str):
+    if search.amount_min is not None:
+        queryset = queryset.filter(amount__gte=search.amount_min)
+    if search.amount_max is not None:
+        queryset = queryset.filter(amount__lte=search.amount_max)
+    if search.date_from:
+        queryset = queryset.filter(**{f"{day_field}__gte": search.date_from})
+    if search.date_to:
+        queryset = queryset.filter(**{f"{day_field}__lte": search.date_to})
+    return queryset
+
+
+def _receipt_base(campaign, ward, search: DisclosureFilter) -> QuerySet[Donation]:
+    donations = Donation.objects.filter(campaign=campaign, ward=ward)
+    return _filter_common(donations, search, "received_on")
+
+
+def _receipt_branches(search: DisclosureFilter) -> list[Q]:
+    return _donation_branches(search.query) if search.query else [Q()]
+
+
+def public_receipts(campaign, ward, search: DisclosureFilter) -> list[QuerySet[Donation]]:
+    """Every recorded donation of the campaign at the ward that the search finds (reversed ones
+    too), as disjoint querysets, one per kind of donor the query can match."""
+    donations = _receipt_base(campaign, ward, search)
+    return [donations.filter(branch) for branch in _receipt_branches(search)]
+
+
+def _reversed_receipts(campaign, ward, search: DisclosureFilter) -> QuerySet[Donation]:
+    """What the search finds among reversed donations: few, so read from the reversals' side."""
+    found = functools.reduce(operator.or_, _receipt_branches(search))
+    return _receipt_base(campaign, ward, search).filter(found, reversal__isnull=False)
+
+
+def public_disbursements(campaign, ward, search: DisclosureFilter) -> QuerySet[Disbursement]:
+    payments = Disbursement.objects.filter(campaign=campaign, ward=ward)
+    if search.query:
+        payments = payments.filter(_disbursement_q(search.query, ward))
+    return _filter_common(payments, search, "paid_on")
+
+
+CACHE_SECONDS = 600
+
+
+def _newest(model):
+    return Subquery(model.objects.order_by("-pk").values("pk")[:1])
+
+
+def _public_campaigns_of(ward) -> QuerySet[Campaign]:
+    """With the newest ids of donations, reversals and payments: recorded money is never edited
+    or deleted (a correction is a reversal), so totals can be cached under them."""
+    return (
+        campaigns_of_ward(ward)
+        .filter(kind__in=PUBLIC_CAMPAIGN_KINDS)
+        .annotate(
+            newest_donation=_newest(Donation),
+            newest_reversal=_newest(DonationReversal),
+            newest_payment=_newest(Disbursement),
+        )
+    )
+
+
+def _cache_key(name, ward, campaigns) -> str | None:
+    """None for campaigns not read by _public_campaigns_of(): no version, no caching."""
+    first = campaigns[0]
+    if not hasattr(first, "newest_donation"):
+        return None
+    version = f"{first.newest_donation}-{first.newest_reversal}-{first.newest_payment}"
+    ids = "-".join(str(campaign.pk) for campaign in campaigns)
+    return f"public-disclosure:{name}:{ward.pk}:{ids}:{version}"
+
+
+def _cached(key, compute):
+    value = cache.get(key) if key else None
+    if value is None:
+        value = compute()
+        if key:
+            cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def public_campaigns(ward) -> list[Campaign]:
+    """The ward's and its province's money-holding campaigns with, at this ward (reversed
+    donations not counted): cash `received`, `paid` and `balance`, and `in_kind`, the money
+    equivalents of goods received, apart. One query when cached."""
+    campaigns = list(_public_campaigns_of(ward))
+    if not campaigns:
+        return []
+    totals = _cached(
+        _cache_key("ward", ward, campaigns),
+        lambda: _campaign_totals_at(ward, [campaign.pk for campaign in campaigns]),
+    )
+    for campaign in campaigns:
+        campaign.received, campaign.in_kind, campaign.paid = totals.get(campaign.pk, (0, 0, 0))
+        campaign.balance = campaign.received - campaign.paid
+        campaign.grand_total = campaign.received + campaign.in_kind
+    return campaigns
+
+
+def _by_form(queryset) -> dict[int, tuple[int, int]]:
+    """{campaign id: (cash, equivalents of goods)} in one grouped query."""
+    rows = (
+        queryset.values("campaign")
+        .annotate(cash=Sum("amount", filter=_CASH), goods=Sum("amount", filter=_GOODS))
+        .values_list("campaign", "cash", "goods")
+    )
+    return {pk: (int(cash or 0), int(goods or 0)) for pk, cash, goods in rows}
+
+
+def _campaign_totals_at(ward, ids) -> dict[int, tuple[int, int, int]]:
+    """{campaign id: (cash received, goods' equivalents received, cash paid)} at the ward, in
+    three grouped queries."""
+    donations = Donation.objects.filter(ward=ward, campaign__in=ids)
+    received = _by_form(donations)
+    reversed_ = _by_form(donations.filter(reversal__isnull=False))
+    paid = _by_form(Disbursement.objects.filter(ward=ward, campaign__in=ids))
+    totals = {}
+    for pk in ids:
+        cash, goods = received.get(pk, (0, 0))
+        cash_back, goods_back = reversed_.get(pk, (0, 0))
+        totals[pk] = (cash - cash_back, goods - goods_back, paid.get(pk, (0, 0))[0])
+    return totals
+
+
+def public_campaign(ward, pk) -> Campaign | None:
+    return _public_campaigns_of(ward).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class DisclosureTotals:
+    """Cash and the money equivalents of goods apart; the balance is cash only."""
+
+    received: int = 0  # counted cash receipts: reversed ones are listed but not added
+    receipt_rows: int = 0
+    reversed_rows: int = 0
+    paid: int = 0  # cash paid out
+    payment_rows: int = 0
+    branch_rows: tuple = ()  # receipt rows per query of public_receipts()
+    in_kind_received: int = 0  # equivalents of counted goods received
+    in_kind_paid: int = 0  # equivalents of goods handed out
+
+    @property
+    def balance(self) -> int:
+        return self.received - self.paid
+
+    @property
+    def grand_total(self) -> int:
+        """Received, cash and goods' equivalents: shown only labelled as such."""
+        return self.received + self.in_kind_received
+
+    @property
+    def rows(self) -> int:
+        return self.receipt_rows + self.payment_rows
+
+
+def disclosure_totals(campaign, ward, search: DisclosureFilter) -> DisclosureTotals:
+    """Sums and row counts of what the search lists: a query per kind of donor it can match,
+    one for the reversed donations among them, and one for payments."""
+    received = in_kind = receipt_rows = reversed_rows = paid = in_kind_paid = payment_rows = 0
+    branch_rows = []
+    sums_by_form = {
+        "rows": Count("*"),
+        "cash": Coalesce(Sum("amount", filter=_CASH), 0),
+        "goods": Coalesce(Sum("amount", filter=_GOODS), 0),
+    }
+    if search.receipts:
+        for donations in public_receipts(campaign, ward, search):
+            sums = donations.aggregate(**sums_by_form)
+            received += int(sums["cash"])
+            in_kind += int(sums["goods"])
+            receipt_rows += sums["rows"]
+            branch_rows.append(sums["rows"])
+        sums = _reversed_receipts(campaign, ward, search).aggregate(**sums_by_form)
+        received -= int(sums["cash"])
+        in_kind -= int(sums["goods"])
+        reversed_rows = sums["rows"]
+    if search.disbursements:
+        sums = public_disbursements(campaign, ward, search).aggregate(**sums_by_form)
+        paid, in_kind_paid, payment_rows = int(sums["cash"]), int(sums["goods"]), sums["rows"]
+    return DisclosureTotals(
+        received,
+        receipt_rows,
+        reversed_rows,
+        paid,
+        payment_rows,
+        tuple(branch_rows),
+        in_kind_received=in_kind,
+        in_kind_paid=in_kind_paid,
+    )
+
+
+def disclosure_overall(campaign, ward) -> DisclosureTotals:
+    """All the fund's rows at the ward: disclosure_totals() with no filter, cached."""
+    return _cached(
+        _cache_key("fund", ward, [campaign]),
+        lambda: disclosure_totals(campaign, ward, DisclosureFilter()),
+    )
+
+
+# Rows sort newest first by (day, rank, number, pk): on one day payments come before receipts
+# and receipts go by number. The key of a row is also the keyset cursor of the next page.
+_RECEIPT_RANK, _PAYMENT_RANK = 0, 1
+_CURSOR = re.compile(r"^(\d{8})-([01])-(\d{1,12})-(\d{1,19})$")
+
+
+@dataclass(frozen=True)
+class DisclosureRow:
+    kind: str  # RECEIPTS or DISBURSEMENTS
+    day: datetime.date
+    reference: str  # receipt number, or the payment's decision number
+    name: str  # as the public may see it
+    content: str
+    amount: int | None  # cash, or the goods' money equivalent (None: not valued)
+    reversed: bool
+    key: tuple
+    in_kind: bool = False
+
+    @property
+    def is_receipt(self) -> bool:
+        return self.kind == RECEIPTS
+
+    @property
+    def cursor(self) -> str:
+        day, rank, number, pk = self.key
+        return f"{day:%Y%m%d}-{rank}-{number}-{pk}"
+
+
+def parse_cursor(text: str | None) -> tuple | None:
+    """The key a cursor names, or None when it is not one."""
+    found = _CURSOR.match(text or "")
+    if not found:
+        return None
+    try:
+        day = datetime.datetime.strptime(found[1], "%Y%m%d").date()
+    except ValueError:
+        return None
+    return day, int(found[2]), int(found[3]), int(found[4])
+
+
+def _receipt_row(donation: Donation) -> DisclosureRow:
+    if donation.is_in_kind:
+        content = f"Hiện vật: {donation.goods_text}"
+    else:
+        content = donation.get_channel_display()
+    return DisclosureRow(
+        kind=RECEIPTS,
+        day=donation.received_on,
+        reference=donation.receipt_label,
+        name=public_donor_name(donation),
+        content=content,
+        amount=donation.amount,
+        reversed=donation.is_reversed,
+        key=(donation.received_on, _RECEIPT_RANK, donation.receipt_number, donation.pk),
+        in_kind=donation.is_in_kind,
+    )
+
+
+def _payment_row(payment: Disbursement) -> DisclosureRow:
+    purpose = payment.get_purpose_display()
+    if payment.household_id:
+        household = payment.household
+        name = mask_name(household.head_name)
+        if household.area_id:
+            name = f"{name} ({household.area.name})"
+        content = purpose
+    else:
+        # No household: the stated purpose is what the public sees.
+        name = ""
+        content = f"{purpose}: {payment.description}"
+    if payment.is_in_kind:
+        content = f"{content} · hiện vật: {payment.goods_text}"
+    return DisclosureRow(
+        kind=DISBURSEMENTS,
+        day=payment.paid_on,
+        reference=payment.decision_reference,
+        name=name,
+        content=content,
+        amount=payment.amount,
+        reversed=False,
+        key=(payment.paid_on, _PAYMENT_RANK, payment.pk, payment.pk),
+        in_kind=payment.is_in_kind,
+    )
+
+
+def _receipt_window(donations, cursor, older: bool, size: int | None = None):
+    """Donations past a cursor, in page order; only the columns the public may see.
+
+    With a size, the first size + 1 are picked by their ids first, a query the search indexes
+    answer alone, and only those rows are read.
+    """
+    if cursor:
+        day, rank, number, pk = cursor
+        if older:
+            same_day = (
+                Q(received_on=day)
+                if rank == _PAYMENT_RANK
+                else Q(received_on=day, receipt_number__lt=number)
+                | Q(received_on=day, receipt_number=number, pk__lt=pk)
+            )
+            donations = donations.filter(Q(received_on__lt=day) | same_day, received_on__lte=day)
+        else:
+            same_day = (
+                Q(pk__in=[])
+                if rank == _PAYMENT_RANK
+                else Q(received_on=day, receipt_number__gt=number)
+                | Q(received_on=day, receipt_number=number, pk__gt=pk)
+            )
+            donations = donations.filter(Q(received_on__gt=day) | same_day, received_on__gte=day)
+    order = ("received_on", "receipt_number", "pk")
+    order = tuple(f"-{field}" for field in order) if older else order
+    if size is not None:
+        ids = donations.order_by(*order).values("pk")[: size + 1]
+        donations = Donation.objects.filter(pk__in=ids)
+    return (
+        donations.only(
+            "received_on",
+            "receipt_year",
+            "receipt_number",
+            "donor_kind",
+            "donor_name",
+            "publish_name",
+            "form",
+            "channel",
+            "amount",
+            "in_kind_description",
+            "in_kind_quantity",
+            "in_kind_unit",
+        )
+        .annotate(is_reversed=Exists(DonationReversal.objects.filter(donation=OuterRef("pk"))))
+        .order_by(*order)
+    )
+
+
+def _payment_window(payments, cursor, older: bool):
+    if cursor:
+        day, rank, _number, pk = cursor
+        if older:
+            same_day = Q(paid_on=day, pk__lt=pk) if rank == _PAYMENT_RANK else Q(pk__in=[])
+            payments = payments.filter(Q(paid_on__lt=day) | same_day, paid_on__lte=day)
+        else:
+            same_day = Q(paid_on=day, pk__gt=pk) if rank == _PAYMENT_RANK else Q(paid_on=day)
+            payments = payments.filter(Q(paid_on__gt=day) | same_day, paid_on__gte=day)
+    order = ("paid_on", "pk")
+    return (
+        payments.select_related("household__area")
+        .only(
+            "paid_on",
+            "purpose",
+            "description",
+            "form",
+            "amount",
+            "in_kind_description",
+            "in_kind_quantity",
+            "in_kind_unit",
+            "decision_reference",
+            "household__head_name",
+            "household__area__name",
+        )
+        .order_by(*(f"-{field}" for field in order) if older else order)
+    )
+
+
+@dataclass(frozen=True)
+class DisclosurePage:
+    rows: list
+    has_newer: bool
+    has_older: bool
+
+    @property
+    def newer_cursor(self) -> str:
+        return self.rows[0].cursor if self.rows else ""
+
+    @property
+    def older_cursor(self) -> str:
+        return self.rows[-1].cursor if self.rows else ""
+
+
+def disclosure_page(
+    campaign, ward, search: DisclosureFilter, *, after=None, before=None, size=50, totals=None
+) -> DisclosurePage:
+    """One page of rows, newest first, after (older than) or before (newer than) a cursor.
+
+    Keyset pagination: each query (one per kind of donor searched, one for payments) reads
+    size + 1 rows along an index, however deep the page; the rows are merged here. With the
+    search's totals, kinds of rows it found none of are not queried.
+    """
+    older = before is None
+    cursor = after if older else before
+    parts = []
+    if search.receipts:
+        querysets = public_receipts(campaign, ward, search)
+        found = totals.branch_rows if totals else ()
+        if len(found) != len(querysets):
+            found = [1] * len(querysets)
+        for donations, rows in zip(querysets, found, strict=True):
+            if rows:
+                window = _receipt_window(donations, cursor, older, size)
+                parts.append([_receipt_row(donation) for donation in window])
+    if search.disbursements and (totals is None or totals.payment_rows):
+        payments = public_disbursements(campaign, ward, search)
+        window = _payment_window(payments, cursor, older)[: size + 1]
+        parts.append([_payment_row(payment) for payment in window])
+    rows = list(heapq.merge(*parts, key=operator.attrgetter("key"), reverse=older))[: size + 1]
+    more = len(rows) > size
+    rows = rows[:size]
+    if older:
+        return DisclosurePage(rows, has_newer=after is not None, has_older=more)
+    rows.reverse()
+    return DisclosurePage(rows, has_newer=more, has_older=True)
+
+
+def disclosure_rows(campaign, ward, search: DisclosureFilter) -> Iterator[DisclosureRow]:
+    """Every row the search lists, newest first, streamed (for the CSV download)."""
+    parts = []
+    if search.receipts:
+        for donations in public_receipts(campaign, ward, search):
+            window = _receipt_window(donations, None, True).iterator(chunk_size=2000)
+            parts.append(map(_receipt_row, window))
+    if search.disbursements:
+        payments = _payment_window(public_disbursements(campaign, ward, search), None, True)
+        parts.append(map(_payment_row, payments.iterator(chunk_size=2000)))
+    return heapq.merge(*parts, key=operator.attrgetter("key"), reverse=True)

@@ -1,0 +1,49 @@
+"""Read replica routing: dashboards and public disclosure pages read the portal's data from
+the "replica" database; everything else, every write and users' sessions stay on the primary.
+
+Active only when DATABASE_REPLICA_URL is set (settings add the "replica" alias and this
+router). Which requests may read from the replica is decided per request by
+core.replica.ReplicaReadsMiddleware; the decision lives in a context variable so a
+request's queries, wherever they are made, follow it.
+"""
+
+from contextvars import ContextVar
+
+REPLICA = "replica"
+PRIMARY = "default"
+
+# Only the portal's own data is read from the replica: accounts and sessions change at
+# login and must never lag behind.
+REPLICATED_APPS = frozenset({"wards", "campaigns", "reports"})
+
+# Pages that only read and can live with a few seconds of replication lag.
+REPLICA_VIEWS = frozenset(
+    {
+        "reports:dashboard_ward",
+        "reports:dashboard_province",
+        "reports:dashboard_national",
+        "campaigns:public_ward",
+        "campaigns:public_fund",
+        "campaigns:public_fund_csv",
+    }
+)
+
+reads_from_replica = ContextVar("reads_from_replica", default=False)
+
+
+class ReplicaRouter:
+    def db_for_read(self, model, **hints):
+        if reads_from_replica.get() and model._meta.app_label in REPLICATED_APPS:
+            return REPLICA
+        return PRIMARY
+
+    def db_for_write(self, model, **hints):
+        return PRIMARY
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # Both aliases hold the same rows.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        # The replica follows the primary by PostgreSQL replication, never by migrations.
+        return db == PRIMARY

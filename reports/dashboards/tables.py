@@ -1,0 +1,188 @@
+"""The dashboards' tables: what a page shows, and the same rows as CSV or XLSX downloads.
+
+A cell keeps its raw value (int, Decimal percent, str or None) beside the text the page shows,
+and its kind, so that a spreadsheet gets numbers it can add up: money as integer đồng with a
+thousands format, rates as fractions with a percent format. Text that a spreadsheet could run
+as a formula is escaped (core/spreadsheets.py).
+"""
+
+import io
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from core.numbers import format_dong, format_number
+from core.spreadsheets import CSV_CONTENT_TYPE, csv_lines, safe_cell
+from core.uploads import XLSX_TYPE
+from reports.dashboards import figures
+
+TEXT, COUNT, MONEY, PERCENT = "text", "count", "money", "percent"
+# A rate's cell holds the exact ratio; the format shows it with one decimal.
+NUMBER_FORMATS = {COUNT: "#,##0", MONEY: "#,##0", PERCENT: "0.0%"}
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class Cell:
+    raw: object  # what the downloads hold: int, Decimal (a percent), str or None
+    text: str  # what the page shows
+    link: str = ""
+    kind: str = COUNT
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != TEXT
+
+    def html(self, *, row_header=False) -> str:
+        """The <td> (or <th scope="row">) of this cell; built here rather than in the
+        template because a province table has thousands of cells."""
+        content = (
+            format_html('<a href="{}">{}</a>', self.link, self.text) if self.link else self.text
+        )
+        if row_header:
+            return format_html('<th scope="row">{}</th>', content)
+        if self.numeric:
+            return format_html('<td class="text-end">{}</td>', content)
+        return format_html("<td>{}</td>", content)
+
+
+def count_cell(value) -> Cell:
+    return Cell(value, format_number(value) if value is not None else "—")
+
+
+def money_cell(value) -> Cell:
+    return Cell(value, format_dong(value), kind=MONEY)
+
+
+def percent_cell(value: Decimal | None) -> Cell:
+    return Cell(value, figures.percent_text(value), kind=PERCENT)
+
+
+def text_cell(value, link="") -> Cell:
+    return Cell(value, value, link=link, kind=TEXT)
+
+
+def indicator_cell(indicator, figure) -> Cell:
+    """A rolled-up indicator figure: a rate, money or a count, by the indicator's kind."""
+    kind = COUNT
+    if indicator.rollup == indicator.Rollup.RATIO or indicator.kind == indicator.Kind.RATIO:
+        kind = PERCENT
+    elif indicator.kind == indicator.Kind.MONEY:
+        kind = MONEY
+    return Cell(
+        figures.figure_raw(indicator, figure),
+        figures.figure_text(indicator, figure),
+        kind=kind,
+    )
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list
+    rows: list = field(default_factory=list)
+    footer: list | None = None
+    download_query: dict = field(default_factory=dict)  # {"csv": "?…", "xlsx": "?…"}
+    sort_links: list | None = None  # [(label, url, arrow)] when headers sort
+
+    @property
+    def csv_url(self) -> str:
+        return self.download_query.get("csv", "")
+
+    @property
+    def xlsx_url(self) -> str:
+        return self.download_query.get("xlsx", "")
+
+    @property
+    def all_rows(self) -> list:
+        return [*self.rows, *([self.footer] if self.footer else [])]
+
+    @property
+    def body_html(self) -> str:
+        """<tr>s of the rows; a first text cell heads its row."""
+        return mark_safe(
+            "\n".join(
+                "<tr>"
+                + "".join(
+                    cell.html(row_header=index == 0 and not cell.numeric)
+                    for index, cell in enumerate(row)
+                )
+                + "</tr>"
+                for row in self.rows
+            )
+        )
+
+    @property
+    def footer_html(self) -> str:
+        return mark_safe("".join(cell.html() for cell in self.footer or []))
+
+
+def download(table: Table, stem: str, file_format: str) -> HttpResponse:
+    """The table as `stem`.csv or `stem`.xlsx."""
+    if file_format == "xlsx":
+        response = HttpResponse(xlsx_bytes(table), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(csv_text(table), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
+    return response
+
+
+def csv_text(table: Table) -> str:
+    """The portal's CSV (core/spreadsheets.py: BOM, ";", decimal comma); numbers plain."""
+    return "".join(
+        csv_lines(table.headers, ([_csv_value(cell) for cell in row] for row in table.all_rows))
+    )
+
+
+def _csv_value(cell: Cell):
+    if cell.kind == PERCENT and cell.raw is not None:  # as the page shows it, one decimal
+        return Decimal(cell.raw).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return cell.raw
+
+
+def xlsx_bytes(table: Table) -> bytes:
+    """One sheet: a bold header row, numbers as numbers, the footer (totals) in bold."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _sheet_title(table.title)
+    sheet.append([safe_cell(header) for header in table.headers])
+    for header in sheet[1]:
+        header.font = Font(bold=True)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in table.all_rows:
+        sheet.append([_xlsx_value(cell) for cell in row])
+        for cell, written in zip(row, sheet[sheet.max_row], strict=True):
+            if cell.kind in NUMBER_FORMATS and not isinstance(cell.raw, str):
+                written.number_format = NUMBER_FORMATS[cell.kind]
+    if table.footer:
+        for written in sheet[sheet.max_row]:
+            written.font = Font(bold=True)
+    for index, header in enumerate(table.headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(len(header), 40))
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(cell: Cell):
+    if cell.raw is None or cell.raw == "":
+        return None
+    if isinstance(cell.raw, str):
+        return safe_cell(cell.raw)
+    if cell.kind == PERCENT:
+        return float(Decimal(cell.raw) / 100)
+    return int(cell.raw) if cell.kind in (COUNT, MONEY) else cell.raw
+
+
+def _sheet_title(title: str) -> str:
+    """Excel's limits: 31 characters, none of []:*?/\\."""
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
+    return cleaned[:31] or "Bảng"

@@ -1,0 +1,986 @@
+"""Pages for term and period documents: list, create, edit in place (htmx), issue, export.
+
+Reads go through reports/documents/selectors.py (ward scoping), writes through
+reports/documents/services.py. Every edit works as a plain form post (redirect back to the
+editor) and, with htmx, swaps only the section or the outline it changed.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+
+from reports.documents import docx, frame, outline, pdf, richtext, selectors, services, tasks
+from reports.documents.forms import (
+    DocumentCreateForm,
+    FigureBlockForm,
+    FrameForm,
+    IssueForm,
+    SectionForm,
+    TextBlockForm,
+    posted_version,
+    show_saved_version,
+    with_version,
+)
+from reports.documents.models import Block, Document, Section
+from wards import selectors as ward_selectors
+from wards import submissions
+
+DOCUMENTS_PER_PAGE = 20
+TEMPLATES = "reports/documents"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- Shared helpers --------------------------------------------------------------------------
+
+
+def _readable(request, code, pk):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    return ward, selectors.document_or_404(request.user, ward, pk)
+
+
+def _writable(request, code, pk):
+    """404 for a ward or document the user cannot see, 403 for one they may only read."""
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    return ward, selectors.document_or_404(request.user, ward, pk)
+
+
+def _posted(request):
+    """The submitted data, even when empty: an empty POST must be a bound, invalid form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _editor_url(document, anchor=""):
+    url = reverse("reports:document", args=[document.ward.code, document.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _outline(document):
+    """Numbered sections (frame.numbered_sections) with blocks ready to show."""
+    numbered = frame.numbered_sections(document)
+    for item in numbered:
+        item.section.document = document
+        for block in item.blocks:
+            block.section = item.section
+            if block.is_figure:
+                block.figure = pdf.figure_context(block)
+            else:
+                # Stored text is cleaned on write; guard() keeps a row written elsewhere safe too.
+                block.html = mark_safe(richtext.guard(block.text))  # noqa: S308
+    return numbered
+
+
+def _permissions(user, document):
+    can_write = services.can_write(user, document.ward)
+    return {
+        "can_edit": can_write and not document.is_issued,
+        "can_copy": can_write,
+        "can_issue": services.can_issue(user, document.ward) and not document.is_issued,
+    }
+
+
+def _editor_context(request, document, **extra):
+    numbered = _outline(document)
+    return {
+        "ward": document.ward,
+        "document": document,
+        "sections": numbered,
+        "section_form": SectionForm(
+            numbered_sections=[(n.label, n.section) for n in numbered], prefix="new"
+        ),
+        **_permissions(request.user, document),
+        **extra,
+    }
+
+
+def _numbered_section(document, section_id, *, with_place=False):
+    numbered = _outline(document)
+    for index, item in enumerate(numbered):
+        if item.section.pk == section_id:
+            if with_place:
+                return item, index == 0, index == len(numbered) - 1
+            return item
+    raise Http404("Không tìm thấy mục này trong văn bản.")
+
+
+def _render_outline(request, document, *, notice="", status=200, **extra):
+    context = _editor_context(request, document, notice=notice, **extra)
+    return render(request, f"{TEMPLATES}/partials/outline.html", context, status=status)
+
+
+def _render_section(request, document, section_id, *, notice=""):
+    item, is_first, is_last = _numbered_section(document, section_id, with_place=True)
+    context = {
+        "ward": document.ward,
+        "document": document,
+        "item": item,
+        "is_first": is_first,
+        "is_last": is_last,
+        "notice": notice,
+        **_permissions(request.user, document),
+    }
+    return render(request, f"{TEMPLATES}/partials/section.html", context)
+
+
+def _refused(request, document, refusal, anchor=""):
+    """A refused edit: the message on the editor page (reloaded as a whole under htmx)."""
+    messages.error(request, str(refusal))
+    if request.htmx:
+        return HttpResponseClientRedirect(_editor_url(document, anchor))
+    return redirect(_editor_url(document, anchor))
+
+
+def _done(request, document, message, *, section_id=None, anchor=""):
+    """After a successful edit: the changed part under htmx, else back to the editor."""
+    if request.htmx:
+        if section_id is None:
+            return _render_outline(request, document, notice=message)
+        return _render_section(request, document, section_id, notice=message)
+    messages.success(request, message)
+    return redirect(_editor_url(document, anchor))
+
+
+def _form_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(request, document, template, context, *, status=200, target=None):
+    """A form as a fragment (htmx: swapped in place) or inside its own page."""
+    context = {"ward": document.ward, "document": document, **context}
+    if request.htmx:
+        response = render(request, f"{TEMPLATES}/partials/{template}", context)
+        if status != 200 and target:
+            # Bad input: show the form again where it was, not in place of the section.
+            response = reswap(retarget(response, target), "outerHTML")
+        return response
+    context["fragment"] = f"{TEMPLATES}/partials/{template}"
+    return render(request, f"{TEMPLATES}/form_page.html", context, status=status)
+
+
+def _direction(request):
+    direction = request.POST.get("direction")
+    if direction not in (services.UP, services.DOWN):
+        raise Http404("Hướng di chuyển không hợp lệ.")
+    return direction
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One value of an edited object: as saved meanwhile, and as the user typed it."""
+
+    label: str
+    saved: str
+    yours: str
+    rich: bool = False  # sanitised HTML of a text block
+
+
+def _shown(value) -> str:
+    """A frame, section or figure value as the conflict notice shows it."""
+    if value is None or value == "":
+        return "(để trống)"
+    if hasattr(value, "strftime"):
+        return f"{value:%d/%m/%Y}"
+    lines = [" ".join(line.split()) for line in str(value).splitlines()]
+    return "\n".join(line for line in lines if line) or "(để trống)"
+
+
+def _conflict(form, error: services.EditConflict, differences) -> dict:
+    """The notice of a concurrent edit; the form keeps the typed values, now against the
+    version saved (saving again, after reading both, is the user's decision)."""
+    show_saved_version(form, error.saved.version)
+    return {"message": str(error), "differences": differences}
+
+
+def _frame_differences(form, saved: Document) -> list[Difference]:
+    differences = []
+    for name in services.FRAME_FIELDS:
+        yours, theirs = _shown(form.cleaned_data.get(name)), _shown(getattr(saved, name))
+        if yours != theirs:
+            differences.append(Difference(form.fields[name].label, theirs, yours))
+    return differences
+
+
+def _section_differences(form, saved: Section) -> list[Difference]:
+    level = form.cleaned_data["level"]
+    return [
+        Difference("Cấp", saved.get_level_display(), Section.Level(level).label),
+        Difference("Tiêu đề mục", _shown(saved.heading), _shown(form.cleaned_data["heading"])),
+    ]
+
+
+def _block_differences(form, saved) -> list[Difference]:
+    if not saved.is_figure:
+        return [
+            Difference(
+                "Nội dung đoạn văn",
+                mark_safe(richtext.guard(saved.text)),  # noqa: S308 - cleaned, then guarded
+                mark_safe(richtext.clean(form.cleaned_data["text"] or "")),  # noqa: S308
+                rich=True,
+            )
+        ]
+    names = dict(form.fields["codes"].choices)
+    codes = form.cleaned_data["codes"]
+
+    def indicators(chosen):
+        return "; ".join(names.get(code, code) for code in chosen) or "(không chọn)"
+
+    return [
+        Difference("Tên bảng", _shown(saved.caption), _shown(form.cleaned_data["caption"])),
+        Difference("Chỉ tiêu", indicators(saved.options.get("codes", [])), indicators(codes)),
+        Difference(
+            "Kèm biểu đồ",
+            "Có" if saved.options.get("chart") else "Không",
+            "Có" if form.cleaned_data["chart"] else "Không",
+        ),
+    ]
+
+
+# --- List and creation -----------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def document_list(request, code):
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    search = request.GET.get("q", "").strip()
+    documents = selectors.ward_documents(request.user, ward, search=search)
+    page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        f"{TEMPLATES}/list.html",
+        {
+            "ward": ward,
+            "page": page,
+            "search": search,
+            "can_write": services.can_write(request.user, ward),
+            "breadcrumbs": ["Văn bản, báo cáo"],
+        },
+    )
+
+
+@login_required
+def document_new(request, code):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    form = DocumentCreateForm(_posted(request))
+    try:
+        outcome = submissions.submit_once(
+            request,
+            form,
+            lambda: services.document_create(
+                ward=ward,
+                kind=form.cleaned_data["kind"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                user=request.user,
+            ),
+            model=Document,
+        )
+    except ValidationError as error:
+        _form_errors(form, error)
+    else:
+        if outcome is not None and not outcome.created:
+            messages.info(request, submissions.REPEATED_MESSAGE)
+            if outcome.record is None:
+                return redirect("reports:documents", code=ward.code)
+            return redirect(_editor_url(outcome.record))
+        if outcome is not None:
+            document = outcome.record
+            messages.success(
+                request,
+                f"Đã tạo dự thảo {document.get_kind_display().lower()}. "
+                "Các bảng số liệu đã được tính từ dữ liệu của phường, xã.",
+            )
+            return redirect(_editor_url(document))
+    return render(
+        request,
+        f"{TEMPLATES}/new.html",
+        {"ward": ward, "form": form, "breadcrumbs": ["Văn bản, báo cáo", "Tạo văn bản"]},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- The editor ------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def document_detail(request, code, pk):
+    _ward, document = _readable(request, code, pk)
+    context = _editor_context(request, document)
+    context["breadcrumbs"] = ["Văn bản, báo cáo", document.get_kind_display()]
+    context["frame"] = frame.frame(document)
+    return render(request, f"{TEMPLATES}/editor.html", context)
+
+
+@login_required
+def document_frame(request, code, pk):
+    _ward, document = _writable(request, code, pk)
+    if document.is_issued:
+        messages.error(request, services.ISSUED_MESSAGE)
+        return redirect(_editor_url(document))
+    initial = {name: getattr(document, name) for name in services.FRAME_FIELDS}
+    form = with_version(FrameForm(_posted(request), initial=initial), document.version)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        version = posted_version(form)
+        try:
+            services.document_update_frame(
+                document=document,
+                user=request.user,
+                values=form.cleaned_data,
+                base_version=version,
+                require_version=True,
+            )
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        except services.EditConflict as error:
+            conflict = _conflict(form, error, _frame_differences(form, error.saved))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Đã lưu khung văn bản.")
+            return redirect(_editor_url(document))
+    return render(
+        request,
+        f"{TEMPLATES}/frame.html",
+        {
+            "ward": document.ward,
+            "document": document,
+            "form": form,
+            "conflict": conflict,
+            "breadcrumbs": ["Văn bản, báo cáo", "Khung văn bản"],
+        },
+        status=409 if conflict else 400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def document_refresh(request, code, pk):
+    _ward, document = _writable(request, code, pk)
+    try:
+        count = services.document_refresh_figures(document=document, user=request.user)
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal)
+    return _done(request, document, f"Đã cập nhật số liệu của {count} bảng theo dữ liệu hiện có.")
+
+
+@login_required
+def document_issue(request, code, pk):
+    _ward, document = _writable(request, code, pk)
+    if not services.can_issue(request.user, document.ward):
+        raise PermissionDenied("Chỉ Chủ tịch Ủy ban MTTQ của phường, xã được ban hành văn bản.")
+    if document.is_issued:
+        messages.error(request, services.ISSUED_MESSAGE)
+        return redirect(_editor_url(document))
+    form = IssueForm(_posted(request), initial={"number": document.number})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_issue(
+                document=document, user=request.user, number=form.cleaned_data["number"]
+            )
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, "Đã ban hành văn bản. Số liệu được giữ nguyên như lúc ban hành."
+            )
+            return redirect(_editor_url(document))
+    return render(
+        request,
+        f"{TEMPLATES}/issue.html",
+        {
+            "ward": document.ward,
+            "document": document,
+            "form": form,
+            "frame": frame.frame(document),
+            "breadcrumbs": ["Văn bản, báo cáo", "Ban hành"],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def document_copy(request, code, pk):
+    _ward, document = _writable(request, code, pk)
+    outcome = submissions.create_once(
+        request,
+        lambda: services.document_copy_as_draft(document=document, user=request.user),
+        model=Document,
+    )
+    if not outcome.created:
+        messages.info(request, submissions.REPEATED_MESSAGE)
+        return redirect(_editor_url(outcome.record or document))
+    messages.success(request, "Đã sao chép thành dự thảo mới. Hãy ghi số mới khi ban hành.")
+    return redirect(_editor_url(outcome.record))
+
+
+@login_required
+def document_delete(request, code, pk):
+    ward, document = _writable(request, code, pk)
+    if request.method == "POST":
+        try:
+            services.document_delete(document=document, user=request.user)
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        messages.success(request, "Đã xóa dự thảo.")
+        return redirect("reports:documents", code=ward.code)
+    return render(
+        request,
+        f"{TEMPLATES}/confirm_delete.html",
+        {
+            "ward": ward,
+            "document": document,
+            "question": f"Xóa dự thảo “{document.summary}”? Mọi mục và đoạn văn của dự thảo "
+            "sẽ mất, không khôi phục được.",
+            "action": reverse("reports:document_delete", args=[ward.code, document.pk]),
+            "cancel": _editor_url(document),
+            "breadcrumbs": ["Văn bản, báo cáo", "Xóa dự thảo"],
+        },
+    )
+
+
+# --- Sections --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def section_add(request, code, pk):
+    _ward, document = _writable(request, code, pk)
+    numbered = frame.numbered_sections(document)
+    form = SectionForm(
+        request.POST, numbered_sections=[(n.label, n.section) for n in numbered], prefix="new"
+    )
+    try:
+        outcome = submissions.submit_once(
+            request,
+            form,
+            lambda: services.section_add(
+                document=document,
+                user=request.user,
+                level=form.cleaned_data["level"],
+                heading=form.cleaned_data["heading"],
+                position=form.cleaned_data["position"],
+            ),
+            model=Section,
+        )
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal)
+    except ValidationError as error:
+        _form_errors(form, error)
+    else:
+        if outcome is not None:
+            section = outcome.record
+            return _done(
+                request,
+                document,
+                f"Đã thêm mục “{section.heading}”."
+                if outcome.created
+                else submissions.REPEATED_MESSAGE,
+                anchor=f"section-{section.pk}" if section else "outline",
+            )
+    if request.htmx:
+        return _render_outline(request, document, section_form=form)
+    context = _editor_context(request, document, section_form=form)
+    context["frame"] = frame.frame(document)
+    return render(request, f"{TEMPLATES}/editor.html", context, status=400)
+
+
+@login_required
+@require_safe
+def section_detail(request, code, pk, section_id):
+    _ward, document = _readable(request, code, pk)
+    if not request.htmx:
+        return redirect(_editor_url(document, f"section-{section_id}"))
+    return _render_section(request, document, section_id)
+
+
+@login_required
+def section_edit(request, code, pk, section_id):
+    _ward, document = _writable(request, code, pk)
+    item = _numbered_section(document, section_id)
+    if document.is_issued:
+        return _refused(request, document, services.ISSUED_MESSAGE)
+    section = item.section
+    form = SectionForm(
+        _posted(request),
+        initial={"level": section.level, "heading": section.heading},
+        auto_id=f"m{section.pk}_%s",
+    )
+    with_version(form, section.version)
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            version = posted_version(form)
+            try:
+                services.section_update(
+                    section=section,
+                    user=request.user,
+                    level=form.cleaned_data["level"],
+                    heading=form.cleaned_data["heading"],
+                    base_version=version,
+                    require_version=True,
+                )
+            except services.DocumentRefusal as refusal:
+                return _refused(request, document, refusal)
+            except services.EditConflict as error:
+                conflict = _conflict(form, error, _section_differences(form, error.saved))
+                status = 409
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                return _done(
+                    request, document, "Đã sửa tiêu đề mục.", anchor=f"section-{section.pk}"
+                )
+    return _form_page(
+        request,
+        document,
+        "section_form.html",
+        {"form": form, "item": item, "title": f"Sửa mục {item.label}", "conflict": conflict},
+        status=status,
+        target=f"#section-{section.pk}-head",
+    )
+
+
+@login_required
+@require_POST
+def section_move(request, code, pk, section_id):
+    _ward, document = _writable(request, code, pk)
+    section = selectors.section_or_404(document, section_id)
+    try:
+        services.section_move(section=section, user=request.user, direction=_direction(request))
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal, f"section-{section.pk}")
+    return _done(request, document, "Đã chuyển mục.", anchor=f"section-{section.pk}")
+
+
+@login_required
+def section_delete(request, code, pk, section_id):
+    _ward, document = _writable(request, code, pk)
+    section = selectors.section_or_404(document, section_id)
+    if request.method == "POST":
+        try:
+            services.section_delete(section=section, user=request.user)
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        return _done(request, document, f"Đã xóa mục “{section.heading}”.", anchor="outline")
+    blocks = section.blocks.count()
+    return render(
+        request,
+        f"{TEMPLATES}/confirm_delete.html",
+        {
+            "ward": document.ward,
+            "document": document,
+            "question": f"Xóa mục “{section.heading}”"
+            + (f" cùng {blocks} khối nội dung trong mục" if blocks else "")
+            + "? Không khôi phục được.",
+            "action": reverse(
+                "reports:document_section_delete", args=[code, document.pk, section.pk]
+            ),
+            "cancel": _editor_url(document, f"section-{section.pk}"),
+            "breadcrumbs": ["Văn bản, báo cáo", "Xóa mục"],
+        },
+    )
+
+
+# --- Blocks ----------------------------------------------------------------------------------
+
+
+def _position(form):
+    return form.cleaned_data.get("position")
+
+
+@login_required
+def block_add_text(request, code, pk, section_id):
+    _ward, document = _writable(request, code, pk)
+    item = _numbered_section(document, section_id)
+    if document.is_issued:
+        return _refused(request, document, services.ISSUED_MESSAGE)
+    form = TextBlockForm(_posted(request), blocks=item.blocks, auto_id=f"s{section_id}_%s")
+    status = 200
+    if request.method == "POST":
+        try:
+            outcome = submissions.submit_once(
+                request,
+                form,
+                lambda: services.block_add_text(
+                    section=item.section,
+                    user=request.user,
+                    text=form.cleaned_data["text"],
+                    position=_position(form),
+                ),
+                model=Block,
+            )
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if outcome is not None:
+                return _block_added(request, document, item, outcome, "Đã thêm đoạn văn.")
+        status = 400
+        _keep_clean_text(form)
+    return _form_page(
+        request,
+        document,
+        "text_block_form.html",
+        {
+            "form": form,
+            "item": item,
+            "title": f"Thêm đoạn văn vào mục {item.full_heading}",
+            "action": reverse(
+                "reports:document_block_add_text", args=[code, document.pk, section_id]
+            ),
+            "target": f"#section-{section_id}-new",
+        },
+        status=status,
+        target=f"#section-{section_id}-new",
+    )
+
+
+def _block_added(request, document, item, outcome, message):
+    block = outcome.record
+    return _done(
+        request,
+        document,
+        message if outcome.created else submissions.REPEATED_MESSAGE,
+        section_id=item.section.pk,
+        anchor=f"block-{block.pk}" if block else f"section-{item.section.pk}",
+    )
+
+
+def _keep_clean_text(form):
+    """Typed text comes back to the editor, cleaned: never lost, never unsafe."""
+    if form.is_bound and "text" in form.data:
+        data = form.data.copy()
+        data["text"] = richtext.clean(form.data.get("text", ""))
+        form.data = data
+
+
+@login_required
+def block_add_figure(request, code, pk, section_id):
+    _ward, document = _writable(request, code, pk)
+    item = _numbered_section(document, section_id)
+    if document.is_issued:
+        return _refused(request, document, services.ISSUED_MESSAGE)
+    form = FigureBlockForm(
+        _posted(request),
+        blocks=item.blocks,
+        initial={"chart": True},
+        auto_id=f"s{section_id}_%s",
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            outcome = submissions.submit_once(
+                request,
+                form,
+                lambda: services.block_add_figure(
+                    section=item.section,
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    options=form.options(),
+                    caption=form.cleaned_data["caption"],
+                    position=_position(form),
+                ),
+                model=Block,
+            )
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if outcome is not None:
+                return _block_added(
+                    request,
+                    document,
+                    item,
+                    outcome,
+                    "Đã thêm bảng số liệu, tính theo dữ liệu hiện có.",
+                )
+        status = 400
+    return _form_page(
+        request,
+        document,
+        "figure_block_form.html",
+        {
+            "form": form,
+            "item": item,
+            "title": f"Thêm bảng số liệu vào mục {item.full_heading}",
+            "action": reverse(
+                "reports:document_block_add_figure", args=[code, document.pk, section_id]
+            ),
+            "target": f"#section-{section_id}-new",
+        },
+        status=status,
+        target=f"#section-{section_id}-new",
+    )
+
+
+@login_required
+def block_edit(request, code, pk, block_id):
+    _ward, document = _writable(request, code, pk)
+    block = selectors.block_or_404(document, block_id)
+    if document.is_issued:
+        return _refused(request, document, services.ISSUED_MESSAGE)
+    item = _numbered_section(document, block.section_id)
+    data = _posted(request)
+    if block.is_figure:
+        form = FigureBlockForm(
+            data,
+            fixed_kind=block.kind,
+            auto_id=f"b{block.pk}_%s",
+            initial={
+                "caption": block.caption,
+                "codes": block.options.get("codes", []),
+                "chart": block.options.get("chart", False),
+            },
+        )
+    else:
+        form = TextBlockForm(data, initial={"text": block.text}, auto_id=f"b{block.pk}_%s")
+    with_version(form, block.version)
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            version = posted_version(form)
+            changes = (
+                {"options": form.options(), "caption": form.cleaned_data["caption"]}
+                if block.is_figure
+                else {"text": form.cleaned_data["text"]}
+            )
+            try:
+                services.block_update(
+                    block=block,
+                    user=request.user,
+                    base_version=version,
+                    require_version=True,
+                    **changes,
+                )
+            except services.DocumentRefusal as refusal:
+                return _refused(request, document, refusal)
+            except services.EditConflict as error:
+                conflict = _conflict(form, error, _block_differences(form, error.saved))
+                status = 409
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                return _done(
+                    request,
+                    document,
+                    "Đã lưu bảng số liệu." if block.is_figure else "Đã lưu đoạn văn.",
+                    section_id=block.section_id,
+                    anchor=f"block-{block.pk}",
+                )
+        if not block.is_figure:
+            _keep_clean_text(form)
+    template = "figure_block_form.html" if block.is_figure else "text_block_form.html"
+    return _form_page(
+        request,
+        document,
+        template,
+        {
+            "form": form,
+            "item": item,
+            "block": block,
+            "title": f"Sửa {'bảng số liệu' if block.is_figure else 'đoạn văn'} "
+            f"trong mục {item.full_heading}",
+            "action": reverse("reports:document_block_edit", args=[code, document.pk, block.pk]),
+            "target": f"#block-{block.pk}",
+            "conflict": conflict,
+        },
+        status=status,
+        target=f"#block-{block.pk}",
+    )
+
+
+@login_required
+@require_POST
+def block_move(request, code, pk, block_id):
+    _ward, document = _writable(request, code, pk)
+    block = selectors.block_or_404(document, block_id)
+    try:
+        services.block_move(block=block, user=request.user, direction=_direction(request))
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal, f"block-{block.pk}")
+    return _done(
+        request,
+        document,
+        "Đã chuyển khối nội dung.",
+        section_id=block.section_id,
+        anchor=f"block-{block.pk}",
+    )
+
+
+@login_required
+def block_delete(request, code, pk, block_id):
+    _ward, document = _writable(request, code, pk)
+    block = selectors.block_or_404(document, block_id)
+    if request.method == "POST":
+        try:
+            services.block_delete(block=block, user=request.user)
+        except services.DocumentRefusal as refusal:
+            return _refused(request, document, refusal)
+        return _done(
+            request,
+            document,
+            "Đã xóa bảng số liệu." if block.is_figure else "Đã xóa đoạn văn.",
+            section_id=block.section_id,
+            anchor=f"section-{block.section_id}",
+        )
+    what = "bảng số liệu" if block.is_figure else "đoạn văn"
+    return render(
+        request,
+        f"{TEMPLATES}/confirm_delete.html",
+        {
+            "ward": document.ward,
+            "document": document,
+            "question": f"Xóa {what} này khỏi mục “{block.section.heading}”? Không khôi phục được.",
+            "action": reverse("reports:document_block_delete", args=[code, document.pk, block.pk]),
+            "cancel": _editor_url(document, f"block-{block.pk}"),
+            "breadcrumbs": ["Văn bản, báo cáo", f"Xóa {what}"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def block_refresh(request, code, pk, block_id):
+    _ward, document = _writable(request, code, pk)
+    block = selectors.block_or_404(document, block_id)
+    try:
+        services.block_refresh(block=block, user=request.user)
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal, f"block-{block.pk}")
+    return _done(
+        request,
+        document,
+        "Đã cập nhật số liệu của bảng.",
+        section_id=block.section_id,
+        anchor=f"block-{block.pk}",
+    )
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+def _filename(document: Document, extension: str) -> str:
+    """ "Báo cáo quý III năm 2026 - Phường Mỹ Thới - số 05.pdf": the period it reports on,
+    not the day it was created or issued."""
+    title = outline.period_title(document.kind, document.starts_on, document.ends_on)
+    number = f" - số {document.number:02d}" if document.number else ""
+    return f"{title} - {document.ward.name}{number}.{extension}"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    # A ward's internal document: not for shared caches.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _pdf_download(document: Document) -> HttpResponse:
+    return _download(
+        pdf.stored_or_rendered_pdf(document), "application/pdf", _filename(document, "pdf")
+    )
+
+
+@login_required
+@require_safe
+def document_pdf(request, code, pk):
+    """The stored PDF at once if current; else rendered in the background, with progress."""
+    _ward, document = _readable(request, code, pk)
+    # One HTML build decides whether the stored PDF still matches the document.
+    stored = pdf.stored_pdf(document)
+    if stored is not None:
+        return _download(stored, "application/pdf", _filename(document, "pdf"))
+    result = tasks.enqueue_pdf(document)
+    if result.status == tasks.Status.SUCCESSFUL:
+        # An immediate backend has rendered it already.
+        document.refresh_from_db()
+        return _pdf_download(document)
+    if result.status == tasks.Status.FAILED:
+        return _pdf_progress_page(request, document, result)
+    return redirect(
+        "reports:document_pdf_progress", code=document.ward.code, pk=document.pk, task_id=result.id
+    )
+
+
+def _pdf_progress_page(request, document, result):
+    # A task nobody takes would keep the page waiting for ever: say why, and what to do.
+    no_worker_for = tasks.waiting_without_worker(result)
+    context = {
+        "ward": document.ward,
+        "document": document,
+        "status": result.status,
+        "Status": tasks.Status,
+        "task_id": result.id,
+        "no_worker_wait": _duration_text(no_worker_for) if no_worker_for else "",
+        "breadcrumbs": ["Văn bản, báo cáo", "Tạo tệp PDF"],
+    }
+    if request.htmx:
+        return render(request, f"{TEMPLATES}/partials/pdf_status.html", context)
+    return render(request, f"{TEMPLATES}/pdf_progress.html", context)
+
+
+@login_required
+@require_safe
+def document_pdf_progress(request, code, pk, task_id):
+    _ward, document = _readable(request, code, pk)
+    result = tasks.pdf_result(document, task_id)
+    if result is None:
+        raise Http404("Không tìm thấy yêu cầu tạo PDF này.")
+    return _pdf_progress_page(request, document, result)
+
+
+def _duration_text(duration) -> str:
+    """A wait in words: 40 giây, 12 phút, 3 giờ 5 phút."""
+    seconds = int(duration.total_seconds())
+    if seconds < 60:
+        return f"{seconds} giây"
+    hours, minutes = divmod(seconds // 60, 60)
+    if not hours:
+        return f"{minutes} phút"
+    return f"{hours} giờ {minutes} phút" if minutes else f"{hours} giờ"
+
+
+@login_required
+@require_safe
+def document_docx(request, code, pk):
+    _ward, document = _readable(request, code, pk)
+    return _download(docx.render_docx(document), DOCX_TYPE, _filename(document, "docx"))
+
+
+@login_required
+@require_safe
+def document_preview(request, code, pk):
+    """The print layout as HTML, for a look in the browser before exporting."""
+    _ward, document = _readable(request, code, pk)
+    # The print HTML links its stylesheet relative to static/ (as the PDF renderer reads it).
+    base = f'<head><base href="{settings.STATIC_URL}">'
+    html = pdf.document_html(document).replace("<head>", base, 1)
+    response = HttpResponse(html)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
