@@ -38,8 +38,9 @@ demo: setup
 run: demo
 	$(PY) scripts/run_dev.py $(HOST):$(PORT)
 
+# The suite on every core (pytest-xdist), each worker on its own test database.
 test: setup
-	$(VENV)/bin/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --ignore=tests/e2e -n auto --dist worksteal $(PYTEST_ARGS)
 
 # Browser tests: Debian's chromium at /usr/bin/chromium (apt-get install chromium).
 test-e2e: setup

@@ -7,7 +7,7 @@
 - ReasonField: a reason made only of invisible characters is no reason.
 
 PortalModelForm builds its model fields with portal_formfield, so a new model form cannot
-forget them; tests/test_form_fields.py walks every form of the portal to keep it so.
+forget them; tests/core/test_form_fields.py walks every form of the portal to keep it so.
 """
 
 from django import forms

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.db.models.signals import post_migrate
 
 from tests import factories
 from wards.models import RoleAssignment
@@ -10,25 +11,29 @@ Role = RoleAssignment.Role
 def pytest_configure():
     # Real hashers spend ~0.3 s per password by design; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    post_migrate.connect(_catalogues_back_after_flush, dispatch_uid="tests-catalogues")
+
+
+def _catalogues_back_after_flush(sender, using, **kwargs):
+    """A test in real transactions ends by emptying every table, the catalogues the migrations
+    loaded included; Django's flush then sends post_migrate. Put the default catalogues back
+    there, so that whichever test a worker runs next (pytest-xdist does not keep transactional
+    tests last) finds them as the migrations left them."""
+    from reports.catalogue import load_default_catalogue
+    from reports.models import Indicator, IndicatorGroup, ValidationRule
+    from wards.catalogue import load_default_organisations
+    from wards.models import MassOrganisation
+
+    if sender.label != "reports" or Indicator.objects.using(using).exists():
+        return
+    load_default_organisations(MassOrganisation)
+    load_default_catalogue(IndicatorGroup, Indicator, ValidationRule, with_campaign_sources=True)
 
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path_factory):
     """Uploaded photos and stored PDFs go to a temporary folder, never the checkout's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture
-def migrated_catalogues(transactional_db):
-    """Tests in real transactions end by emptying every table, the catalogues the migrations
-    loaded included: put the default ones back before each such test."""
-    from reports.catalogue import load_default_catalogue
-    from reports.models import Indicator, IndicatorGroup, ValidationRule
-    from wards.catalogue import load_default_organisations
-    from wards.models import MassOrganisation
-
-    load_default_organisations(MassOrganisation)
-    load_default_catalogue(IndicatorGroup, Indicator, ValidationRule, with_campaign_sources=True)
 
 
 class World:

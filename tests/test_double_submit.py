@@ -251,7 +251,7 @@ def test_the_token_of_a_saved_form_is_never_given_to_the_next_one(world, login):
     connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
 )
 @pytest.mark.parametrize("build", FORMS, ids=lambda build: build.__name__)
-def test_two_posts_at_the_same_moment_create_one_record(world, migrated_catalogues, build):
+def test_two_posts_at_the_same_moment_create_one_record(world, transactional_db, build):
     form = build(world)
     before = form.model.objects.count()
     first, second = post_at_once(
@@ -267,7 +267,7 @@ def test_two_posts_at_the_same_moment_create_one_record(world, migrated_catalogu
     connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
 )
 def test_two_tabs_saving_the_same_area_at_once_get_one_record_and_a_clear_refusal(
-    world, migrated_catalogues
+    world, transactional_db
 ):
     # Two forms (two tokens), the same name: the database keeps one, the other is told why.
     form = area(world)

@@ -146,7 +146,7 @@ def bank_import_view(request, code, pk):
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
         return render(
-            request, "campaigns/statements.html", {**context, "form": form}, status=status
+            request, "campaigns/bank_import.html", {**context, "form": form}, status=status
         )
 
     file = form.cleaned_data["file"]
@@ -154,7 +154,7 @@ def bank_import_view(request, code, pk):
         parsed = statements.read_statement(file, today=timezone.localdate())
     except statements.UnreadableFile as error:
         form.add_error("file", str(error))
-        return render(request, "campaigns/statements.html", {**context, "form": form}, status=400)
+        return render(request, "campaigns/bank_import.html", {**context, "form": form}, status=400)
 
     token = None
     if not parsed.problems:
@@ -210,7 +210,7 @@ def _confirm(request, *, ward, campaign, context):
     except BadToken:
         return render(
             request,
-            "campaigns/statements.html",
+            "campaigns/bank_import.html",
             {
                 **context,
                 "form": StatementForm(),

@@ -475,7 +475,7 @@ def completeness_page(request, code, year):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "reports/progress.html",
+        "reports/completeness.html",
         {
             "province": province,
             "year": year,

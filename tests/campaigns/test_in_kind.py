@@ -416,7 +416,7 @@ def test_the_load_tests_fund_check_counts_cash_only(gifts):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_existing_rows_valid(migrated_catalogues):
+def test_the_migration_keeps_existing_rows_valid(transactional_db):
     """Rows recorded before goods had to be complete meet the new constraints afterwards."""
     executor = MigrationExecutor(connection)
     before = [("campaigns", "0002_disclosure_indexes"), ("reports", "0006_ward_month_summary")]

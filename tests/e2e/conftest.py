@@ -31,7 +31,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def catalogues(migrated_catalogues):
+def catalogues(transactional_db):
     """Every browser test runs in real transactions (see tests/conftest.py)."""
 
 

@@ -241,7 +241,7 @@ def officer_client(world):
 
 
 def test_a_confirmed_bank_statement(world, fund, reader):
-    from tests.campaigns import test_bank_import as bank
+    from tests.campaigns.bank import test_statements as bank
 
     campaign, client = fund, officer_client(world)
     preview = bank.upload(client, world, campaign, bank.csv_file(bank.STATEMENT))

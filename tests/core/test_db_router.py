@@ -23,13 +23,13 @@ from django.urls import reverse
 from campaigns.models import Campaign, Donation
 from core.replica import STICKY_COOKIE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REPLICA = "replica"
 
 # Two connections must see the same rows, so the data is committed for real.
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("migrated_catalogues"),
+    pytest.mark.usefixtures("transactional_db"),
 ]
 
 
