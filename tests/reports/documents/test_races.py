@@ -64,9 +64,7 @@ def test_the_database_refuses_a_number_issued_twice_in_a_year(world, make_docume
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
 )
-def test_two_drafts_issued_at_the_same_moment_with_one_number(
-    world, transactional_db, monkeypatch
-):
+def test_two_drafts_issued_at_the_same_moment_with_one_number(world, transactional_db, monkeypatch):
     drafts = [create(world), create(world, kind=Document.Kind.HALF)]
     chair = world.users["ward_chair"]
     clients = [logged_in(chair), logged_in(chair)]
