@@ -67,17 +67,22 @@ WEB_PAGE = (
 )
 
 
-def check_xlsx_content(file) -> None:
-    """An .xlsx is a zip archive; anything else is refused before any parsing."""
-    head = _head(file)
-    if head.startswith(ZIP):
-        return
+def _refuse_old_excel_pdf_or_web_page(head: bytes) -> None:
+    """The files officers most often pick by mistake, each with its own explanation."""
     if head.startswith(OLE):
         raise forms.ValidationError(OLD_EXCEL)
     if head.startswith(PDF):
         raise forms.ValidationError(PDF_FILE)
     if _looks_like_markup(head):
         raise forms.ValidationError(WEB_PAGE)
+
+
+def check_xlsx_content(file) -> None:
+    """An .xlsx is a zip archive; anything else is refused before any parsing."""
+    head = _head(file)
+    if head.startswith(ZIP):
+        return
+    _refuse_old_excel_pdf_or_web_page(head)
     raise forms.ValidationError(
         "Không đọc được tệp: tệp bị hỏng hoặc không phải bảng tính Excel (.xlsx). Hãy mở tệp "
         "bằng Excel, lưu lại dưới dạng .xlsx rồi tải lên lần nữa."
@@ -106,12 +111,7 @@ def check_csv_content(file) -> None:
             "Tệp này là bảng tính Excel (.xlsx) nhưng mang đuôi .csv. Hãy đổi đuôi tên tệp "
             "thành .xlsx rồi tải lên lại."
         )
-    if head.startswith(OLE):
-        raise forms.ValidationError(OLD_EXCEL)
-    if head.startswith(PDF):
-        raise forms.ValidationError(PDF_FILE)
-    if _looks_like_markup(head):
-        raise forms.ValidationError(WEB_PAGE)
+    _refuse_old_excel_pdf_or_web_page(head)
     file.seek(0)
     data = file.read()
     file.seek(0)

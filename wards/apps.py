@@ -9,20 +9,12 @@ class WardsConfig(AppConfig):
         # Cached pages follow every change of the places and organisations they show.
         from django.contrib.auth import get_user_model
 
-        from wards import page_cache
-        from wards.models import (
-            MassOrganisation,
-            Membership,
-            Province,
-            ResidentialArea,
-            RoleAssignment,
-            Ward,
-        )
+        from wards import models, page_cache
 
-        for model in (Province, Ward, MassOrganisation):
+        for model in (models.Province, models.Ward, models.MassOrganisation):
             page_cache.connect(model)
-        for model in (ResidentialArea, Membership):
+        for model in (models.ResidentialArea, models.Membership):
             page_cache.connect(model, "ward")
         # The signed-in user and their role, cached by accounts/backends.py.
         page_cache.connect_users(get_user_model(), "pk")
-        page_cache.connect_users(RoleAssignment, "user_id")
+        page_cache.connect_users(models.RoleAssignment, "user_id")
