@@ -5,11 +5,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from core.numbers import percent_of
-from reports import periods
-from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
+from reports import periods, validation
+from reports.models import (
+    AreaValue,
+    Indicator,
+    IndicatorValue,
+    MonthlyReport,
+    ValidationRule,
+    WarningExplanation,
+)
 from reports.sources import SOURCES, SourceContext
 from wards import page_cache
-from wards.selectors import scope_to_user
+from wards.selectors import (
+    Role,
+    can_edit_ward,
+    residential_areas,
+    role_of,
+    scope_to_user,
+    ward_for,
+)
 
 
 def reports_visible_to(user):
@@ -164,6 +178,86 @@ def computed_figures(report: MonthlyReport, indicators) -> dict[str, Figure]:
         else:
             computed[indicator.code] = Figure(result)
     return computed
+
+
+def rules_by_ids(ids) -> list[ValidationRule]:
+    """The rules a posted form carries explanations for (its `x_<rule id>` fields)."""
+    return list(ValidationRule.objects.filter(pk__in=ids))
+
+
+@dataclass
+class EntryPage:
+    """What the entry page shows of a report for one user, besides the form itself."""
+
+    indicators: list[Indicator]
+    rows: list[IndicatorRow]
+    areas: list
+    can_edit: bool
+    is_chair: bool
+    breaches: list
+    # Rules whose warning the form asks to explain; explanations on record by rule id.
+    warning_rules: list[ValidationRule]
+    explained: dict
+    area_initial: dict
+    outliers: list
+    events: list
+
+    @property
+    def errors(self):
+        return [b for b in self.breaches if b.is_error]
+
+    @property
+    def warnings(self):
+        """Each warning with the explanation on record ("" when there is none)."""
+        return [(b, self.explained.get(b.rule.pk, "")) for b in self.breaches if not b.is_error]
+
+
+def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
+    """The rows, checks and history of the ward's entry page; `blocked` (a refused submission)
+    adds its unexplained warnings to those the form asks to explain."""
+    indicators = active_indicators(report.period)
+    rows = entry_rows(report, indicators)
+    can_edit = can_edit_ward(user, ward) and report.is_editable
+    # Checks run on the figures as saved, before computed figures replace any of them.
+    values = {row.indicator.code: row.current.value for row in rows}
+    breaches = validation.rule_breaches(active_rules(), values)
+    warning_rules = [b.rule for b in breaches if not b.is_error]
+    if blocked:
+        warning_rules += [b.rule for b in blocked.unexplained if b.rule not in warning_rules]
+    explained, area_initial = {}, {}
+    if report.pk:
+        explained = dict(
+            WarningExplanation.objects.filter(report=report).values_list("rule_id", "text")
+        )
+        area_initial = {
+            (v.indicator_id, v.area_id): v.value for v in AreaValue.objects.filter(report=report)
+        }
+    if can_edit:
+        # Computed figures (indicator.source) show what the portal knows right now.
+        computed = page_cache.cached(
+            ("computed-figures", ward.code, report.period, [i.pk for i in indicators]),
+            lambda: computed_figures(report, indicators),
+            wards=[ward.code],
+        )
+        for row in rows:
+            row.current = computed.get(row.indicator.code, row.current)
+    areas = list(residential_areas(ward)) if any(i.by_area for i in indicators) else []
+    outliers = validation.outliers(
+        indicators, values, {row.indicator.code: row.history for row in rows}
+    )
+    return EntryPage(
+        indicators=indicators,
+        rows=rows,
+        areas=areas,
+        can_edit=can_edit,
+        is_chair=role_of(user) == Role.WARD_CHAIR and ward_for(user) == ward,
+        breaches=breaches,
+        warning_rules=warning_rules,
+        explained=explained,
+        area_initial=area_initial,
+        outliers=outliers,
+        events=list(report.events.select_related("actor")) if report.pk else [],
+    )
 
 
 def periods_end(period):

@@ -224,35 +224,59 @@ def report_approve(*, report: MonthlyReport, user):
     return report
 
 
+@dataclass(frozen=True)
+class _SendBack:
+    """How one way of handing a report back to the ward differs from the other."""
+
+    from_status: str
+    action: str
+    wrong_status: str
+    no_comment: str
+
+
+_RETURN = _SendBack(
+    Status.SUBMITTED,
+    Action.RETURN,
+    "Chỉ trả lại được báo cáo đã gửi.",
+    "Hãy ghi ý kiến để cán bộ biết cần sửa gì.",
+)
+_REOPEN = _SendBack(
+    Status.APPROVED,
+    Action.REOPEN,
+    "Chỉ mở lại được báo cáo đã duyệt.",
+    "Mở lại báo cáo đã duyệt cần ghi rõ lý do.",
+)
+
+
 @transaction.atomic
-def report_return(*, report: MonthlyReport, user, comment: str):
+def report_send_back(*, report: MonthlyReport, user, comment: str, reopen: bool = False):
+    """The chair hands the report back to the ward for editing, with a comment on record:
+    a submitted one is returned, an approved one (`reopen`) is reopened and loses its
+    approval."""
+    step = _REOPEN if reopen else _RETURN
     report = _locked_report(report)
     _require_chair(user, report)
-    if report.status != Status.SUBMITTED:
-        raise WorkflowError("Chỉ trả lại được báo cáo đã gửi.")
+    if report.status != step.from_status:
+        raise WorkflowError(step.wrong_status)
     comment = visible_text(comment)
     if not comment:
-        raise WorkflowError("Hãy ghi ý kiến để cán bộ biết cần sửa gì.")
+        raise WorkflowError(step.no_comment)
     report.status = Status.RETURNED
-    report.save(update_fields=["status", "updated_at"])
-    ReportEvent.objects.create(report=report, action=Action.RETURN, actor=user, comment=comment)
+    changed = ["status", "updated_at"]
+    if reopen:
+        report.approved_at = None
+        changed.insert(1, "approved_at")
+    report.save(update_fields=changed)
+    ReportEvent.objects.create(report=report, action=step.action, actor=user, comment=comment)
     return report
 
 
-@transaction.atomic
+def report_return(*, report: MonthlyReport, user, comment: str):
+    return report_send_back(report=report, user=user, comment=comment)
+
+
 def report_reopen(*, report: MonthlyReport, user, reason: str):
-    report = _locked_report(report)
-    _require_chair(user, report)
-    if report.status != Status.APPROVED:
-        raise WorkflowError("Chỉ mở lại được báo cáo đã duyệt.")
-    reason = visible_text(reason)
-    if not reason:
-        raise WorkflowError("Mở lại báo cáo đã duyệt cần ghi rõ lý do.")
-    report.status = Status.RETURNED
-    report.approved_at = None
-    report.save(update_fields=["status", "approved_at", "updated_at"])
-    ReportEvent.objects.create(report=report, action=Action.REOPEN, actor=user, comment=reason)
-    return report
+    return report_send_back(report=report, user=user, comment=reason, reopen=True)
 
 
 def _require_chair(user, report):

@@ -1,6 +1,7 @@
 """Monthly reporting: the to-do home, the entry form and its workflow steps, the history, and
 the month's Excel template, import and downloads."""
 
+from functools import partial
 from io import BytesIO
 
 from django import forms
@@ -19,18 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import uploads
 from core.uploads import XLSX_TYPE
-from reports import deadlines, excel, periods, selectors, services, validation
+from reports import deadlines, excel, periods, selectors, services
 from reports.dashboards import progress
 from reports.forms import CommentForm, MonthlyEntryForm, area_field, denominator_field, value_field
 from reports.models import (
-    AreaValue,
     Indicator,
     MonthlyReport,
     ReportEvent,
-    ValidationRule,
-    WarningExplanation,
 )
-from wards import page_cache
 from wards import selectors as ward_selectors
 from wards.models import membership_rate
 from wards.selectors import ADMIN, Role
@@ -100,61 +97,17 @@ def report_list(request, code):
 
 
 def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None, status=200):
-    user = request.user
-    indicators = selectors.active_indicators(report.period)
-    rows = selectors.entry_rows(report, indicators)
-    can_edit = ward_selectors.can_edit_ward(user, ward) and report.is_editable
-    values = {row.indicator.code: row.current.value for row in rows}
-    breaches = validation.rule_breaches(selectors.active_rules(), values)
-    warning_rules = [b.rule for b in breaches if not b.is_error]
-    if blocked:
-        warning_rules += [b.rule for b in blocked.unexplained if b.rule not in warning_rules]
-    explained, area_initial = {}, {}
-    if report.pk:
-        explained = dict(
-            WarningExplanation.objects.filter(report=report).values_list("rule_id", "text")
-        )
-        area_initial = {
-            (v.indicator_id, v.area_id): v.value for v in AreaValue.objects.filter(report=report)
-        }
-    if can_edit:
-        # Computed figures (indicator.source) show what the portal knows right now.
-        computed = page_cache.cached(
-            ("computed-figures", ward.code, report.period, [i.pk for i in indicators]),
-            lambda: selectors.computed_figures(report, indicators),
-            wards=[ward.code],
-        )
-        for row in rows:
-            row.current = computed.get(row.indicator.code, row.current)
-    areas = (
-        list(ward_selectors.residential_areas(ward)) if any(i.by_area for i in indicators) else []
-    )
+    page = selectors.entry_page(ward=ward, report=report, user=request.user, blocked=blocked)
     if form is None:
         form = MonthlyEntryForm(
-            rows=rows,
-            areas=areas,
-            area_initial=area_initial,
-            warning_rules=warning_rules,
-            explained=explained,
-            read_only=not can_edit,
+            rows=page.rows,
+            areas=page.areas,
+            area_initial=page.area_initial,
+            warning_rules=page.warning_rules,
+            explained=page.explained,
+            read_only=not page.can_edit,
             initial={"version": report.version, "opened_at": timezone.now()},
         )
-    groups = {}
-    for row in rows:
-        code = row.indicator.code
-        row.value_field = form[value_field(code)]
-        row.denominator_field = (
-            form[denominator_field(code)] if denominator_field(code) in form.fields else None
-        )
-        row.area_fields = (
-            [form[area_field(code, area.pk)] for area in areas] if row.indicator.by_area else []
-        )
-        groups.setdefault(row.indicator.group, []).append(row)
-    outliers = validation.outliers(
-        indicators, values, {row.indicator.code: row.history for row in rows}
-    )
-    role = ward_selectors.role_of(user)
-    is_chair = role == Role.WARD_CHAIR and ward_selectors.ward_for(user) == ward
     return render(
         request,
         "reports/entry.html",
@@ -163,23 +116,44 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             "report": report,
             "form": form,
             "entry_groups": mark_safe(
-                render_to_string("reports/entry_groups.html", {"groups": groups}, using="jinja2")
+                render_to_string(
+                    "reports/entry_groups.html",
+                    {"groups": _entry_groups(page, form)},
+                    using="jinja2",
+                )
             ),
-            "can_edit": can_edit,
-            "is_chair": is_chair,
-            "errors": [b for b in breaches if b.is_error],
-            # Each warning with the explanation on record ("" when there is none).
-            "warnings": [(b, explained.get(b.rule.pk, "")) for b in breaches if not b.is_error],
-            "outliers": outliers,
+            "can_edit": page.can_edit,
+            "is_chair": page.is_chair,
+            "errors": page.errors,
+            "warnings": page.warnings,
+            "outliers": page.outliers,
             "conflict": conflict,
             "blocked": blocked,
-            "events": list(report.events.select_related("actor")) if report.pk else [],
+            "events": page.events,
             "explanation_fields": [form[name] for name in form.fields if name.startswith("x_")],
             "due_date": deadlines.due_date(report.period.year, report.period.month),
             "breadcrumbs": [f"Báo cáo {report.label}"],
         },
         status=status,
     )
+
+
+def _entry_groups(page, form) -> dict:
+    """The page's rows by indicator group, each carrying its bound form fields."""
+    groups = {}
+    for row in page.rows:
+        code = row.indicator.code
+        row.value_field = form[value_field(code)]
+        row.denominator_field = (
+            form[denominator_field(code)] if denominator_field(code) in form.fields else None
+        )
+        row.area_fields = (
+            [form[area_field(code, area.pk)] for area in page.areas]
+            if row.indicator.by_area
+            else []
+        )
+        groups.setdefault(row.indicator.group, []).append(row)
+    return groups
 
 
 @login_required
@@ -202,7 +176,7 @@ def entry(request, code, year, month):
         rows=rows,
         areas=list(ward_selectors.residential_areas(ward)),
         area_initial={},
-        warning_rules=list(ValidationRule.objects.filter(pk__in=warning_ids)),
+        warning_rules=selectors.rules_by_ids(warning_ids),
         explained={},
         read_only=False,
     )
@@ -279,19 +253,19 @@ def submit(request, code, year, month):
     return _submit(request, ward, report)
 
 
-def _chair_action(request, code, year, month, action, success, *, comment_argument=None):
-    """Run a chair's workflow service; `comment_argument` names the service's keyword that
-    receives the typed comment (returns and reopenings need one, approvals do not)."""
+def _chair_action(request, code, year, month, step, success, *, needs_comment=False):
+    """Run a chair's workflow service `step(report=, user=)`; handing a report back also
+    passes the typed comment (`needs_comment`), approving does not."""
     ward, report = _existing_report(request, code, year, month)
     extra = {}
-    if comment_argument:
+    if needs_comment:
         form = CommentForm(request.POST)
         if not form.is_valid():
             messages.error(request, "Hãy ghi ý kiến hoặc lý do trước khi thực hiện.")
             return redirect("reports:entry", code=code, year=year, month=month)
-        extra[comment_argument] = form.cleaned_data["comment"]
+        extra["comment"] = form.cleaned_data["comment"]
     try:
-        action(report=report, user=request.user, **extra)
+        step(report=report, user=request.user, **extra)
     except services.WorkflowError as refusal:
         messages.error(request, str(refusal))
     else:
@@ -303,40 +277,22 @@ def _chair_action(request, code, year, month, action, success, *, comment_argume
 @require_POST
 def approve(request, code, year, month):
     return _chair_action(
-        request,
-        code,
-        year,
-        month,
-        services.report_approve,
-        "Đã duyệt báo cáo {label}.",
+        request, code, year, month, services.report_approve, "Đã duyệt báo cáo {label}."
     )
 
 
 @login_required
 @require_POST
-def return_report(request, code, year, month):
+def send_back(request, code, year, month, *, reopen=False):
+    """Return a submitted report to the ward, or reopen an approved one (`reopen`)."""
     return _chair_action(
         request,
         code,
         year,
         month,
-        services.report_return,
-        "Đã trả lại báo cáo {label} kèm ý kiến.",
-        comment_argument="comment",
-    )
-
-
-@login_required
-@require_POST
-def reopen(request, code, year, month):
-    return _chair_action(
-        request,
-        code,
-        year,
-        month,
-        services.report_reopen,
-        "Đã mở lại báo cáo {label} để sửa.",
-        comment_argument="reason",
+        partial(services.report_send_back, reopen=reopen),
+        "Đã mở lại báo cáo {label} để sửa." if reopen else "Đã trả lại báo cáo {label} kèm ý kiến.",
+        needs_comment=True,
     )
 
 

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from campaigns.selectors import GRAND_TOTAL_LABEL
 from core.numbers import format_dong, format_number
 from core.spreadsheets import CSV_CONTENT_TYPE, csv_lines, safe_cell
 from core.uploads import XLSX_TYPE
@@ -186,3 +187,210 @@ def _sheet_title(title: str) -> str:
     """Excel's limits: 31 characters, none of []:*?/\\."""
     cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
     return cleaned[:31] or "Bảng"
+
+
+# --- The dashboards' tables ------------------------------------------------------------------
+
+
+def month_label(month) -> str:
+    return f"{month:%m/%Y}"
+
+
+def ward_tables(data: figures.WardDashboard, downloads) -> list[Table]:
+    """The ward dashboard's tables; `downloads(key)` gives a table's download links."""
+    key_figures = Table(
+        "so-lieu",
+        "Số liệu chính trong kỳ",
+        ["Nội dung", "Kỳ này", "Cùng kỳ năm trước"],
+        download_query=downloads("so-lieu"),
+    )
+    for code in figures.KEY_CODES:
+        figure = data.key(code)
+        if figure is None:
+            continue
+        key_figures.rows.append(
+            [
+                text_cell(figure.indicator.name),
+                count_cell(figure.current.value),
+                count_cell(figure.year_earlier.value),
+            ]
+        )
+    key_figures.rows += [
+        [text_cell("Nhà khởi công"), count_cell(data.houses.started), text_cell("")],
+        [text_cell("Nhà bàn giao"), count_cell(data.houses.handed_over), text_cell("")],
+        [
+            text_cell("Tỷ lệ tập hợp đoàn viên, hội viên (cuối kỳ)"),
+            percent_cell(data.membership_rate),
+            text_cell(""),
+        ],
+        [
+            text_cell("Báo cáo tháng đã gửi"),
+            count_cell(data.reports["submitted"]),
+            text_cell(""),
+        ],
+        [text_cell("Báo cáo tháng đã duyệt"), count_cell(data.reports["approved"]), text_cell("")],
+        [
+            text_cell("Tỷ lệ báo cáo gửi đúng hạn"),
+            percent_cell(data.on_time_rate),
+            text_cell(""),
+        ],
+    ]
+
+    trend_headers = ["Tháng", "Cùng tháng năm trước"]
+    for _key, label in figures.TREND_COLUMNS:
+        trend_headers += [label, f"{label} – năm trước"]
+    trend = Table(
+        "xu-huong", "Diễn biến theo tháng", trend_headers, download_query=downloads("xu-huong")
+    )
+    for month, before, values in data.trend:
+        row = [text_cell(month_label(month)), text_cell(month_label(before))]
+        for key, _label in figures.TREND_COLUMNS:
+            make = money_cell if key in figures.MONEY_COLUMNS else count_cell
+            row += [make(values[key][0]), make(values[key][1])]
+        trend.rows.append(row)
+
+    funds = Table(
+        "quy",
+        "Tiền mặt, hiện vật vận động và đã chi theo quỹ, cuộc vận động",
+        [
+            "Cuộc vận động",
+            "Nguồn quỹ",
+            "Tiền mặt vận động trong kỳ (tại phường, xã)",
+            "Tiền mặt đã chi trong kỳ",
+            "Lũy kế tiền mặt toàn cuộc vận động",
+            "Chỉ tiêu (đồng)",
+            "Đạt chỉ tiêu (tiền mặt)",
+            "Hiện vật quy đổi trong kỳ (tại phường, xã)",
+            GRAND_TOTAL_LABEL,
+        ],
+        download_query=downloads("quy"),
+    )
+    for line in data.campaigns:
+        campaign = line.campaign
+        funds.rows.append(
+            [
+                text_cell(campaign.name),
+                text_cell(campaign.get_fund_display()),
+                money_cell(line.raised),
+                money_cell(line.disbursed),
+                money_cell(line.raised_to_date),
+                money_cell(campaign.target_amount),
+                percent_cell(line.amount_percent),
+                money_cell(line.in_kind),
+                money_cell(line.grand_total),
+            ]
+        )
+    for fund in data.funds:
+        funds.rows.append(
+            [
+                text_cell(f"Cộng {fund.label}"),
+                text_cell(fund.label),
+                money_cell(fund.raised),
+                money_cell(fund.disbursed),
+                text_cell(""),
+                money_cell(fund.target),
+                percent_cell(fund.target_percent),
+                money_cell(fund.in_kind),
+                money_cell(fund.grand_total),
+            ]
+        )
+
+    members = Table(
+        "tap-hop",
+        "Tỷ lệ tập hợp theo tổ chức (số liệu mới nhất đến cuối kỳ)",
+        ["Tổ chức", "Tính đến ngày", "Đoàn viên, hội viên", "Trong diện tập hợp", "Tỷ lệ"],
+        download_query=downloads("tap-hop"),
+    )
+    for line in data.memberships:
+        members.rows.append(
+            [
+                text_cell(str(line.organisation)),
+                text_cell(f"{line.as_of:%d/%m/%Y}"),
+                count_cell(line.members),
+                count_cell(line.eligible),
+                percent_cell(line.rate),
+            ]
+        )
+    if data.memberships:
+        members.footer = [
+            text_cell("Chung"),
+            text_cell(""),
+            count_cell(data.membership_total[0]),
+            count_cell(data.membership_total[1]),
+            percent_cell(data.membership_rate),
+        ]
+
+    indicators = Table(
+        "chi-tieu",
+        "Tổng hợp các chỉ tiêu trong kỳ",
+        ["Mã", "Chỉ tiêu", "Đơn vị", "Kỳ này", "Cùng kỳ năm trước"],
+        download_query=downloads("chi-tieu"),
+    )
+    ordered = sorted(
+        data.indicators.values(),
+        key=lambda f: (
+            f.indicator.group.display_order,
+            f.indicator.display_order,
+            f.indicator.code,
+        ),
+    )
+    for figure in ordered:
+        indicator = figure.indicator
+        indicators.rows.append(
+            [
+                text_cell(indicator.code),
+                text_cell(indicator.name),
+                text_cell(indicator.unit),
+                indicator_cell(indicator, figure.current),
+                indicator_cell(indicator, figure.year_earlier),
+            ]
+        )
+    return [key_figures, trend, funds, members, indicators]
+
+
+def unit_table(rows, total, *, key, title, unit_label, sort, query, downloads, link) -> Table:
+    """The ranking of provinces or wards, sortable by each column; `query(**changes)` gives a
+    link to this page with changed parameters, `link(unit)` a unit's own dashboard."""
+    sort = sort or figures.DEFAULT_SORT
+    rows, sort = figures.sort_rows(rows, sort)
+    links = [("Hạng", "", "")]
+    for column, (label, _key) in figures.SORT_COLUMNS.items():
+        label = unit_label if column == "ten" else label
+        descending = sort == f"-{column}"
+        ascending = sort == column
+        target = column if descending else f"-{column}"
+        if column == "ten" and not (ascending or descending):
+            target = column
+        arrow = " ▼" if descending else (" ▲" if ascending else "")
+        links.append((label, query(sap_xep=target), arrow))
+    links.insert(2, ("Mã", "", ""))
+    headers = [label for label, _u, _a in links]
+    table = Table(
+        key,
+        title,
+        headers,
+        download_query=downloads,
+        sort_links=links,
+    )
+    for row in rows:
+        table.rows.append(_unit_cells(row, link(row.unit)))
+    table.footer = _unit_cells(total, "")
+    table.footer[0] = text_cell("")
+    return table
+
+
+def _unit_cells(row: figures.UnitRow, link: str) -> list[Cell]:
+    return [
+        count_cell(row.rank),
+        text_cell(str(row.unit), link=link),
+        text_cell(getattr(row.unit, "code", "")),
+        money_cell(row.raised),
+        money_cell(row.disbursed),
+        count_cell(row.houses_handed_over),
+        count_cell(row.sessions),
+        percent_cell(row.membership_rate),
+        percent_cell(row.on_time_rate),
+        # Goods last (SORT_COLUMNS): never added to cash but in the labelled total.
+        money_cell(row.in_kind),
+        money_cell(row.grand_total),
+    ]

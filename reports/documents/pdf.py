@@ -20,7 +20,7 @@ from reports.documents.frame import frame, numbered_sections
 from reports.documents.models import Block, Document
 
 TEMPLATE = "documents/report.html"
-STYLESHEETS = ("documents/report.css", "documents/fonts.css")
+STYLESHEETS = ("documents/report.css", "documents/common.css", "documents/fonts.css")
 ALIGNMENTS = frozenset({"left", "right", "center"})
 NO_FIGURES_YET = "Chưa có số liệu: bấm “Cập nhật số liệu” để tính."
 

@@ -151,6 +151,49 @@ def _done(request, document, message, *, section_id=None, anchor=""):
     return redirect(_editor_url(document, anchor))
 
 
+def _write(request, document, write, message, *, section_id=None, anchor="", refused_anchor=""):
+    """Run one write of the editor and respond: why it was refused, or what was done."""
+    try:
+        write()
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal, refused_anchor)
+    return _done(request, document, message, section_id=section_id, anchor=anchor)
+
+
+def _add_once(request, document, form, create, *, model, added):
+    """Create from a posted form once per submission (a repeated click adds nothing twice):
+    the response once added (`added(outcome)`) or refused, None when the form is to be shown
+    again with its errors."""
+    try:
+        outcome = submissions.submit_once(request, form, create, model=model)
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal)
+    except ValidationError as error:
+        _form_errors(form, error)
+        return None
+    return None if outcome is None else added(outcome)
+
+
+def _save_edit(request, document, form, save, differences, done):
+    """Save a posted edit form against the version it was opened at (`save(version)`).
+
+    Returns (response, status, conflict): the response once saved (`done()`) or refused;
+    otherwise no response, and the status and conflict to show the form again with."""
+    if not form.is_valid():
+        return None, 400, None
+    version = posted_version(form)
+    try:
+        save(version)
+    except services.DocumentRefusal as refusal:
+        return _refused(request, document, refusal), 400, None
+    except services.EditConflict as error:
+        return None, 409, _conflict(form, error, differences(form, error.saved))
+    except ValidationError as error:
+        _form_errors(form, error)
+        return None, 400, None
+    return done(), 400, None
+
+
 def _form_errors(form, error: ValidationError):
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -469,34 +512,29 @@ def section_add(request, code, pk):
     form = SectionForm(
         request.POST, numbered_sections=[(n.label, n.section) for n in numbered], prefix="new"
     )
-    try:
-        outcome = submissions.submit_once(
+    response = _add_once(
+        request,
+        document,
+        form,
+        lambda: services.section_add(
+            document=document,
+            user=request.user,
+            level=form.cleaned_data["level"],
+            heading=form.cleaned_data["heading"],
+            position=form.cleaned_data["position"],
+        ),
+        model=Section,
+        added=lambda outcome: _done(
             request,
-            form,
-            lambda: services.section_add(
-                document=document,
-                user=request.user,
-                level=form.cleaned_data["level"],
-                heading=form.cleaned_data["heading"],
-                position=form.cleaned_data["position"],
-            ),
-            model=Section,
-        )
-    except services.DocumentRefusal as refusal:
-        return _refused(request, document, refusal)
-    except ValidationError as error:
-        _form_errors(form, error)
-    else:
-        if outcome is not None:
-            section = outcome.record
-            return _done(
-                request,
-                document,
-                f"Đã thêm mục “{section.heading}”."
-                if outcome.created
-                else submissions.REPEATED_MESSAGE,
-                anchor=f"section-{section.pk}" if section else "outline",
-            )
+            document,
+            f"Đã thêm mục “{outcome.record.heading}”."
+            if outcome.created
+            else submissions.REPEATED_MESSAGE,
+            anchor=f"section-{outcome.record.pk}" if outcome.record else "outline",
+        ),
+    )
+    if response is not None:
+        return response
     if request.htmx:
         return _render_outline(request, document, section_form=form)
     context = _editor_context(request, document, section_form=form)
@@ -528,29 +566,23 @@ def section_edit(request, code, pk, section_id):
     with_version(form, section.version)
     status, conflict = 200, None
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            version = posted_version(form)
-            try:
-                services.section_update(
-                    section=section,
-                    user=request.user,
-                    level=form.cleaned_data["level"],
-                    heading=form.cleaned_data["heading"],
-                    base_version=version,
-                    require_version=True,
-                )
-            except services.DocumentRefusal as refusal:
-                return _refused(request, document, refusal)
-            except services.EditConflict as error:
-                conflict = _conflict(form, error, _section_differences(form, error.saved))
-                status = 409
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                return _done(
-                    request, document, "Đã sửa tiêu đề mục.", anchor=f"section-{section.pk}"
-                )
+        response, status, conflict = _save_edit(
+            request,
+            document,
+            form,
+            lambda version: services.section_update(
+                section=section,
+                user=request.user,
+                level=form.cleaned_data["level"],
+                heading=form.cleaned_data["heading"],
+                base_version=version,
+                require_version=True,
+            ),
+            _section_differences,
+            lambda: _done(request, document, "Đã sửa tiêu đề mục.", anchor=f"section-{section.pk}"),
+        )
+        if response is not None:
+            return response
     return _form_page(
         request,
         document,
@@ -566,11 +598,16 @@ def section_edit(request, code, pk, section_id):
 def section_move(request, code, pk, section_id):
     _ward, document = _writable(request, code, pk)
     section = selectors.section_or_404(document, section_id)
-    try:
-        services.section_move(section=section, user=request.user, direction=_direction(request))
-    except services.DocumentRefusal as refusal:
-        return _refused(request, document, refusal, f"section-{section.pk}")
-    return _done(request, document, "Đã chuyển mục.", anchor=f"section-{section.pk}")
+    return _write(
+        request,
+        document,
+        lambda: services.section_move(
+            section=section, user=request.user, direction=_direction(request)
+        ),
+        "Đã chuyển mục.",
+        anchor=f"section-{section.pk}",
+        refused_anchor=f"section-{section.pk}",
+    )
 
 
 @login_required
@@ -578,11 +615,13 @@ def section_delete(request, code, pk, section_id):
     _ward, document = _writable(request, code, pk)
     section = selectors.section_or_404(document, section_id)
     if request.method == "POST":
-        try:
-            services.section_delete(section=section, user=request.user)
-        except services.DocumentRefusal as refusal:
-            return _refused(request, document, refusal)
-        return _done(request, document, f"Đã xóa mục “{section.heading}”.", anchor="outline")
+        return _write(
+            request,
+            document,
+            lambda: services.section_delete(section=section, user=request.user),
+            f"Đã xóa mục “{section.heading}”.",
+            anchor="outline",
+        )
     blocks = section.blocks.count()
     return render(
         request,
@@ -618,25 +657,23 @@ def block_add_text(request, code, pk, section_id):
     form = TextBlockForm(_posted(request), blocks=item.blocks, auto_id=f"s{section_id}_%s")
     status = 200
     if request.method == "POST":
-        try:
-            outcome = submissions.submit_once(
-                request,
-                form,
-                lambda: services.block_add_text(
-                    section=item.section,
-                    user=request.user,
-                    text=form.cleaned_data["text"],
-                    position=_position(form),
-                ),
-                model=Block,
-            )
-        except services.DocumentRefusal as refusal:
-            return _refused(request, document, refusal)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            if outcome is not None:
-                return _block_added(request, document, item, outcome, "Đã thêm đoạn văn.")
+        response = _add_once(
+            request,
+            document,
+            form,
+            lambda: services.block_add_text(
+                section=item.section,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                position=_position(form),
+            ),
+            model=Block,
+            added=lambda outcome: _block_added(
+                request, document, item, outcome, "Đã thêm đoạn văn."
+            ),
+        )
+        if response is not None:
+            return response
         status = 400
         _keep_clean_text(form)
     return _form_page(
@@ -690,33 +727,25 @@ def block_add_figure(request, code, pk, section_id):
     )
     status = 200
     if request.method == "POST":
-        try:
-            outcome = submissions.submit_once(
-                request,
-                form,
-                lambda: services.block_add_figure(
-                    section=item.section,
-                    user=request.user,
-                    kind=form.cleaned_data["kind"],
-                    options=form.options(),
-                    caption=form.cleaned_data["caption"],
-                    position=_position(form),
-                ),
-                model=Block,
-            )
-        except services.DocumentRefusal as refusal:
-            return _refused(request, document, refusal)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            if outcome is not None:
-                return _block_added(
-                    request,
-                    document,
-                    item,
-                    outcome,
-                    "Đã thêm bảng số liệu, tính theo dữ liệu hiện có.",
-                )
+        response = _add_once(
+            request,
+            document,
+            form,
+            lambda: services.block_add_figure(
+                section=item.section,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                options=form.options(),
+                caption=form.cleaned_data["caption"],
+                position=_position(form),
+            ),
+            model=Block,
+            added=lambda outcome: _block_added(
+                request, document, item, outcome, "Đã thêm bảng số liệu, tính theo dữ liệu hiện có."
+            ),
+        )
+        if response is not None:
+            return response
         status = 400
     return _form_page(
         request,
@@ -760,37 +789,32 @@ def block_edit(request, code, pk, block_id):
     with_version(form, block.version)
     status, conflict = 200, None
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            version = posted_version(form)
-            changes = (
-                {"options": form.options(), "caption": form.cleaned_data["caption"]}
-                if block.is_figure
-                else {"text": form.cleaned_data["text"]}
-            )
-            try:
-                services.block_update(
-                    block=block,
-                    user=request.user,
-                    base_version=version,
-                    require_version=True,
-                    **changes,
-                )
-            except services.DocumentRefusal as refusal:
-                return _refused(request, document, refusal)
-            except services.EditConflict as error:
-                conflict = _conflict(form, error, _block_differences(form, error.saved))
-                status = 409
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                return _done(
-                    request,
-                    document,
-                    "Đã lưu bảng số liệu." if block.is_figure else "Đã lưu đoạn văn.",
-                    section_id=block.section_id,
-                    anchor=f"block-{block.pk}",
-                )
+        response, status, conflict = _save_edit(
+            request,
+            document,
+            form,
+            lambda version: services.block_update(
+                block=block,
+                user=request.user,
+                base_version=version,
+                require_version=True,
+                **(
+                    {"options": form.options(), "caption": form.cleaned_data["caption"]}
+                    if block.is_figure
+                    else {"text": form.cleaned_data["text"]}
+                ),
+            ),
+            _block_differences,
+            lambda: _done(
+                request,
+                document,
+                "Đã lưu bảng số liệu." if block.is_figure else "Đã lưu đoạn văn.",
+                section_id=block.section_id,
+                anchor=f"block-{block.pk}",
+            ),
+        )
+        if response is not None:
+            return response
         if not block.is_figure:
             _keep_clean_text(form)
     template = "figure_block_form.html" if block.is_figure else "text_block_form.html"
@@ -818,16 +842,14 @@ def block_edit(request, code, pk, block_id):
 def block_move(request, code, pk, block_id):
     _ward, document = _writable(request, code, pk)
     block = selectors.block_or_404(document, block_id)
-    try:
-        services.block_move(block=block, user=request.user, direction=_direction(request))
-    except services.DocumentRefusal as refusal:
-        return _refused(request, document, refusal, f"block-{block.pk}")
-    return _done(
+    return _write(
         request,
         document,
+        lambda: services.block_move(block=block, user=request.user, direction=_direction(request)),
         "Đã chuyển khối nội dung.",
         section_id=block.section_id,
         anchor=f"block-{block.pk}",
+        refused_anchor=f"block-{block.pk}",
     )
 
 
@@ -836,13 +858,10 @@ def block_delete(request, code, pk, block_id):
     _ward, document = _writable(request, code, pk)
     block = selectors.block_or_404(document, block_id)
     if request.method == "POST":
-        try:
-            services.block_delete(block=block, user=request.user)
-        except services.DocumentRefusal as refusal:
-            return _refused(request, document, refusal)
-        return _done(
+        return _write(
             request,
             document,
+            lambda: services.block_delete(block=block, user=request.user),
             "Đã xóa bảng số liệu." if block.is_figure else "Đã xóa đoạn văn.",
             section_id=block.section_id,
             anchor=f"section-{block.section_id}",
@@ -867,16 +886,14 @@ def block_delete(request, code, pk, block_id):
 def block_refresh(request, code, pk, block_id):
     _ward, document = _writable(request, code, pk)
     block = selectors.block_or_404(document, block_id)
-    try:
-        services.block_refresh(block=block, user=request.user)
-    except services.DocumentRefusal as refusal:
-        return _refused(request, document, refusal, f"block-{block.pk}")
-    return _done(
+    return _write(
         request,
         document,
+        lambda: services.block_refresh(block=block, user=request.user),
         "Đã cập nhật số liệu của bảng.",
         section_id=block.section_id,
         anchor=f"block-{block.pk}",
+        refused_anchor=f"block-{block.pk}",
     )
 
 

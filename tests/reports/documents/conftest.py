@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 
+from campaigns import services as campaign_services
+from campaigns.models import Campaign
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
 
@@ -127,3 +129,36 @@ def term_report(make_document):
                 snapshot=FUNDS_SNAPSHOT,
             )
     return document
+
+
+@pytest.fixture
+def make_fund(world):
+    """The ward's Quỹ Vì người nghèo, open since `starts_on`."""
+
+    def _make(starts_on):
+        return Campaign.objects.create(
+            name="Quỹ Vì người nghèo",
+            kind="fund",
+            fund="vnn",
+            ward=world.ward_x,
+            starts_on=starts_on,
+        )
+
+    return _make
+
+
+@pytest.fixture
+def record_donation(world):
+    """An anonymous cash gift to `fund`, recorded by the ward officer."""
+
+    def _record(fund, amount, on):
+        return campaign_services.donation_record(
+            campaign=fund,
+            ward=world.ward_x,
+            user=world.users["ward_officer"],
+            received_on=on,
+            donor_kind="anonymous",
+            amount=amount,
+        )
+
+    return _record

@@ -6,8 +6,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from campaigns import services as campaign_services
-from campaigns.models import Campaign
 from reports.documents import outline, services
 from reports.documents.models import Block, Document, Section
 
@@ -15,27 +13,14 @@ TERM = (datetime.date(2020, 1, 1), datetime.date(2024, 12, 31))
 
 
 @pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=datetime.date(2020, 1, 1),
-    )
+def fund(make_fund):
+    return make_fund(datetime.date(2020, 1, 1))
 
 
 @pytest.fixture
-def donate(world, fund):
+def donate(fund, record_donation):
     def _donate(amount, on=datetime.date(2022, 3, 5)):
-        return campaign_services.donation_record(
-            campaign=fund,
-            ward=world.ward_x,
-            user=world.users["ward_officer"],
-            received_on=on,
-            donor_kind="anonymous",
-            amount=amount,
-        )
+        return record_donation(fund, amount, on)
 
     return _donate
 

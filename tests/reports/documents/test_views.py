@@ -9,7 +9,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from campaigns import services as campaign_services
-from campaigns.models import Campaign
 from reports.documents import services
 from reports.documents.models import Block, Document
 
@@ -23,14 +22,8 @@ def immediate_tasks(settings):
 
 
 @pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=datetime.date(2015, 1, 1),
-    )
+def fund(make_fund):
+    return make_fund(datetime.date(2015, 1, 1))
 
 
 def donate(world, fund, amount, on=datetime.date(2016, 3, 5)):
