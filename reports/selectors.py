@@ -212,6 +212,14 @@ class EntryPage:
         return [(b, self.explained.get(b.rule.pk, "")) for b in self.breaches if not b.is_error]
 
 
+def saved_checks(indicators, rows) -> tuple[list, list]:
+    """(rule breaches, outliers) of the figures as saved in `rows` (see entry_rows)."""
+    values = {row.indicator.code: row.current.value for row in rows}
+    breaches = validation.rule_breaches(active_rules(), values)
+    history = {row.indicator.code: row.history for row in rows}
+    return breaches, validation.outliers(indicators, values, history)
+
+
 def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
     """The rows, checks and history of the ward's entry page; `blocked` (a refused submission)
     adds its unexplained warnings to those the form asks to explain."""
@@ -219,8 +227,7 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
     rows = entry_rows(report, indicators)
     can_edit = can_edit_ward(user, ward) and report.is_editable
     # Checks run on the figures as saved, before computed figures replace any of them.
-    values = {row.indicator.code: row.current.value for row in rows}
-    breaches = validation.rule_breaches(active_rules(), values)
+    breaches, outliers = saved_checks(indicators, rows)
     warning_rules = [b.rule for b in breaches if not b.is_error]
     if blocked:
         warning_rules += [b.rule for b in blocked.unexplained if b.rule not in warning_rules]
@@ -242,9 +249,6 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
         for row in rows:
             row.current = computed.get(row.indicator.code, row.current)
     areas = list(residential_areas(ward)) if any(i.by_area for i in indicators) else []
-    outliers = validation.outliers(
-        indicators, values, {row.indicator.code: row.history for row in rows}
-    )
     return EntryPage(
         indicators=indicators,
         rows=rows,

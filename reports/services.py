@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.text import visible_text
-from reports import selectors, validation
+from reports import selectors
 from reports.models import AreaValue, IndicatorValue, MonthlyReport, ReportEvent, WarningExplanation
 from wards.selectors import Role, can_edit_ward, role_of, ward_for
 
@@ -183,16 +183,15 @@ def _save_explanations(report, explanations):
 def report_check(report: MonthlyReport):
     """(errors, unexplained warnings, outliers) of the report as saved."""
     indicators = selectors.active_indicators(report.period)
-    rows = selectors.entry_rows(report, indicators)
-    values = {row.indicator.code: row.current.value for row in rows}
-    breaches = validation.rule_breaches(selectors.active_rules(), values)
+    breaches, outliers = selectors.saved_checks(
+        indicators, selectors.entry_rows(report, indicators)
+    )
     explained = set(
         WarningExplanation.objects.filter(report=report).values_list("rule_id", flat=True)
     )
     errors = [b for b in breaches if b.is_error]
     unexplained = [b for b in breaches if not b.is_error and b.rule.pk not in explained]
-    history = {row.indicator.code: row.history for row in rows}
-    return errors, unexplained, validation.outliers(indicators, values, history)
+    return errors, unexplained, outliers
 
 
 @transaction.atomic
