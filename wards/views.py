@@ -92,31 +92,19 @@ def _membership_or_404(ward_code, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def area_create(request, code):
+def area_edit(request, code, pk=None):
+    """Add a residential area (no pk) or edit one."""
+    area = _area_or_404(code, pk) if pk is not None else None
     return _edit_form(
         request,
         code=code,
         form_class=ResidentialAreaForm,
-        instance=None,
-        template="wards/area_form.html",
-        save=lambda ward, data, instance: services.residential_area_save(ward=ward, **data),
-        success="Đã thêm khu dân cư.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def area_update(request, code, pk):
-    return _edit_form(
-        request,
-        code=code,
-        form_class=ResidentialAreaForm,
-        instance=_area_or_404(code, pk),
+        instance=area,
         template="wards/area_form.html",
         save=lambda ward, data, instance: services.residential_area_save(
             ward=ward, area=instance, **data
         ),
-        success="Đã lưu khu dân cư.",
+        success="Đã lưu khu dân cư." if area else "Đã thêm khu dân cư.",
     )
 
 
@@ -151,31 +139,19 @@ def membership_list(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def membership_create(request, code):
+def membership_edit(request, code, pk=None):
+    """Add a membership count (no pk) or edit one."""
+    membership = _membership_or_404(code, pk) if pk is not None else None
     return _edit_form(
         request,
         code=code,
         form_class=MembershipForm,
-        instance=None,
-        template="wards/membership_form.html",
-        save=lambda ward, data, instance: services.membership_save(ward=ward, **data),
-        success="Đã thêm số liệu tập hợp.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def membership_update(request, code, pk):
-    return _edit_form(
-        request,
-        code=code,
-        form_class=MembershipForm,
-        instance=_membership_or_404(code, pk),
+        instance=membership,
         template="wards/membership_form.html",
         save=lambda ward, data, instance: services.membership_save(
             ward=ward, membership=instance, **data
         ),
-        success="Đã lưu số liệu tập hợp.",
+        success="Đã lưu số liệu tập hợp." if membership else "Đã thêm số liệu tập hợp.",
     )
 
 
