@@ -144,22 +144,25 @@ def _recipient(payment, personal):
     return f"{name} ({payment.household.area})" if payment.household.area else name
 
 
+def _record_once(request, form, record, campaign, ward, model):
+    """A fund's money form, written by the service `record` once per posted form."""
+    submissions.add_to(form, request)
+    return submissions.submit_once(
+        request,
+        form,
+        lambda: record(campaign=campaign, ward=ward, user=request.user, **form.cleaned_data),
+        model=model,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def donation_create(request, code, pk):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
     campaign = _campaign_or_404(ward, pk)
     form = DonationForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    submissions.add_to(form, request)
     try:
-        outcome = submissions.submit_once(
-            request,
-            form,
-            lambda: services.donation_record(
-                campaign=campaign, ward=ward, user=request.user, **form.cleaned_data
-            ),
-            model=Donation,
-        )
+        outcome = _record_once(request, form, services.donation_record, campaign, ward, Donation)
     except (services.FundRefusal, ValidationError) as refusal:
         form.add_service_error(refusal)
     else:
@@ -251,15 +254,9 @@ def disbursement_create(request, code, pk):
     if request.GET.get("hinh_thuc") == Disbursement.Form.IN_KIND:
         initial["form"] = Disbursement.Form.IN_KIND
     form = DisbursementForm(request.POST or None, ward=ward, initial=initial)
-    submissions.add_to(form, request)
     try:
-        outcome = submissions.submit_once(
-            request,
-            form,
-            lambda: services.disbursement_record(
-                campaign=campaign, ward=ward, user=request.user, **form.cleaned_data
-            ),
-            model=Disbursement,
+        outcome = _record_once(
+            request, form, services.disbursement_record, campaign, ward, Disbursement
         )
     except services.FundRefusal as refusal:
         goods = form.cleaned_data.get("form") == Disbursement.Form.IN_KIND
