@@ -397,19 +397,23 @@ def household_list(request, code):
     )
 
 
-def _save_form(request, ward, form, save, *, title, success, back, extra=None, creates=None):
-    """`creates`: the model a create form makes, once per posted form (wards/submissions)."""
-    if creates is not None:
+def _save_form(request, ward, form, save, *, title, added, back, extra=None):
+    """Add a record (`added` says so), once per posted form (wards/submissions), or save the
+    record the form edits."""
+    creating = form.instance.pk is None
+    if creating:
         submissions.add_to(form, request)
     try:
-        if creates is not None:
-            outcome = submissions.submit_once(request, form, lambda: save(form), model=creates)
+        if creating:
+            outcome = submissions.submit_once(
+                request, form, lambda: save(form), model=form._meta.model
+            )
             if outcome is not None:
-                _created(request, outcome, success)
+                _created(request, outcome, added)
                 return redirect(back, code=ward.code)
         elif request.method == "POST" and form.is_valid():
             save(form)
-            messages.success(request, success)
+            messages.success(request, "Đã lưu.")
             return redirect(back, code=ward.code)
     except services.FundRefusal as refusal:
         form.add_error(None, str(refusal))
@@ -436,9 +440,8 @@ def household_edit(request, code, pk=None):
         form,
         lambda f: services.household_save(ward=ward, household=household, **f.cleaned_data),
         title=f"Sửa hộ {household.head_name}" if household else "Thêm hộ được hỗ trợ",
-        success="Đã lưu." if household else "Đã thêm hộ.",
+        added="Đã thêm hộ.",
         back="campaigns:households",
-        creates=None if household else Household,
     )
 
 
@@ -482,9 +485,8 @@ def house_edit(request, code, pk=None):
         form,
         lambda f: services.house_save(ward=ward, house=house, **f.cleaned_data),
         title=f"Nhà của hộ {house.household.head_name}" if house else "Thêm nhà Đại đoàn kết",
-        success="Đã lưu." if house else "Đã thêm nhà.",
+        added="Đã thêm nhà.",
         back="campaigns:houses",
-        creates=None if house else House,
         extra={"house": house, "photos": house.photos.all(), "photo_form": PhotoForm()}
         if house
         else None,
