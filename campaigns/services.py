@@ -14,6 +14,7 @@ from campaigns.models import (
     GovernmentSupport,
     House,
     Household,
+    HousePhoto,
     ReceiptCounter,
 )
 from core import dates
@@ -25,6 +26,12 @@ from wards.services import save_ward_record
 
 class FundRefusal(Exception):
     """A refused money operation; the message is shown to the user as it is."""
+
+
+@transaction.atomic
+def campaign_create(*, ward: Ward, **fields) -> Campaign:
+    """A ward's own campaign or fund, validated as a whole."""
+    return save_ward_record(Campaign(ward=ward), ward=ward, fields=fields)
 
 
 def _next_receipt_number(ward: Ward, year: int) -> int:
@@ -258,6 +265,13 @@ def household_save(*, ward: Ward, household: Household | None = None, **fields) 
 @transaction.atomic
 def house_save(*, ward: Ward, house: House | None = None, **fields) -> House:
     return save_ward_record(house or House(ward=ward), ward=ward, fields=fields, check=_check_house)
+
+
+@transaction.atomic
+def house_photo_add(*, house: House, image, caption: str = "") -> HousePhoto:
+    """A photo of the house's works; the upload was checked and re-encoded as JPEG by the
+    form's PhotoField (core/uploads.py)."""
+    return HousePhoto.objects.create(house=house, image=image, caption=caption)
 
 
 def _check_house(house: House):

@@ -1,5 +1,4 @@
 import datetime
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,7 +33,7 @@ from campaigns.models import (
     HousePhoto,
 )
 from core.numbers import percent_of
-from core.spreadsheets import safe_row
+from core.spreadsheets import table_workbook, workbook_response
 from wards import selectors as ward_selectors
 from wards import submissions
 from wards.selectors import visible_ward_or_404
@@ -86,8 +85,13 @@ def campaign_create(request, code):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
     form = CampaignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     submissions.add_to(form, request)
-    form.instance.ward = ward
-    outcome = submissions.submit_once(request, form, form.save, model=Campaign)
+    form.instance.ward = ward  # the model's validation of the form sees the ward
+    outcome = submissions.submit_once(
+        request,
+        form,
+        lambda: services.campaign_create(ward=ward, **form.cleaned_data),
+        model=Campaign,
+    )
     if outcome is not None:
         if outcome.record is None:
             messages.info(request, submissions.REPEATED_MESSAGE)
@@ -140,22 +144,25 @@ def _recipient(payment, personal):
     return f"{name} ({payment.household.area})" if payment.household.area else name
 
 
+def _record_once(request, form, record, campaign, ward, model):
+    """A fund's money form, written by the service `record` once per posted form."""
+    submissions.add_to(form, request)
+    return submissions.submit_once(
+        request,
+        form,
+        lambda: record(campaign=campaign, ward=ward, user=request.user, **form.cleaned_data),
+        model=model,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def donation_create(request, code, pk):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
     campaign = _campaign_or_404(ward, pk)
     form = DonationForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    submissions.add_to(form, request)
     try:
-        outcome = submissions.submit_once(
-            request,
-            form,
-            lambda: services.donation_record(
-                campaign=campaign, ward=ward, user=request.user, **form.cleaned_data
-            ),
-            model=Donation,
-        )
+        outcome = _record_once(request, form, services.donation_record, campaign, ward, Donation)
     except (services.FundRefusal, ValidationError) as refusal:
         form.add_service_error(refusal)
     else:
@@ -247,15 +254,9 @@ def disbursement_create(request, code, pk):
     if request.GET.get("hinh_thuc") == Disbursement.Form.IN_KIND:
         initial["form"] = Disbursement.Form.IN_KIND
     form = DisbursementForm(request.POST or None, ward=ward, initial=initial)
-    submissions.add_to(form, request)
     try:
-        outcome = submissions.submit_once(
-            request,
-            form,
-            lambda: services.disbursement_record(
-                campaign=campaign, ward=ward, user=request.user, **form.cleaned_data
-            ),
-            model=Disbursement,
+        outcome = _record_once(
+            request, form, services.disbursement_record, campaign, ward, Disbursement
         )
     except services.FundRefusal as refusal:
         goods = form.cleaned_data.get("form") == Disbursement.Form.IN_KIND
@@ -343,26 +344,18 @@ LEDGER_HEADERS = [
 
 @login_required
 def ledger_xlsx(request, code, pk):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     ward, campaign, year, months = _ledger(request, code, pk)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"So quy {year}"
-    # Names are typed by officers: never let a spreadsheet run one as a formula.
-    sheet.append(safe_row([f"Sổ quỹ {campaign.name} – {ward.name} – năm {year}"]))
-    sheet.append(
-        [
-            "Đơn vị: đồng. Sổ quỹ tiền mặt; giá trị quy đổi của hiện vật ghi riêng, không tính "
-            "vào số dư."
-        ]
-    )
-    sheet.append(LEDGER_HEADERS)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for month in months:
-        sheet.append(
+    workbook = table_workbook(
+        sheet_title=f"So quy {year}",
+        preamble=[
+            [f"Sổ quỹ {campaign.name} – {ward.name} – năm {year}"],
+            [
+                "Đơn vị: đồng. Sổ quỹ tiền mặt; giá trị quy đổi của hiện vật ghi riêng, không "
+                "tính vào số dư."
+            ],
+        ],
+        header=LEDGER_HEADERS,
+        rows=(
             [
                 f"{month.month:%m/%Y}",
                 month.opening,
@@ -372,22 +365,11 @@ def ledger_xlsx(request, code, pk):
                 month.in_kind_received,
                 month.in_kind_handed_out,
             ]
-        )
-    for row in sheet.iter_rows(min_row=4, min_col=2, max_col=len(LEDGER_HEADERS)):
-        for cell in row:
-            cell.number_format = "#,##0"
-    for column, width in zip("ABCDEFG", (10, 20, 20, 20, 20, 24, 24), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            for month in months
+        ),
+        widths=(10, 20, 20, 20, 20, 24, 24),
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"so-quy-{ward.code}-{campaign.pk}-{year}.xlsx"
-    )
-    return response
+    return workbook_response(workbook, f"so-quy-{ward.code}-{campaign.pk}-{year}.xlsx")
 
 
 @login_required
@@ -415,19 +397,23 @@ def household_list(request, code):
     )
 
 
-def _save_form(request, ward, form, save, *, title, success, back, extra=None, creates=None):
-    """`creates`: the model a create form makes, once per posted form (wards/submissions)."""
-    if creates is not None:
+def _save_form(request, ward, form, save, *, title, added, back, extra=None):
+    """Add a record (`added` says so), once per posted form (wards/submissions), or save the
+    record the form edits."""
+    creating = form.instance.pk is None
+    if creating:
         submissions.add_to(form, request)
     try:
-        if creates is not None:
-            outcome = submissions.submit_once(request, form, lambda: save(form), model=creates)
+        if creating:
+            outcome = submissions.submit_once(
+                request, form, lambda: save(form), model=form._meta.model
+            )
             if outcome is not None:
-                _created(request, outcome, success)
+                _created(request, outcome, added)
                 return redirect(back, code=ward.code)
         elif request.method == "POST" and form.is_valid():
             save(form)
-            messages.success(request, success)
+            messages.success(request, "Đã lưu.")
             return redirect(back, code=ward.code)
     except services.FundRefusal as refusal:
         form.add_error(None, str(refusal))
@@ -443,34 +429,18 @@ def _save_form(request, ward, form, save, *, title, success, back, extra=None, c
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def household_create(request, code):
+def household_edit(request, code, pk=None):
+    """Add a household (no pk) or edit one."""
     ward = ward_selectors.editable_ward_or_error(request.user, code)
-    form = HouseholdForm(request.POST or None, ward=ward)
-    return _save_form(
-        request,
-        ward,
-        form,
-        lambda f: services.household_save(ward=ward, **f.cleaned_data),
-        title="Thêm hộ được hỗ trợ",
-        success="Đã thêm hộ.",
-        back="campaigns:households",
-        creates=Household,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def household_update(request, code, pk):
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
-    household = get_object_or_404(Household, pk=pk, ward=ward)
+    household = get_object_or_404(Household, pk=pk, ward=ward) if pk is not None else None
     form = HouseholdForm(request.POST or None, instance=household, ward=ward)
     return _save_form(
         request,
         ward,
         form,
         lambda f: services.household_save(ward=ward, household=household, **f.cleaned_data),
-        title=f"Sửa hộ {household.head_name}",
-        success="Đã lưu.",
+        title=f"Sửa hộ {household.head_name}" if household else "Thêm hộ được hỗ trợ",
+        added="Đã thêm hộ.",
         back="campaigns:households",
     )
 
@@ -497,39 +467,12 @@ def house_list(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def house_create(request, code):
+def house_edit(request, code, pk=None):
+    """Add a house (no pk), or edit one and add its photos."""
     ward = ward_selectors.editable_ward_or_error(request.user, code)
-    form = HouseForm(request.POST or None, ward=ward, campaigns=selectors.campaigns_of_ward(ward))
-    return _save_form(
-        request,
-        ward,
-        form,
-        lambda f: services.house_save(ward=ward, **f.cleaned_data),
-        title="Thêm nhà Đại đoàn kết",
-        success="Đã thêm nhà.",
-        back="campaigns:houses",
-        creates=House,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def house_update(request, code, pk):
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
-    house = get_object_or_404(House, pk=pk, ward=ward)
-    if request.method == "POST" and "image" in request.FILES:
-        photo_form = PhotoForm(request.POST, request.FILES)
-        outcome = submissions.submit_once(
-            request,
-            photo_form,
-            lambda: HousePhoto.objects.create(house=house, **photo_form.cleaned_data),
-            model=HousePhoto,
-        )
-        if outcome is not None:
-            _created(request, outcome, "Đã thêm ảnh.")
-            return redirect("campaigns:house_update", code=ward.code, pk=house.pk)
-        messages.error(request, " ".join(photo_form.errors.get("image", ["Ảnh không hợp lệ."])))
-        return redirect("campaigns:house_update", code=ward.code, pk=house.pk)
+    house = get_object_or_404(House, pk=pk, ward=ward) if pk is not None else None
+    if house is not None and request.method == "POST" and "image" in request.FILES:
+        return _photo_add(request, ward, house)
     form = HouseForm(
         request.POST or None,
         instance=house,
@@ -541,11 +484,28 @@ def house_update(request, code, pk):
         ward,
         form,
         lambda f: services.house_save(ward=ward, house=house, **f.cleaned_data),
-        title=f"Nhà của hộ {house.household.head_name}",
-        success="Đã lưu.",
+        title=f"Nhà của hộ {house.household.head_name}" if house else "Thêm nhà Đại đoàn kết",
+        added="Đã thêm nhà.",
         back="campaigns:houses",
-        extra={"house": house, "photos": house.photos.all(), "photo_form": PhotoForm()},
+        extra={"house": house, "photos": house.photos.all(), "photo_form": PhotoForm()}
+        if house
+        else None,
     )
+
+
+def _photo_add(request, ward, house):
+    photo_form = PhotoForm(request.POST, request.FILES)
+    outcome = submissions.submit_once(
+        request,
+        photo_form,
+        lambda: services.house_photo_add(house=house, **photo_form.cleaned_data),
+        model=HousePhoto,
+    )
+    if outcome is not None:
+        _created(request, outcome, "Đã thêm ảnh.")
+    else:
+        messages.error(request, " ".join(photo_form.errors.get("image", ["Ảnh không hợp lệ."])))
+    return redirect("campaigns:house_update", code=ward.code, pk=house.pk)
 
 
 @login_required

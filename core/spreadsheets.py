@@ -9,16 +9,25 @@ Every CSV download is written by `csv_lines` / `csv_response`, for Excel on a Vi
 system: UTF-8 with a byte-order mark, ";" between fields (the list separator where the
 decimal mark is ","), decimals with a comma ("82,03"), dates as dd/mm/yyyy, text
 formula-safe.
+
+XLSX downloads leave as `workbook_response`; a plain titled table (a ledger) is built by
+`table_workbook`.
 """
 
 import csv
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from io import BytesIO
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from core.uploads import XLSX_TYPE
 
 # "=", "+", "-", "@" start a formula; tab and carriage return let a cell break out of a CSV
 # field in some importers. Full-width variants are read as formula starts by some locales.
@@ -81,3 +90,46 @@ def csv_response(header: Iterable, rows: Iterable[Iterable], filename: str):
     response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+THOUSANDS_FORMAT = "#,##0"
+
+
+def workbook_response(workbook, filename: str) -> HttpResponse:
+    """Send an openpyxl workbook as a file download that no cache keeps."""
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def table_workbook(
+    *,
+    sheet_title: str,
+    preamble: Iterable[Iterable],
+    header: Sequence[str],
+    rows: Iterable[Iterable],
+    widths: Sequence[int] = (),
+):
+    """One sheet: the preamble lines, the bold header, then the rows; every cell formula-safe,
+    whole numbers in the rows with thousands separators, column widths from the left."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title
+    for line in preamble:
+        sheet.append(safe_row(line))
+    sheet.append(safe_row(header))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    first_row = sheet.max_row + 1
+    for row in rows:
+        sheet.append(safe_row(row))
+    for row in sheet.iter_rows(min_row=first_row):
+        for cell in row:
+            if isinstance(cell.value, int | Decimal) and not isinstance(cell.value, bool):
+                cell.number_format = THOUSANDS_FORMAT
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    return book

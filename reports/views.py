@@ -2,7 +2,6 @@
 the month's Excel template, import and downloads."""
 
 from functools import partial
-from io import BytesIO
 
 from django import forms
 from django.conf import settings
@@ -10,15 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import uploads
+from core.spreadsheets import workbook_response
 from core.uploads import XLSX_TYPE
 from reports import deadlines, excel, periods, selectors, services
 from reports.dashboards import progress
@@ -314,16 +313,6 @@ def history(request, code, year, month):
 
 TOKEN_SALT = "reports.excel-import"
 TOKEN_MAX_AGE = 2 * 3600  # seconds between the preview and the confirmation
-
-
-def workbook_response(workbook, filename: str) -> HttpResponse:
-    """Send an openpyxl workbook as a file download that no cache keeps."""
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Downloads ------------------------------------------------------------------------------

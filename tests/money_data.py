@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from campaigns import services
 from campaigns.models import Campaign, Disbursement, Donation
+from tests.campaigns.builders import campaign_of, gift, payment
 
 D = datetime.date
 FEB, MAR = D(2025, 2, 1), D(2025, 3, 1)
@@ -55,43 +56,26 @@ def goods_value(rows) -> int:
 
 def build(world, *, target=10_000_000) -> Gifts:
     officer = world.users["ward_officer"]
-    poor = Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2025",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=D(2025, 1, 1),
-        target_amount=target,
+    start = D(2025, 1, 1)
+    poor = campaign_of(
+        world.ward_x, name="Quỹ Vì người nghèo 2025", starts_on=start, target_amount=target
     )
-    disaster = Campaign.objects.create(
-        name="Cứu trợ bão lũ 2025",
-        kind="fund",
-        fund="thien_tai",
-        ward=world.ward_x,
-        starts_on=D(2025, 1, 1),
+    disaster = campaign_of(
+        world.ward_x, name="Cứu trợ bão lũ 2025", fund="thien_tai", starts_on=start
     )
     gifts = Gifts(world, poor, disaster)
 
     def cash_gift(amount, on, campaign=poor, **extra):
-        extra.setdefault("donor_kind", "individual")
-        extra.setdefault("donor_name", "Nguyễn Văn Bình")
-        donation = services.donation_record(
-            campaign=campaign,
-            ward=world.ward_x,
-            user=officer,
-            received_on=on,
-            amount=amount,
-            **extra,
-        )
+        donation = gift(world, campaign, amount, on=on, **extra)
         gifts.donations.append(donation)
         return donation
 
     def goods_gift(description, quantity, unit, on, value=None, campaign=poor):
-        donation = services.donation_record(
-            campaign=campaign,
-            ward=world.ward_x,
-            user=officer,
-            received_on=on,
+        donation = gift(
+            world,
+            campaign,
+            value,
+            on=on,
             donor_kind="organisation",
             donor_name="Công ty Lương thực Mỹ Thới",
             form="in_kind",
@@ -99,7 +83,6 @@ def build(world, *, target=10_000_000) -> Gifts:
             in_kind_description=description,
             in_kind_quantity=Decimal(quantity),
             in_kind_unit=unit,
-            amount=value,
         )
         gifts.donations.append(donation)
         return donation
@@ -120,31 +103,29 @@ def build(world, *, target=10_000_000) -> Gifts:
         gifts.reversed.append(donation)
 
     gifts.payments.append(
-        services.disbursement_record(
-            campaign=poor,
-            ward=world.ward_x,
-            user=officer,
-            amount=1_200_000,
+        payment(
+            world,
+            poor,
+            1_200_000,
+            on=D(2025, 3, 10),
             purpose="illness",
             description="Hỗ trợ ốm đau",
             decision_reference="05/QĐ-BVĐ",
-            paid_on=D(2025, 3, 10),
         )
     )
     gifts.payments.append(
-        services.disbursement_record(
-            campaign=poor,
-            ward=world.ward_x,
-            user=officer,
+        payment(
+            world,
+            poor,
+            1_000_000,
+            on=D(2025, 3, 12),
             form="in_kind",
             in_kind_description="gạo",  # the same goods, typed in lower case
             in_kind_quantity=Decimal("50"),
             in_kind_unit="kg",
-            amount=1_000_000,
             purpose="tet_gift",
             description="Gạo tặng hộ nghèo",
             decision_reference="06/QĐ-BVĐ",
-            paid_on=D(2025, 3, 12),
         )
     )
     return gifts

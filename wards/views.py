@@ -54,34 +54,6 @@ def province_detail(request, code):
     )
 
 
-def _edit_form(request, *, code, form_class, instance, template, save, success):
-    """A ward's own record: created once per posted form (wards/submissions), or updated."""
-    ward = selectors.editable_ward_or_error(request.user, code)
-    form = form_class(request.POST or None, instance=instance, ward=ward)
-    try:
-        if instance is None:
-            submissions.add_to(form, request)
-            outcome = submissions.submit_once(
-                request,
-                form,
-                lambda: save(ward=ward, data=form.cleaned_data, instance=None),
-                model=form._meta.model,
-            )
-            if outcome is not None:
-                if outcome.created:
-                    messages.success(request, success)
-                else:
-                    messages.info(request, submissions.REPEATED_MESSAGE)
-                return redirect("wards:detail", code=ward.code)
-        elif request.method == "POST" and form.is_valid():
-            save(ward=ward, data=form.cleaned_data, instance=instance)
-            messages.success(request, success)
-            return redirect("wards:detail", code=ward.code)
-    except ValidationError as refusal:
-        form.add_error(None, refusal.messages)
-    return render(request, template, {"ward": ward, "form": form, "object": instance})
-
-
 def _area_or_404(ward_code, pk):
     return get_object_or_404(ResidentialArea, pk=pk, ward__code=ward_code)
 
@@ -90,34 +62,50 @@ def _membership_or_404(ward_code, pk):
     return get_object_or_404(Membership, pk=pk, ward__code=ward_code)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def area_create(request, code):
-    return _edit_form(
-        request,
-        code=code,
-        form_class=ResidentialAreaForm,
-        instance=None,
-        template="wards/area_form.html",
-        save=lambda ward, data, instance: services.residential_area_save(ward=ward, **data),
-        success="Đã thêm khu dân cư.",
-    )
+def _edit_view(*, form_class, record_or_404, template, save, added, saved):
+    """The view that adds (no pk) or edits one of a ward's own records: created once per
+    posted form (wards/submissions), or updated. `save(ward, record, data)` is the service."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request, code, pk=None):
+        instance = record_or_404(code, pk) if pk is not None else None
+        ward = selectors.editable_ward_or_error(request.user, code)
+        form = form_class(request.POST or None, instance=instance, ward=ward)
+        try:
+            if instance is None:
+                submissions.add_to(form, request)
+                outcome = submissions.submit_once(
+                    request,
+                    form,
+                    lambda: save(ward, None, form.cleaned_data),
+                    model=form._meta.model,
+                )
+                if outcome is not None:
+                    if outcome.created:
+                        messages.success(request, added)
+                    else:
+                        messages.info(request, submissions.REPEATED_MESSAGE)
+                    return redirect("wards:detail", code=ward.code)
+            elif request.method == "POST" and form.is_valid():
+                save(ward, instance, form.cleaned_data)
+                messages.success(request, saved)
+                return redirect("wards:detail", code=ward.code)
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages)
+        return render(request, template, {"ward": ward, "form": form, "object": instance})
+
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def area_update(request, code, pk):
-    return _edit_form(
-        request,
-        code=code,
-        form_class=ResidentialAreaForm,
-        instance=_area_or_404(code, pk),
-        template="wards/area_form.html",
-        save=lambda ward, data, instance: services.residential_area_save(
-            ward=ward, area=instance, **data
-        ),
-        success="Đã lưu khu dân cư.",
-    )
+area_edit = _edit_view(
+    form_class=ResidentialAreaForm,
+    record_or_404=_area_or_404,
+    template="wards/area_form.html",
+    save=lambda ward, area, data: services.residential_area_save(ward=ward, area=area, **data),
+    added="Đã thêm khu dân cư.",
+    saved="Đã lưu khu dân cư.",
+)
 
 
 @login_required
@@ -149,34 +137,16 @@ def membership_list(request, code):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def membership_create(request, code):
-    return _edit_form(
-        request,
-        code=code,
-        form_class=MembershipForm,
-        instance=None,
-        template="wards/membership_form.html",
-        save=lambda ward, data, instance: services.membership_save(ward=ward, **data),
-        success="Đã thêm số liệu tập hợp.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def membership_update(request, code, pk):
-    return _edit_form(
-        request,
-        code=code,
-        form_class=MembershipForm,
-        instance=_membership_or_404(code, pk),
-        template="wards/membership_form.html",
-        save=lambda ward, data, instance: services.membership_save(
-            ward=ward, membership=instance, **data
-        ),
-        success="Đã lưu số liệu tập hợp.",
-    )
+membership_edit = _edit_view(
+    form_class=MembershipForm,
+    record_or_404=_membership_or_404,
+    template="wards/membership_form.html",
+    save=lambda ward, membership, data: services.membership_save(
+        ward=ward, membership=membership, **data
+    ),
+    added="Đã thêm số liệu tập hợp.",
+    saved="Đã lưu số liệu tập hợp.",
+)
 
 
 @login_required

@@ -9,6 +9,7 @@ was reversed frees its line, so a corrected import records it again under the ne
 
 import datetime
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -40,6 +41,21 @@ class ChosenLine:
     row: statements.StatementRow
     name: str
     kind: str
+
+
+@dataclass
+class Line:
+    """One proposed donation as the preview form shows it, with the officer's choices."""
+
+    index: int  # position among the rows read at the preview
+    row: statements.StatementRow
+    included: bool
+    name: str
+    kind: str
+    problem: str = ""  # why the officer's choice for this row cannot be written
+
+
+NOTHING_CHOSEN = "Chưa chọn khoản nào để ghi. Hãy đánh dấu các khoản cần ghi."
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,46 @@ def existing_donations(ward, rows) -> list[statements.Existing]:
         )
         for donation in donations
     ]
+
+
+def statement_preview(*, ward, rows: list[statements.StatementRow]) -> list[Line]:
+    """The rows as proposed lines: those that look already recorded are flagged, unticked."""
+    statements.flag_duplicates(rows, existing_donations(ward, rows))
+    return [
+        Line(index, row, not row.is_duplicate, row.donor_name, row.donor_kind)
+        for index, row in enumerate(rows)
+    ]
+
+
+def statement_lines(values: Mapping[str, str], rows) -> list[Line]:
+    """The officer's tick, name and kind for each row, as posted with the preview form; a
+    ticked row whose kind or name cannot be written carries its problem."""
+    lines = []
+    for index, row in enumerate(rows):
+        included = values.get(f"include-{index}") == "1"
+        name = " ".join(values.get(f"name-{index}", row.donor_name).split())
+        kind = values.get(f"kind-{index}", row.donor_kind)
+        problems = []
+        if included and kind not in Donation.DonorKind.values:
+            problems.append(f"Dòng {row.row}: loại người ủng hộ không hợp lệ, hãy chọn lại.")
+            kind = row.donor_kind
+        if included and len(name) > statements.NAME_MAX_LENGTH:
+            problems.append(
+                f"Dòng {row.row}: tên dài quá {statements.NAME_MAX_LENGTH} ký tự, hãy rút gọn."
+            )
+        lines.append(Line(index, row, included, name, kind, " ".join(problems)))
+    return lines
+
+
+def statement_confirm(*, ward, campaign: Campaign, user, rows: list, lines: list[Line]):
+    """Write the ticked lines, all at once, or nothing (StatementRefusal)."""
+    problems = [line.problem for line in lines if line.problem]
+    if problems:
+        raise StatementRefusal(" ".join(problems))
+    chosen = [
+        ChosenLine(line.index, line.row, line.name, line.kind) for line in lines if line.included
+    ]
+    return statement_record(ward=ward, campaign=campaign, user=user, rows=rows, chosen=chosen)
 
 
 @dataclass
@@ -132,7 +188,7 @@ def statement_record(
     """Write the chosen lines, oldest first, in one transaction; lines already recorded are
     skipped. Raises StatementRefusal (nothing written) when a line is refused."""
     if not chosen:
-        raise StatementRefusal("Chưa chọn khoản nào để ghi. Hãy đánh dấu các khoản cần ghi.")
+        raise StatementRefusal(NOTHING_CHOSEN)
     chosen = sorted(chosen, key=lambda line: (line.row.received_on, line.row.row))
     keys = {line.index: line_key(line.row) for line in chosen}
     states = _line_states(ward, set(keys.values()), {line.row.received_on for line in chosen})

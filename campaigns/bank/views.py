@@ -1,11 +1,10 @@
 """Donations from a bank statement: upload, preview with duplicates flagged, then confirm.
 
 Nothing is written before the officer confirms; the confirmation carries the rows read at the
-preview in a signed token, and services_bank writes every ticked row in one transaction, or
-none; a row already recorded (the same preview confirmed twice) is skipped, never written again.
+preview in a signed token, and the confirm service (campaigns/bank/services.py) writes every
+ticked row in one transaction, or none; a row already recorded (the same preview confirmed
+twice) is skipped, never written again.
 """
-
-from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -67,17 +66,6 @@ class StatementForm(forms.Form):
         else:
             uploads.check_csv_content(file)
         return file
-
-
-@dataclass
-class Line:
-    """One proposed donation as the preview form shows it, with the officer's choices."""
-
-    index: int
-    row: statements.StatementRow
-    included: bool
-    name: str
-    kind: str
 
 
 class BadToken(Exception):
@@ -156,16 +144,12 @@ def bank_import_view(request, code, pk):
         form.add_error("file", str(error))
         return render(request, "campaigns/bank_import.html", {**context, "form": form}, status=400)
 
-    token = None
+    token, lines = None, []
     if not parsed.problems:
-        statements.flag_duplicates(parsed.rows, services.existing_donations(ward, parsed.rows))
+        lines = services.statement_preview(ward=ward, rows=parsed.rows)
         token = _token(
             ward=ward, campaign=campaign, user=request.user, filename=file.name, rows=parsed.rows
         )
-    lines = [
-        Line(index, row, not row.is_duplicate, row.donor_name, row.donor_kind)
-        for index, row in enumerate(parsed.rows)
-    ]
     return render(
         request,
         "campaigns/bank_preview.html",
@@ -174,31 +158,11 @@ def bank_import_view(request, code, pk):
             "form": StatementForm(),
             "filename": file.name,
             "parsed": parsed,
-            "lines": lines if token else [],
+            "lines": lines,
             "token": token,
         },
         status=400 if parsed.problems else 200,
     )
-
-
-def _choices(post, rows) -> tuple[list[Line], list[str]]:
-    """The officer's tick, name and kind for each row; problems with the posted values."""
-    lines, problems = [], []
-    for index, row in enumerate(rows):
-        included = post.get(f"include-{index}") == "1"
-        name = " ".join(post.get(f"name-{index}", row.donor_name).split())
-        kind = post.get(f"kind-{index}", row.donor_kind)
-        if included and kind not in DonorKind.values:
-            problems.append(f"Dòng {row.row}: loại người ủng hộ không hợp lệ, hãy chọn lại.")
-            kind = row.donor_kind
-        if included and len(name) > statements.NAME_MAX_LENGTH:
-            problems.append(
-                f"Dòng {row.row}: tên dài quá {statements.NAME_MAX_LENGTH} ký tự, hãy rút gọn."
-            )
-        lines.append(Line(index, row, included, name, kind))
-    if not problems and not any(line.included for line in lines):
-        problems.append("Chưa chọn khoản nào để ghi. Hãy đánh dấu các khoản cần ghi.")
-    return lines, problems
 
 
 def _confirm(request, *, ward, campaign, context):
@@ -219,17 +183,10 @@ def _confirm(request, *, ward, campaign, context):
             },
             status=400,
         )
-    lines, problems = _choices(request.POST, rows)
-    chosen = [
-        services.ChosenLine(line.index, line.row, line.name, line.kind)
-        for line in lines
-        if line.included
-    ]
+    lines = services.statement_lines(request.POST, rows)
     try:
-        if problems:
-            raise services.StatementRefusal(" ".join(problems))
-        result = services.statement_record(
-            ward=ward, campaign=campaign, user=request.user, rows=rows, chosen=chosen
+        result = services.statement_confirm(
+            ward=ward, campaign=campaign, user=request.user, rows=rows, lines=lines
         )
     except services.StatementRefusal as refused:
         return render(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from campaigns import selectors, services
 from campaigns.models import Donation, Household
 from reports.models import MonthlyReport
+from tests.campaigns.builders import campaign_of, gift, payment
 from tests.reports.conftest import entry_url
 
 
@@ -81,24 +82,17 @@ def test_amounts_must_be_whole_positive_dong(world, fund, login, typed):
 
 @pytest.mark.django_db
 def test_receipt_numbers_restart_each_year_and_are_per_ward(world, fund, donate):
-    from campaigns.models import Campaign
-
     first = donate(100_000, on=datetime.date(2025, 12, 31))
     second = donate(100_000, on=datetime.date(2026, 1, 1))
-    province_fund = Campaign.objects.create(
-        name="Cứu trợ bão lụt",
-        kind="fund",
-        fund="thien_tai",
-        province=world.province_a,
-        starts_on=datetime.date(2026, 1, 1),
-    )
-    other_ward = services.donation_record(
-        campaign=province_fund,
+    province_fund = campaign_of(name="Cứu trợ bão lụt", fund="thien_tai", province=world.province_a)
+    other_ward = gift(
+        world,
+        province_fund,
+        50_000,
+        on=datetime.date(2026, 1, 2),
         ward=world.ward_y,
         user=world.users["admin"],
-        received_on=datetime.date(2026, 1, 2),
         donor_kind="anonymous",
-        amount=50_000,
     )
     assert (first.receipt_label, second.receipt_label) == ("00001/2025", "00001/2026")
     assert other_ward.receipt_label == "00001/2026"
@@ -115,14 +109,7 @@ def test_twenty_concurrent_officers_get_gap_free_unique_receipts(world, fund):
         try:
             barrier.wait()
             for _ in range(5):
-                services.donation_record(
-                    campaign=fund,
-                    ward=world.ward_x,
-                    user=world.users["ward_officer"],
-                    received_on=datetime.date(2026, 3, 5),
-                    donor_kind="anonymous",
-                    amount=1000 + n,
-                )
+                gift(world, fund, 1000 + n, on=datetime.date(2026, 3, 5), donor_kind="anonymous")
         except Exception as error:  # reported below, with the thread's number
             errors.append((n, error))
         finally:
@@ -194,15 +181,14 @@ def test_the_ledger_balances_month_by_month(world, fund, donate, login):
     donate(3_000_000, on=datetime.date(2025, 12, 10))
     donate(5_000_000, on=datetime.date(2026, 1, 10))
     donate(1_000_000, on=datetime.date(2026, 3, 2))
-    services.disbursement_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=world.users["ward_officer"],
-        amount=4_000_000,
+    payment(
+        world,
+        fund,
+        4_000_000,
+        on=datetime.date(2026, 1, 25),
         purpose="tet_gift",
         description="Quà Tết 40 hộ",
         decision_reference="01/QĐ",
-        paid_on=datetime.date(2026, 1, 25),
     )
     months = selectors.ledger(
         campaign=fund, first=datetime.date(2026, 1, 1), last=datetime.date(2026, 12, 31)

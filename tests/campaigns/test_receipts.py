@@ -13,18 +13,14 @@ from pypdf import PdfReader
 from campaigns import receipts, services
 from campaigns.models import Campaign
 from core.printing import FetchRefused, StaticFileFetcher, render_pdf, static_dir
+from tests.campaigns.builders import campaign_of, gift
 
 HOSTILE_NAME = '<img src="file:///etc/passwd"> <script>x</script>'
 
 
 @pytest.fixture
 def receipt_fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo năm 2026",
-        kind="fund",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
+    return campaign_of(world.ward_x, name="Quỹ Vì người nghèo năm 2026")
 
 
 @pytest.fixture
@@ -38,17 +34,8 @@ def officer(world):
 @pytest.fixture
 def record(world, receipt_fund, officer):
     def _record(**fields):
-        values = {
-            "campaign": receipt_fund,
-            "ward": world.ward_x,
-            "user": officer,
-            "received_on": datetime.date(2026, 3, 5),
-            "donor_kind": "individual",
-            "donor_name": "Trần Văn Bình",
-            "amount": 1_804_000_000,
-            **fields,
-        }
-        return services.donation_record(**values)
+        fields = {"amount": 1_804_000_000, "donor_name": "Trần Văn Bình", **fields}
+        return gift(world, receipt_fund, on=datetime.date(2026, 3, 5), user=officer, **fields)
 
     return _record
 

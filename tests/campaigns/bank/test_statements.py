@@ -15,7 +15,8 @@ from campaigns import services
 from campaigns.bank import statements as bank_import
 from campaigns.bank import views as bank_views
 from campaigns.bank.statements import BadValue, parse_amount, parse_date
-from campaigns.models import Campaign, Donation, DonationReversal
+from campaigns.models import Donation, DonationReversal
+from tests.campaigns.builders import campaign_of, gift
 from tests.once import at_once, logged_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,13 +26,7 @@ EN_HEADER = "date,amount,reference,description"
 
 @pytest.fixture
 def campaign(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
+    return campaign_of(world.ward_x)
 
 
 @pytest.fixture
@@ -93,11 +88,7 @@ def problems_of(response):
 
 
 def record(world, campaign, **fields):
-    fields.setdefault("donor_kind", "individual")
-    fields.setdefault("received_on", datetime.date(2026, 1, 10))
-    return services.donation_record(
-        campaign=campaign, ward=world.ward_x, user=world.users["ward_officer"], **fields
-    )
+    return gift(world, campaign, on=datetime.date(2026, 1, 10), **fields)
 
 
 # --- Values ---------------------------------------------------------------------------------
@@ -359,10 +350,7 @@ def test_unusable_files_are_refused_in_vietnamese(world, campaign, officer_clien
 
 @pytest.mark.django_db
 def test_duplicates_are_flagged_unticked_and_explained(world, campaign, officer_client):
-    other = Campaign.objects.create(
-        name="Cứu trợ bão lũ", kind="fund", fund="thien_tai", ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )  # fmt: skip
+    other = campaign_of(world.ward_x, name="Cứu trợ bão lũ", fund="thien_tai")
     by_reference = record(
         world, other, amount=700_000, donor_name="Ai Đó", channel="bank", bank_reference="FT1"
     )
@@ -668,10 +656,7 @@ def test_a_forged_expired_or_borrowed_token_writes_nothing(
         response = confirm(officer_client, world, campaign, {**data, "token": bad})
         assert response.status_code == 400
         assert "Phiên xem trước không hợp lệ hoặc đã hết hạn" in response.content.decode()
-    other = Campaign.objects.create(
-        name="Nhà Đại đoàn kết 2026", kind="housing", ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )  # fmt: skip
+    other = campaign_of(world.ward_x, name="Nhà Đại đoàn kết 2026", kind="housing")
     assert confirm(officer_client, world, other, data).status_code == 400
     chair = login(world.users["ward_chair"])
     assert confirm(chair, world, campaign, data).status_code == 400
@@ -726,24 +711,19 @@ def test_anonymous_visitors_are_sent_to_log_in(world, campaign, client):
 @pytest.mark.django_db
 def test_another_wards_page_or_campaign_is_not_found(world, campaign, officer_client):
     assert officer_client.get(url(world.ward_y, campaign)).status_code == 404
-    theirs = Campaign.objects.create(
-        name="Quỹ của phường khác", kind="fund", ward=world.ward_y,
-        starts_on=datetime.date(2026, 1, 1),
-    )  # fmt: skip
+    theirs = campaign_of(world.ward_y, name="Quỹ của phường khác")
     assert officer_client.get(url(world.ward_x, theirs)).status_code == 404
-    movement = Campaign.objects.create(
-        name="Toàn dân đoàn kết xây dựng đời sống văn hóa", kind="movement", ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )  # fmt: skip
+    movement = campaign_of(
+        world.ward_x, name="Toàn dân đoàn kết xây dựng đời sống văn hóa", kind="movement"
+    )
     assert officer_client.get(url(world.ward_x, movement)).status_code == 404
 
 
 @pytest.mark.django_db
 def test_a_province_fund_takes_the_wards_statement(world, officer_client):
-    province_fund = Campaign.objects.create(
-        name="Quỹ cứu trợ của tỉnh", kind="fund", fund="thien_tai", province=world.province_a,
-        starts_on=datetime.date(2026, 1, 1),
-    )  # fmt: skip
+    province_fund = campaign_of(
+        name="Quỹ cứu trợ của tỉnh", fund="thien_tai", province=world.province_a
+    )
     preview = upload(officer_client, world, province_fund, csv_file(STATEMENT))
     assert preview.status_code == 200
     assert confirm(officer_client, world, province_fund, choices(preview)).status_code == 302

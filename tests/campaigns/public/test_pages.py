@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from campaigns import services
-from campaigns.models import Campaign, Disbursement, Donation
+from campaigns.models import Disbursement, Donation
 from campaigns.public import selectors
+from tests.campaigns.builders import campaign_of, gift, payment
 
 D = datetime.date
 # Full names and personal data that must never reach a public page or the CSV.
@@ -39,27 +40,19 @@ def _empty_cache():
     cache.clear()
 
 
-def _campaign(*, name, kind="fund", ward=None, province=None):
-    return Campaign.objects.create(
-        name=name, kind=kind, ward=ward, province=province, starts_on=D(2026, 1, 1)
-    )
-
-
 @pytest.fixture
 def disclosure(world):
     """A ward fund at ward X with every kind of donor and payment, and a province campaign."""
     officer = world.users["ward_officer"]
-    fund = _campaign(name="Quỹ Vì người nghèo 2026", ward=world.ward_x)
-    province_fund = _campaign(
+    fund = campaign_of(name="Quỹ Vì người nghèo 2026", ward=world.ward_x)
+    province_fund = campaign_of(
         name="Cứu trợ bão lũ tỉnh An Giang", kind="housing", province=world.province_a
     )
-    movement = _campaign(name="Phong trào Ngày Chủ nhật xanh", kind="movement", ward=world.ward_x)
-    elsewhere = _campaign(name="Quỹ phường Hoàn Kiếm", ward=world.ward_z)
+    movement = campaign_of(name="Phong trào Ngày Chủ nhật xanh", kind="movement", ward=world.ward_x)
+    elsewhere = campaign_of(name="Quỹ phường Hoàn Kiếm", ward=world.ward_z)
 
-    def donate(amount, on, *, campaign=fund, ward=world.ward_x, **extra):
-        return services.donation_record(
-            campaign=campaign, ward=ward, user=officer, received_on=on, amount=amount, **extra
-        )
+    def donate(amount, on, *, campaign=fund, **extra):
+        return gift(world, campaign, amount, on=on, **extra)
 
     binh = donate(
         1_000_000,
@@ -115,24 +108,22 @@ def disclosure(world):
     services.household_save(
         ward=world.ward_x, head_name="Đặng Văn Khoa", id_number="079987654321", category="poor"
     )
-    to_household = services.disbursement_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=officer,
-        amount=1_500_000,
+    to_household = payment(
+        world,
+        fund,
+        1_500_000,
+        on=D(2026, 3, 14),
         purpose="tet_gift",
         decision_reference="12/QĐ-MTTQ",
-        paid_on=D(2026, 3, 14),
         household=household,
     )
-    to_purpose = services.disbursement_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=officer,
-        amount=400_000,
+    to_purpose = payment(
+        world,
+        fund,
+        400_000,
+        on=D(2026, 3, 15),
         purpose="disaster",
         decision_reference="13/QĐ-MTTQ",
-        paid_on=D(2026, 3, 15),
         description="Mua nước uống cứu trợ",
     )
     # The province campaign receives at two wards; ward X also pays out of it.
@@ -151,22 +142,21 @@ def disclosure(world):
         donor_kind="organisation",
         donor_name="Hợp tác xã Long Xuyên",
     )
-    services.disbursement_record(
-        campaign=province_fund,
-        ward=world.ward_x,
-        user=officer,
-        amount=1_000_000,
+    payment(
+        world,
+        province_fund,
+        1_000_000,
+        on=D(2026, 4, 3),
         purpose="repair",
         decision_reference="20/QĐ-MTTQ",
-        paid_on=D(2026, 4, 3),
         description="Sửa mái nhà văn hóa khóm",
     )
-    services.donation_record(
-        campaign=elsewhere,
+    gift(
+        world,
+        elsewhere,
+        800_000,
+        on=D(2026, 3, 5),
         ward=world.ward_z,
-        user=officer,
-        received_on=D(2026, 3, 5),
-        amount=800_000,
         donor_kind="organisation",
         donor_name="Công ty Hoàn Kiếm",
     )
@@ -580,25 +570,17 @@ def test_cached_totals_follow_new_donations_reversals_and_payments(client, discl
         return overall.received, overall.paid
 
     assert figures() == (14_700_000, 1_900_000)
-    late = services.donation_record(
-        campaign=d.fund,
-        ward=d.world.ward_x,
-        user=d.officer,
-        received_on=D(2026, 7, 1),
-        amount=600_000,
-        donor_kind="anonymous",
-    )
+    late = gift(d.world, d.fund, 600_000, on=D(2026, 7, 1), donor_kind="anonymous")
     assert figures() == (15_300_000, 1_900_000)
     services.donation_reverse(donation=late, user=d.officer, reason="Nhầm quỹ", on=D(2026, 7, 2))
     assert figures() == (14_700_000, 1_900_000)
-    services.disbursement_record(
-        campaign=d.fund,
-        ward=d.world.ward_x,
-        user=d.officer,
-        amount=100_000,
+    payment(
+        d.world,
+        d.fund,
+        100_000,
+        on=D(2026, 7, 3),
         purpose="other",
         decision_reference="30/QĐ-MTTQ",
-        paid_on=D(2026, 7, 3),
         description="Văn phòng phẩm",
     )
     assert figures() == (14_700_000, 2_000_000)
@@ -640,15 +622,7 @@ def test_csv_has_bom_masked_names_filtered_rows_and_no_personal_data(client, dis
 def test_csv_cells_that_look_like_formulas_are_escaped(client, disclosure):
     d = disclosure
     for name in ('=HYPERLINK("http://x","y")', "+84 Công ty", "-Hội", "@SUM(A1)"):
-        services.donation_record(
-            campaign=d.fund,
-            ward=d.world.ward_x,
-            user=d.officer,
-            received_on=D(2026, 6, 1),
-            amount=100_000,
-            donor_kind="organisation",
-            donor_name=name,
-        )
+        gift(d.world, d.fund, 100_000, on=D(2026, 6, 1), donor_kind="organisation", donor_name=name)
     lines = read_csv(client.get(csv_url(d), {"tu_ngay": "01/06/2026"}))
     assert sorted(line[3] for line in lines[1:]) == [
         "'+84 Công ty",

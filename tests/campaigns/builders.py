@@ -1,0 +1,42 @@
+"""Campaign rows the tests share, written as an officer of ward X would write them."""
+
+import datetime
+
+from campaigns import services
+from campaigns.models import Campaign
+
+NEW_YEAR_2026 = datetime.date(2026, 1, 1)
+
+
+def campaign_of(ward=None, *, name="Quỹ Vì người nghèo 2026", **fields) -> Campaign:
+    """A campaign (a poor-relief fund unless `kind` says otherwise) from 1 January 2026."""
+    fields.setdefault("kind", "fund")
+    fields.setdefault("starts_on", NEW_YEAR_2026)
+    return Campaign.objects.create(name=name, ward=ward, **fields)
+
+
+def gift(world, campaign, amount=None, *, on, ward=None, user=None, **fields):
+    """A donation to `campaign` at ward X (or `ward`), recorded by ward X's officer; an
+    individual's, Nguyễn Văn Bình's, unless told."""
+    fields.setdefault("donor_kind", "individual")
+    fields.setdefault("donor_name", "Nguyễn Văn Bình")
+    return services.donation_record(
+        campaign=campaign,
+        ward=ward or world.ward_x,
+        user=user or world.users["ward_officer"],
+        received_on=on,
+        amount=amount,
+        **fields,
+    )
+
+
+def payment(world, campaign, amount=None, *, on, **fields):
+    """Money (or goods, with `form="in_kind"`) paid out of `campaign` by ward X's officer."""
+    return services.disbursement_record(
+        campaign=campaign,
+        ward=world.ward_x,
+        user=world.users["ward_officer"],
+        paid_on=on,
+        amount=amount,
+        **fields,
+    )
