@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 
@@ -230,3 +231,68 @@ def open_workbook(file, *, unreadable: str = UNREADABLE_WORKBOOK, too_big: str):
         return load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types (zip, XML, key) for broken files
         raise UnreadableFile(unreadable) from error
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """One spreadsheet file, refused in Vietnamese when it is missing, empty, of the wrong kind
+    or too large. Subclasses name the file (`label`, `required_message`, `help_intro`), the
+    endings they take (`suffixes`, `accept`, `wrong_suffix_message`) and what to do about a
+    file that is too large (`size_advice`)."""
+
+    label = "Tệp Excel (.xlsx)"
+    required_message = "Hãy chọn tệp Excel (.xlsx) để tải lên."
+    help_intro = ""
+    suffixes = (".xlsx",)
+    accept = f".xlsx,{XLSX_TYPE}"
+    wrong_suffix_message = ""
+    size_advice = ""
+
+    file = forms.FileField(
+        error_messages={
+            "empty": "Tệp tải lên không có nội dung.",
+            "invalid": "Không nhận được tệp; hãy chọn lại tệp.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.label = self.label
+        field.error_messages["required"] = self.required_message
+        field.widget = forms.ClearableFileInput(attrs={"accept": self.accept})
+        limit = megabytes(settings.UPLOAD_MAX_SPREADSHEET_BYTES)
+        field.help_text = f"{self.help_intro}; dung lượng tối đa {limit} MB."
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        name = file.name.lower()
+        if not name.endswith(self.suffixes):
+            raise forms.ValidationError(self.wrong_suffix_message)
+        check_size(file, limit=settings.UPLOAD_MAX_SPREADSHEET_BYTES, advice=self.size_advice)
+        if name.endswith(".xlsx"):
+            check_xlsx_content(file)
+        else:
+            check_csv_content(file)
+        return file
+
+
+class StalePreview(Exception):
+    """A preview's confirmation that is forged, expired, or for another page or user."""
+
+
+def sign_preview(*, salt: str, scope: dict, payload: dict) -> str:
+    """What an import preview read, signed into the confirm form, so the confirmation writes
+    exactly what the officer saw without keeping the upload on the server."""
+    return signing.dumps({**payload, **scope}, salt=salt, compress=True)
+
+
+def read_preview(token: str, *, salt: str, scope: dict, max_age: int) -> dict:
+    """The payload signed by sign_preview for this `scope` (ward, user, …); StalePreview if
+    the token is forged, older than `max_age` seconds or signed for another scope."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature as error:
+        raise StalePreview from error
+    if not isinstance(data, dict) or any(data.get(key) != value for key, value in scope.items()):
+        raise StalePreview
+    return data

@@ -3,11 +3,8 @@ the month's Excel template, import and downloads."""
 
 from functools import partial
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import uploads
 from core.spreadsheets import workbook_response
-from core.uploads import XLSX_TYPE
 from reports import deadlines, excel, periods, selectors, services
 from reports.dashboards import progress
 from reports.forms import CommentForm, MonthlyEntryForm, area_field, denominator_field, value_field
@@ -364,71 +360,42 @@ def province_month_export(request, code, year, month):
 # --- Import ---------------------------------------------------------------------------------
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Tệp Excel (.xlsx)",
-        help_text="Dùng tệp mẫu tải từ cổng.",
-        error_messages={
-            "required": "Hãy chọn tệp Excel (.xlsx) để tải lên.",
-            "empty": "Tệp tải lên không có nội dung.",
-            "invalid": "Không nhận được tệp; hãy chọn lại tệp.",
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
+class ImportForm(uploads.SpreadsheetUploadForm):
+    help_intro = "Dùng tệp mẫu tải từ cổng"
+    wrong_suffix_message = (
+        "Chỉ nhận tệp Excel dạng .xlsx. Nếu tệp ở dạng .xls hoặc .csv, hãy mở bằng "
+        "Excel và lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)”."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        limit = uploads.megabytes(settings.UPLOAD_MAX_SPREADSHEET_BYTES)
-        self.fields["file"].help_text = f"Dùng tệp mẫu tải từ cổng; dung lượng tối đa {limit} MB."
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if not file.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                "Chỉ nhận tệp Excel dạng .xlsx. Nếu tệp ở dạng .xls hoặc .csv, hãy mở bằng "
-                "Excel và lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)”."
-            )
-        uploads.check_size(
-            file,
-            limit=settings.UPLOAD_MAX_SPREADSHEET_BYTES,
-            advice="Hãy dùng tệp mẫu của cổng, chỉ giữ trang số liệu.",
-        )
-        uploads.check_xlsx_content(file)
-        return file
+    size_advice = "Hãy dùng tệp mẫu của cổng, chỉ giữ trang số liệu."
 
 
 class BadToken(Exception):
     pass
 
 
+def _scope(ward, period, user) -> dict:
+    return {"ward": ward.code, "period": period.isoformat(), "user": user.pk}
+
+
 def _token(*, ward, period, user, version, entries) -> str:
-    return signing.dumps(
-        {
-            "ward": ward.code,
-            "period": period.isoformat(),
-            "user": user.pk,
-            "version": version,
-            "entries": {code: [e.value, e.denominator] for code, e in entries.items()},
-        },
-        salt=TOKEN_SALT,
-        compress=True,
-    )
+    payload = {
+        "version": version,
+        "entries": {code: [e.value, e.denominator] for code, e in entries.items()},
+    }
+    return uploads.sign_preview(salt=TOKEN_SALT, scope=_scope(ward, period, user), payload=payload)
 
 
 def _read_token(token: str, *, ward, period, user) -> tuple[int, dict[str, services.Entry]]:
     """(version seen at the preview, entries); BadToken if forged, stale or for elsewhere."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature as error:
+        data = uploads.read_preview(
+            token, salt=TOKEN_SALT, scope=_scope(ward, period, user), max_age=TOKEN_MAX_AGE
+        )
+        entries = {code: services.Entry(*pair) for code, pair in data["entries"].items()}
+        version = int(data["version"])
+    except (uploads.StalePreview, KeyError, TypeError, ValueError) as error:
         raise BadToken from error
-    if (data.get("ward"), data.get("period"), data.get("user")) != (
-        ward.code,
-        period.isoformat(),
-        user.pk,
-    ):
-        raise BadToken
-    entries = {code: services.Entry(*pair) for code, pair in data["entries"].items()}
-    return data["version"], entries
+    return version, entries
 
 
 def _locked_message(report) -> str:

@@ -6,11 +6,8 @@ ticked row in one transaction, or none; a row already recorded (the same preview
 twice) is skipped, never written again.
 """
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,45 +24,18 @@ TOKEN_MAX_AGE = 2 * 3600  # seconds between the preview and the confirmation
 DonorKind = Donation.DonorKind
 
 
-class StatementForm(forms.Form):
-    file = forms.FileField(
-        label="Tệp sao kê (.csv hoặc .xlsx)",
-        help_text="Tệp sao kê tải từ ngân hàng.",
-        error_messages={
-            "required": "Hãy chọn tệp sao kê (.csv hoặc .xlsx) để tải lên.",
-            "empty": "Tệp tải lên không có nội dung.",
-            "invalid": "Không nhận được tệp; hãy chọn lại tệp.",
-        },
-        widget=forms.ClearableFileInput(
-            attrs={"accept": f".csv,.xlsx,text/csv,{uploads.XLSX_TYPE}"}
-        ),
+class StatementForm(uploads.SpreadsheetUploadForm):
+    label = "Tệp sao kê (.csv hoặc .xlsx)"
+    required_message = "Hãy chọn tệp sao kê (.csv hoặc .xlsx) để tải lên."
+    help_intro = "Tệp sao kê tải từ ngân hàng"
+    suffixes = (".csv", ".xlsx")
+    accept = f".csv,.xlsx,text/csv,{uploads.XLSX_TYPE}"
+    wrong_suffix_message = (
+        "Chỉ nhận tệp sao kê dạng .csv hoặc .xlsx. Nếu ngân hàng cho tệp .xls hoặc .pdf, "
+        "hãy tải lại dạng Excel (.xlsx), hoặc mở bằng Excel rồi lưu dưới dạng "
+        "“Sổ làm việc Excel (.xlsx)”."
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        limit = uploads.megabytes(settings.UPLOAD_MAX_SPREADSHEET_BYTES)
-        help_text = f"Tệp sao kê tải từ ngân hàng; dung lượng tối đa {limit} MB."
-        self.fields["file"].help_text = help_text
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        name = file.name.lower()
-        if not name.endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(
-                "Chỉ nhận tệp sao kê dạng .csv hoặc .xlsx. Nếu ngân hàng cho tệp .xls hoặc .pdf, "
-                "hãy tải lại dạng Excel (.xlsx), hoặc mở bằng Excel rồi lưu dưới dạng "
-                "“Sổ làm việc Excel (.xlsx)”."
-            )
-        uploads.check_size(
-            file,
-            limit=settings.UPLOAD_MAX_SPREADSHEET_BYTES,
-            advice="Hãy tải sao kê theo khoảng thời gian ngắn hơn.",
-        )
-        if name.endswith(".xlsx"):
-            uploads.check_xlsx_content(file)
-        else:
-            uploads.check_csv_content(file)
-        return file
+    size_advice = "Hãy tải sao kê theo khoảng thời gian ngắn hơn."
 
 
 class BadToken(Exception):
@@ -83,28 +53,25 @@ def _money_campaign_or_404(ward, pk) -> Campaign:
     return campaign
 
 
+def _scope(ward, campaign, user) -> dict:
+    return {"ward": ward.code, "campaign": campaign.pk, "user": user.pk}
+
+
 def _token(*, ward, campaign, user, filename, rows) -> str:
-    return signing.dumps(
-        {
-            "ward": ward.code,
-            "campaign": campaign.pk,
-            "user": user.pk,
-            "filename": filename,
-            "rows": [row.to_data() for row in rows],
-        },
-        salt=TOKEN_SALT,
-        compress=True,
+    payload = {"filename": filename, "rows": [row.to_data() for row in rows]}
+    return uploads.sign_preview(
+        salt=TOKEN_SALT, scope=_scope(ward, campaign, user), payload=payload
     )
 
 
 def _read_token(token, *, ward, campaign, user) -> tuple[str, list[statements.StatementRow]]:
     """(file name, rows read at the preview); BadToken if forged, stale or for elsewhere."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-        if (data["ward"], data["campaign"], data["user"]) != (ward.code, campaign.pk, user.pk):
-            raise BadToken
+        data = uploads.read_preview(
+            token, salt=TOKEN_SALT, scope=_scope(ward, campaign, user), max_age=TOKEN_MAX_AGE
+        )
         rows = [statements.StatementRow.from_data(item) for item in data["rows"]]
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+    except (uploads.StalePreview, KeyError, TypeError, ValueError) as error:
         raise BadToken from error
     return str(data.get("filename", "")), rows
 
