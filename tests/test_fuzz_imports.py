@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from PIL import Image
 
-from campaigns.models import Campaign, House, Household
+from campaigns.models import House, Household
 from tests.fuzzing import HOSTILE_TEXT, hostile_number, hostile_text, row_counts, send_checked
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,13 +123,6 @@ HEADERS = [
     ["Ngày", "Ngày", "Số tiền", "Số tiền"],
     ["", "", "", ""],
 ]
-
-
-@pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026", kind="fund", ward=world.ward_x, starts_on=D(2026, 1, 1)
-    )
 
 
 def statement_rows():
