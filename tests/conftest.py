@@ -73,6 +73,12 @@ def world(db):
 
 
 @pytest.fixture
+def fund(world):
+    """Quỹ Vì người nghèo 2026 of ward X."""
+    return factories.fund(ward_obj=world.ward_x)
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)
@@ -86,21 +92,17 @@ def fuzz_world(world):
     """The permission world plus one of everything the forms point at, in ward X."""
     import datetime
 
-    from campaigns import services as campaign_services
-    from campaigns.models import Campaign, House, Household
+    from campaigns.models import House, Household
     from reports.documents import services as document_services
     from reports.models import MonthlyReport
 
     day, status = datetime.date, MonthlyReport.Status
     ward = world.ward_x
-    world.fund = Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026", kind="fund", ward=ward, starts_on=day(2026, 1, 1)
-    )
+    world.fund = factories.fund(ward_obj=ward)
     world.household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
     world.house = House.objects.create(ward=ward, household=world.household, kind="new")
-    world.donation = campaign_services.donation_record(
-        campaign=world.fund,
-        ward=ward,
+    world.donation = factories.donation(
+        fund_obj=world.fund,
         user=world.users["ward_officer"],
         received_on=day(2026, 1, 5),
         donor_kind="individual",

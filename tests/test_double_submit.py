@@ -10,7 +10,6 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.urls import reverse
 
-from campaigns import services as campaign_services
 from campaigns.models import (
     Campaign,
     Disbursement,
@@ -21,6 +20,7 @@ from campaigns.models import (
 )
 from reports.documents import services as document_services
 from reports.documents.models import Block, Document, Section
+from tests import factories
 from tests.once import at_once, form_token, logged_in, post_at_once, post_twice
 from wards.models import MassOrganisation, Membership, ResidentialArea
 
@@ -31,16 +31,6 @@ class Form:
     data: dict
     model: type
     form_url: str | None = None
-
-
-def _fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
 
 
 def _household(world):
@@ -58,7 +48,7 @@ def _document(world):
 
 
 def donation(world):
-    fund = _fund(world)
+    fund = factories.fund(ward_obj=world.ward_x)
     return Form(
         reverse("campaigns:donation_create", args=[world.ward_x.code, fund.pk]),
         {
@@ -74,13 +64,11 @@ def donation(world):
 
 
 def disbursement(world):
-    fund = _fund(world)
-    campaign_services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
+    fund = factories.fund(ward_obj=world.ward_x)
+    factories.donation(
+        fund_obj=fund,
         user=world.users["ward_officer"],
         received_on=datetime.date(2026, 3, 1),
-        donor_kind="anonymous",
         amount=10_000_000,
     )
     return Form(

@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 
-from campaigns import services as campaign_services
 from campaigns.models import Campaign
 from reports import services as report_services
 from reports.models import IndicatorValue, MonthlyReport
@@ -48,13 +47,8 @@ def test_campaign_progress_rounds_half_up_to_one_decimal(world, login):
     )
     gifts = [200_000, 300_000]  # 500.000 of 8.000.000: 6,25 %
     for amount in gifts:
-        campaign_services.donation_record(
-            campaign=campaign,
-            ward=world.ward_x,
-            user=officer,
-            received_on=D(2025, 2, 1),
-            donor_kind="anonymous",
-            amount=amount,
+        factories.donation(
+            fund_obj=campaign, user=officer, received_on=D(2025, 2, 1), amount=amount
         )
     wanted = rate_text(sum(gifts), campaign.target_amount)
     assert wanted == f"6,3{NBSP}%"

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from PIL import Image
 
-from campaigns.models import Campaign, House, Household
+from campaigns.models import House, Household
 from tests.fuzzing import HOSTILE_TEXT, hostile_number, hostile_text, row_counts, send_checked
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,6 +67,20 @@ def month_url(name, ward):
     return reverse(name, args=[ward.code, 2025, 10])
 
 
+def preview_then_confirm(client, url, file, *, choices=lambda preview: {}):
+    """Upload a file for its preview, which writes nothing; confirm it when the preview offers
+    to, with the officer's `choices` for the previewed rows."""
+    before = row_counts()
+    preview, _ = send_checked(client, "POST", url, {"file": file, "action": "preview"})
+    assert row_counts() == before, "the preview wrote rows"
+    token = preview.context and preview.context.get("token")
+    event("preview accepted" if token else "preview refused")
+    if token:
+        data = {"action": "confirm", "token": token, **choices(preview)}
+        _, accepted = send_checked(client, "POST", url, data)
+        event(f"confirmation accepted: {accepted}")
+
+
 @pytest.mark.django_db
 def test_hostile_monthly_workbooks_never_break_the_import(client, world):
     client.force_login(world.users["ward_officer"])
@@ -84,15 +98,7 @@ def test_hostile_monthly_workbooks_never_break_the_import(client, world):
 
     @given(content=files)
     def upload(content):
-        file = SimpleUploadedFile("bao-cao.xlsx", content, XLSX)
-        before = row_counts()
-        preview, _ = send_checked(client, "POST", url, {"file": file, "action": "preview"})
-        assert row_counts() == before, "the preview wrote rows"
-        token = preview.context and preview.context.get("token")
-        event("preview accepted" if token else "preview refused")
-        if token:
-            _, accepted = send_checked(client, "POST", url, {"action": "confirm", "token": token})
-            event(f"confirmation accepted: {accepted}")
+        preview_then_confirm(client, url, SimpleUploadedFile("bao-cao.xlsx", content, XLSX))
 
     upload()
 
@@ -123,13 +129,6 @@ HEADERS = [
     ["Ngày", "Ngày", "Số tiền", "Số tiền"],
     ["", "", "", ""],
 ]
-
-
-@pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026", kind="fund", ward=world.ward_x, starts_on=D(2026, 1, 1)
-    )
 
 
 def statement_rows():
@@ -208,16 +207,9 @@ def test_hostile_bank_statements_never_break_the_import(client, world, fund):
     def upload(statement, data):
         name, content = statement
         file = SimpleUploadedFile(name, content, "application/octet-stream")
-        before = row_counts()
-        preview, _ = send_checked(client, "POST", url, {"file": file, "action": "preview"})
-        assert row_counts() == before, "the preview wrote rows"
-        token = preview.context and preview.context.get("token")
-        event("preview accepted" if token else "preview refused")
-        if token:
-            choices = data.draw(officer_choices(preview))
-            data = {"action": "confirm", "token": token, **choices}
-            _, accepted = send_checked(client, "POST", url, data)
-            event(f"confirmation accepted: {accepted}")
+        preview_then_confirm(
+            client, url, file, choices=lambda preview: data.draw(officer_choices(preview))
+        )
 
     upload()
 

@@ -15,7 +15,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from campaigns import receipts, services
-from campaigns.models import Campaign, Household
+from campaigns.models import Household
 from reports.models import (
     Indicator,
     IndicatorGroup,
@@ -23,6 +23,7 @@ from reports.models import (
     MonthlyReport,
     ValidationRule,
 )
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -57,17 +58,9 @@ def test_the_donation_page_names_who_recorded_and_reversed_it(world, login):
     officer.save()
     chair.last_name, chair.first_name = "Phạm", "Văn Hùng"
     chair.save()
-    fund = Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
-    donation = services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
+    donation = factories.donation(
+        fund_obj=factories.fund(ward_obj=world.ward_x),
         user=officer,
-        received_on=datetime.date(2026, 3, 5),
         amount=500_000,
         donor_kind="organisation",
         donor_name="Công ty TNHH Minh Phát",
@@ -85,16 +78,8 @@ def test_the_donation_page_names_who_recorded_and_reversed_it(world, login):
 
 def test_without_a_full_name_the_username_is_shown(world, login):
     officer = world.users["ward_officer"]
-    fund = Campaign.objects.create(
-        name="Quỹ", kind="fund", ward=world.ward_x, starts_on=datetime.date(2026, 1, 1)
-    )
-    donation = services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=officer,
-        received_on=datetime.date(2026, 3, 5),
-        amount=500_000,
-        donor_kind="anonymous",
+    donation = factories.donation(
+        fund_obj=factories.fund(ward_obj=world.ward_x, name="Quỹ"), user=officer, amount=500_000
     )
     url = reverse("campaigns:donation_detail", args=[world.ward_x.code, donation.pk])
     page = text_of(login(officer).get(url).content.decode())
@@ -116,18 +101,10 @@ def breaks_before_a_unit(html: str) -> list[str]:
 @pytest.fixture
 def figures_everywhere(world):
     """Money with a target, rates, a ratio indicator and a membership rate for ward X."""
-    fund = Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-        target_amount=3_000_000_000,
-    )
-    donation = services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
+    fund = factories.fund(ward_obj=world.ward_x, target_amount=3_000_000_000)
+    donation = factories.donation(
+        fund_obj=fund,
         user=world.users["ward_officer"],
-        received_on=datetime.date(2026, 3, 5),
         amount=1_804_000_000,
         donor_kind="organisation",
         donor_name="Công ty TNHH Minh Phát",
@@ -376,11 +353,9 @@ def csv_data(world):
         kind=Indicator.Kind.RATIO,
         rollup=Indicator.Rollup.RATIO,
     )
-    fund = Campaign.objects.create(
-        name="=Quỹ Vì người nghèo",  # typed like a formula: must stay text
-        kind="fund",
-        ward=world.ward_x,
-        starts_on=datetime.date(2025, 1, 1),
+    # Named like a formula: must stay text.
+    fund = factories.fund(
+        ward_obj=world.ward_x, name="=Quỹ Vì người nghèo", starts_on=datetime.date(2025, 1, 1)
     )
     for month, (numerator, denominator) in ((1, (1, 2)), (2, (3, 4))):
         report = MonthlyReport.objects.create(
@@ -391,9 +366,8 @@ def csv_data(world):
         IndicatorValue.objects.create(
             report=report, indicator=ratio, value=numerator, denominator=denominator
         )
-    services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
+    factories.donation(
+        fund_obj=fund,
         user=world.users["ward_officer"],
         received_on=datetime.date(2025, 2, 5),
         amount=1_804_000,

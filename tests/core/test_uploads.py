@@ -1,6 +1,5 @@
 """Uploads are judged by size and content: spreadsheets, bank statements and house photos."""
 
-import datetime
 import io
 import zipfile
 
@@ -11,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 from PIL import Image
 
-from campaigns.models import Campaign, Donation, House, Household, HousePhoto
+from campaigns.models import Donation, House, Household, HousePhoto
 from core import uploads
 from reports.models import IndicatorValue
 from wards.models import ResidentialArea
@@ -82,16 +81,6 @@ def test_the_spreadsheet_size_limit_comes_from_the_settings(world, officer):
 
 
 # --- Bank statement import -------------------------------------------------------------------
-
-
-@pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
 
 
 def upload_statement(client, world, fund, name, content):

@@ -6,20 +6,15 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.models import Campaign, Household
+from campaigns.models import Household
+from tests import factories
 from tests.e2e.test_monthly_workflow import log_in
 
 
 @pytest.mark.django_db(transaction=True)
 def test_donations_receipt_public_page_and_disbursement(live_server, page, world):
     officer = world.users["ward_officer"]
-    fund = Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
+    fund = factories.fund(ward_obj=world.ward_x)
     Household.objects.create(
         ward=world.ward_x, head_name="Đinh Văn Sáu", category="poor", area=world.area_x
     )

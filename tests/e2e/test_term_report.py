@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from campaigns import services as campaign_services
-from campaigns.models import Campaign
 from reports.documents.models import Document
+from tests import factories
 from tests.e2e.test_monthly_workflow import log_in
 
 
@@ -22,20 +21,11 @@ def immediate_tasks(settings):
 @pytest.mark.django_db(transaction=True)
 def test_term_report_written_with_figures_and_exported(live_server, page, world, immediate_tasks):
     officer = world.users["ward_officer"]
-    fund = Campaign.objects.create(
-        name="Quỹ Vì người nghèo",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=datetime.date(2015, 1, 1),
+    fund = factories.fund(
+        ward_obj=world.ward_x, name="Quỹ Vì người nghèo", starts_on=datetime.date(2015, 1, 1)
     )
-    campaign_services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=officer,
-        received_on=datetime.date(2016, 11, 18),
-        donor_kind="anonymous",
-        amount=1_804_000_000,
+    factories.donation(
+        fund_obj=fund, user=officer, received_on=datetime.date(2016, 11, 18), amount=1_804_000_000
     )
 
     log_in(page, live_server, officer)

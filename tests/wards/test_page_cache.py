@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from campaigns import services
-from campaigns.models import Campaign, Donation
+from campaigns.models import Donation
 from reports.models import MonthlyReport
+from tests import factories
 from wards.models import Ward
 
 D = datetime.date
@@ -28,25 +28,13 @@ def page_cache_on(settings):
 
 
 @pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=D(2026, 1, 1),
-    )
-
-
-@pytest.fixture
 def donate(world, fund, django_capture_on_commit_callbacks):
     def _donate(amount, name="Công ty TNHH Minh Phát", ward=None):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.donation_record(
-                campaign=fund,
-                ward=ward or world.ward_x,
+            return factories.donation(
+                fund_obj=fund,
+                ward_obj=ward,
                 user=world.users["ward_officer"],
-                received_on=D(2026, 3, 5),
                 amount=amount,
                 donor_kind="organisation",
                 donor_name=name,
@@ -81,17 +69,8 @@ def test_a_donation_at_another_ward_keeps_this_wards_page(client, world, fund, d
     donate(1_000_000)
     client.get(fund_url(world, fund))
     Donation.objects.update(donor_name="Công ty CP Sửa Thẳng")
-    other = Campaign.objects.create(
-        name="Quỹ phường Long Xuyên", kind="fund", ward=world.ward_y, starts_on=D(2026, 1, 1)
-    )
-    services.donation_record(
-        campaign=other,
-        ward=world.ward_y,
-        user=world.users["admin"],
-        received_on=D(2026, 3, 5),
-        amount=5_000,
-        donor_kind="anonymous",
-    )
+    other = factories.fund(ward_obj=world.ward_y, name="Quỹ phường Long Xuyên")
+    factories.donation(fund_obj=other, user=world.users["admin"], amount=5_000)
     assert "Sửa Thẳng" not in client.get(fund_url(world, fund)).content.decode()
 
 

@@ -15,8 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import otp
-from campaigns import services
-from campaigns.models import Campaign, Household
+from campaigns.models import Household
 from tests import factories
 
 LOGIN = reverse("login")
@@ -87,24 +86,11 @@ def test_anonymous_public_pages_keep_their_caching(client, world, fund):
 
 
 @pytest.fixture
-def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo 2026",
-        kind="fund",
-        fund="vnn",
-        ward=world.ward_x,
-        starts_on=datetime.date(2026, 1, 1),
-    )
-
-
-@pytest.fixture
 def unpublished(world, fund):
     """An individual who asked not to be named, by bank transfer, with an address."""
-    return services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
+    return factories.donation(
+        fund_obj=fund,
         user=world.users["ward_officer"],
-        received_on=datetime.date(2026, 3, 5),
         amount=2_000_000,
         donor_kind="individual",
         donor_name=SECRET_NAME,
@@ -117,9 +103,8 @@ def unpublished(world, fund):
 
 @pytest.fixture
 def published(world, fund):
-    return services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
+    return factories.donation(
+        fund_obj=fund,
         user=world.users["ward_officer"],
         received_on=datetime.date(2026, 3, 6),
         amount=1_000_000,
