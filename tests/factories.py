@@ -76,13 +76,11 @@ def membership(*, ward_obj, org=None, members=80, eligible=100, as_of=None):
 
 
 def fund(*, ward_obj, name="Quỹ Vì người nghèo 2026", starts_on=None, **extra):
-    """A fund of one ward (Quỹ Vì người nghèo unless `fund=` says otherwise), open from 2026."""
+    """A campaign of one ward, open from 2026: a fund unless `kind=` says otherwise (Quỹ Vì
+    người nghèo unless `fund=` names another)."""
+    extra.setdefault("kind", Campaign.Kind.FUND)
     return Campaign.objects.create(
-        name=name,
-        kind=Campaign.Kind.FUND,
-        ward=ward_obj,
-        starts_on=starts_on or datetime.date(2026, 1, 1),
-        **extra,
+        name=name, ward=ward_obj, starts_on=starts_on or datetime.date(2026, 1, 1), **extra
     )
 
 
@@ -97,4 +95,16 @@ def donation(*, fund_obj, user, amount, received_on=None, ward_obj=None, **donor
         received_on=received_on or datetime.date(2026, 3, 5),
         amount=amount,
         **donor,
+    )
+
+
+def payment(*, fund_obj, user, amount, paid_on, ward_obj=None, **fields):
+    """Money (or goods, with `form="in_kind"`) paid out of a campaign through the service."""
+    return campaign_services.disbursement_record(
+        campaign=fund_obj,
+        ward=ward_obj or fund_obj.ward,
+        user=user,
+        paid_on=paid_on,
+        amount=amount,
+        **fields,
     )

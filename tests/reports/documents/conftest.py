@@ -4,10 +4,9 @@ import datetime
 
 import pytest
 
-from campaigns import services as campaign_services
-from campaigns.models import Campaign
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
+from tests import factories
 
 
 @pytest.fixture
@@ -134,31 +133,14 @@ def term_report(make_document):
 @pytest.fixture
 def make_fund(world):
     """The ward's Quỹ Vì người nghèo, open since `starts_on`."""
-
-    def _make(starts_on):
-        return Campaign.objects.create(
-            name="Quỹ Vì người nghèo",
-            kind="fund",
-            fund="vnn",
-            ward=world.ward_x,
-            starts_on=starts_on,
-        )
-
-    return _make
+    return lambda starts_on: factories.fund(
+        ward_obj=world.ward_x, name="Quỹ Vì người nghèo", fund="vnn", starts_on=starts_on
+    )
 
 
 @pytest.fixture
 def record_donation(world):
     """An anonymous cash gift to `fund`, recorded by the ward officer."""
-
-    def _record(fund, amount, on):
-        return campaign_services.donation_record(
-            campaign=fund,
-            ward=world.ward_x,
-            user=world.users["ward_officer"],
-            received_on=on,
-            donor_kind="anonymous",
-            amount=amount,
-        )
-
-    return _record
+    return lambda fund, amount, on: factories.donation(
+        fund_obj=fund, user=world.users["ward_officer"], amount=amount, received_on=on
+    )
