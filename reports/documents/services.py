@@ -447,15 +447,8 @@ def section_add(*, document: Document, user, level, heading, position: int | Non
     """A new section at `position` among the document's sections (None: at the end)."""
     document = _draft(document, user)
     level, heading = _level(level), _heading(heading)
-    sections = list(document.sections.all())
-    index = _insert_index(position, len(sections))
-    section = Section.objects.create(
-        document=document, position=index, level=level, heading=heading
-    )
-    sections.insert(index, section)
-    _renumber(sections)
-    _touch(document)
-    return section
+    section = Section(document=document, level=level, heading=heading)
+    return _insert_at(document, list(document.sections.all()), section, position)
 
 
 @transaction.atomic
@@ -528,7 +521,7 @@ def block_add_text(*, section: Section, user, text, position: int | None = None)
     document = _draft(section.document, user)
     section = _section_of(document, section)
     block = Block(section=section, kind=Block.Kind.TEXT, text=_text(text))
-    return _insert_block(document, section, block, position)
+    return _insert_at(document, list(section.blocks.all()), block, position)
 
 
 @transaction.atomic
@@ -547,18 +540,19 @@ def block_add_figure(
     )
     block.section.document = document
     _compute(block)
-    return _insert_block(document, section, block, position)
+    return _insert_at(document, list(section.blocks.all()), block, position)
 
 
-def _insert_block(document, section, block, position):
-    blocks = list(section.blocks.all())
-    index = _insert_index(position, len(blocks))
-    block.position = index
-    block.save()
-    blocks.insert(index, block)
-    _renumber(blocks)
+def _insert_at(document, siblings, record, position):
+    """Save a new section or block at `position` among its `siblings` (None: at the end) and
+    close the gap it opens."""
+    index = _insert_index(position, len(siblings))
+    record.position = index
+    record.save()
+    siblings.insert(index, record)
+    _renumber(siblings)
     _touch(document)
-    return block
+    return record
 
 
 @transaction.atomic

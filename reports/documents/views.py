@@ -215,6 +215,22 @@ def _form_page(request, document, template, context, *, status=200, target=None)
     return render(request, f"{TEMPLATES}/form_page.html", context, status=status)
 
 
+def _confirm_delete(request, document, *, question, action, cancel, title):
+    """The page that asks before a draft, a section or a block is deleted."""
+    return render(
+        request,
+        f"{TEMPLATES}/confirm_delete.html",
+        {
+            "ward": document.ward,
+            "document": document,
+            "question": question,
+            "action": action,
+            "cancel": cancel,
+            "breadcrumbs": ["Văn bản, báo cáo", title],
+        },
+    )
+
+
 def _direction(request):
     direction = request.POST.get("direction")
     if direction not in (services.UP, services.DOWN):
@@ -486,18 +502,14 @@ def document_delete(request, code, pk):
             return _refused(request, document, refusal)
         messages.success(request, "Đã xóa dự thảo.")
         return redirect("reports:documents", code=ward.code)
-    return render(
+    return _confirm_delete(
         request,
-        f"{TEMPLATES}/confirm_delete.html",
-        {
-            "ward": ward,
-            "document": document,
-            "question": f"Xóa dự thảo “{document.summary}”? Mọi mục và đoạn văn của dự thảo "
-            "sẽ mất, không khôi phục được.",
-            "action": reverse("reports:document_delete", args=[ward.code, document.pk]),
-            "cancel": _editor_url(document),
-            "breadcrumbs": ["Văn bản, báo cáo", "Xóa dự thảo"],
-        },
+        document,
+        question=f"Xóa dự thảo “{document.summary}”? Mọi mục và đoạn văn của dự thảo "
+        "sẽ mất, không khôi phục được.",
+        action=reverse("reports:document_delete", args=[ward.code, document.pk]),
+        cancel=_editor_url(document),
+        title="Xóa dự thảo",
     )
 
 
@@ -623,21 +635,15 @@ def section_delete(request, code, pk, section_id):
             anchor="outline",
         )
     blocks = section.blocks.count()
-    return render(
+    return _confirm_delete(
         request,
-        f"{TEMPLATES}/confirm_delete.html",
-        {
-            "ward": document.ward,
-            "document": document,
-            "question": f"Xóa mục “{section.heading}”"
-            + (f" cùng {blocks} khối nội dung trong mục" if blocks else "")
-            + "? Không khôi phục được.",
-            "action": reverse(
-                "reports:document_section_delete", args=[code, document.pk, section.pk]
-            ),
-            "cancel": _editor_url(document, f"section-{section.pk}"),
-            "breadcrumbs": ["Văn bản, báo cáo", "Xóa mục"],
-        },
+        document,
+        question=f"Xóa mục “{section.heading}”"
+        + (f" cùng {blocks} khối nội dung trong mục" if blocks else "")
+        + "? Không khôi phục được.",
+        action=reverse("reports:document_section_delete", args=[code, document.pk, section.pk]),
+        cancel=_editor_url(document, f"section-{section.pk}"),
+        title="Xóa mục",
     )
 
 
@@ -867,17 +873,13 @@ def block_delete(request, code, pk, block_id):
             anchor=f"section-{block.section_id}",
         )
     what = "bảng số liệu" if block.is_figure else "đoạn văn"
-    return render(
+    return _confirm_delete(
         request,
-        f"{TEMPLATES}/confirm_delete.html",
-        {
-            "ward": document.ward,
-            "document": document,
-            "question": f"Xóa {what} này khỏi mục “{block.section.heading}”? Không khôi phục được.",
-            "action": reverse("reports:document_block_delete", args=[code, document.pk, block.pk]),
-            "cancel": _editor_url(document, f"block-{block.pk}"),
-            "breadcrumbs": ["Văn bản, báo cáo", f"Xóa {what}"],
-        },
+        document,
+        question=f"Xóa {what} này khỏi mục “{block.section.heading}”? Không khôi phục được.",
+        action=reverse("reports:document_block_delete", args=[code, document.pk, block.pk]),
+        cancel=_editor_url(document, f"block-{block.pk}"),
+        title=f"Xóa {what}",
     )
 
 
