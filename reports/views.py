@@ -346,9 +346,9 @@ def ward_year_export(request, code, year):
 @login_required
 @require_GET
 def province_month_export(request, code, year, month):
-    if ward_selectors.role_of(request.user) not in (ADMIN, Role.PROVINCE_OFFICER):
-        raise PermissionDenied("Chỉ cán bộ cấp tỉnh tải được số liệu của cả tỉnh.")
-    province = ward_selectors.visible_province_or_404(request.user, code)
+    province = ward_selectors.province_page_or_error(
+        request.user, code, "Chỉ cán bộ cấp tỉnh tải được số liệu của cả tỉnh."
+    )
     period = periods.period_or_404(year, month)
     wards = list(province.wards.order_by("code"))
     indicators = selectors.active_indicators(period)

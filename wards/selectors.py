@@ -121,6 +121,14 @@ def visible_province_or_404(user, code) -> Province:
         raise Http404("Không tìm thấy tỉnh, thành phố.") from None
 
 
+def province_page_or_error(user, code, refusal: str) -> Province:
+    """403 (saying `refusal`) for anyone but province officers and admins, then 404 for a
+    province the user cannot see: the gate of every province-wide page."""
+    if role_of(user) not in (ADMIN, Role.PROVINCE_OFFICER):
+        raise PermissionDenied(refusal)
+    return visible_province_or_404(user, code)
+
+
 def residential_areas(ward) -> QuerySet[ResidentialArea]:
     return ward.residential_areas.all()
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 from wards import selectors, services, submissions
 from wards.forms import MembershipForm, ResidentialAreaForm
 from wards.models import Membership, ResidentialArea, membership_rate
-from wards.selectors import ADMIN, Role
 
 PAGE_SIZE = 50
 
@@ -36,9 +35,9 @@ def ward_detail(request, code):
 
 @login_required
 def province_detail(request, code):
-    if selectors.role_of(request.user) not in (ADMIN, Role.PROVINCE_OFFICER):
-        raise PermissionDenied("Chỉ cán bộ cấp tỉnh xem được danh sách phường, xã.")
-    province = selectors.visible_province_or_404(request.user, code)
+    province = selectors.province_page_or_error(
+        request.user, code, "Chỉ cán bộ cấp tỉnh xem được danh sách phường, xã."
+    )
     search = request.GET.get("q", "").strip()
     wards = selectors.wards_of_province(province, search=search)
     page = Paginator(wards, PAGE_SIZE).get_page(request.GET.get("page"))

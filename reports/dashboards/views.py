@@ -20,7 +20,13 @@ from reports.dashboards.tables import FORMATS, download, month_label, unit_table
 from reports.models import MonthlyReport
 from reports.selectors import reports_visible_to
 from wards import page_cache
-from wards.selectors import ADMIN, Role, role_of, visible_province_or_404, visible_ward_or_404
+from wards.selectors import (
+    ADMIN,
+    Role,
+    province_page_or_error,
+    role_of,
+    visible_ward_or_404,
+)
 
 DRAFTS_NOTE = "Bao gồm số liệu chưa duyệt"
 
@@ -209,9 +215,9 @@ def _units_dashboard(
 
 @login_required
 def dashboard_province(request, code):
-    if role_of(request.user) not in (ADMIN, Role.PROVINCE_OFFICER):
-        raise PermissionDenied("Chỉ cán bộ cấp tỉnh xem được tổng quan của tỉnh.")
-    province = visible_province_or_404(request.user, code)
+    province = province_page_or_error(
+        request.user, code, "Chỉ cán bộ cấp tỉnh xem được tổng quan của tỉnh."
+    )
     return _units_dashboard(
         request,
         partial(dashboards.province_rows, province),
@@ -254,9 +260,9 @@ FIRST_YEAR = 2000
 
 def _province_and_year(request, code, year):
     """403 for anyone but province officers and admins, 404 for another province or year."""
-    if role_of(request.user) not in (ADMIN, Role.PROVINCE_OFFICER):
-        raise PermissionDenied("Chỉ cán bộ cấp tỉnh xem được tiến độ nộp báo cáo.")
-    province = visible_province_or_404(request.user, code)
+    province = province_page_or_error(
+        request.user, code, "Chỉ cán bộ cấp tỉnh xem được tiến độ nộp báo cáo."
+    )
     today = timezone.localdate()
     if not FIRST_YEAR <= year <= today.year + 1:
         raise Http404("Không có số liệu của năm này.")
