@@ -65,6 +65,21 @@ def _draw(rng, code):
     return value - value % 1000 if high >= 1_000_000 else value
 
 
+def computed_values(report, indicators: dict[str, Indicator]) -> list[IndicatorValue]:
+    """The report's values that the portal computes from its own records (indicator.source),
+    unsaved; `indicators` is keyed by code."""
+    return [
+        IndicatorValue(
+            report=report,
+            indicator=indicators[code],
+            value=figure.value,
+            denominator=figure.denominator,
+        )
+        for code, figure in selectors.computed_figures(report, indicators.values()).items()
+        if figure.value is not None
+    ]
+
+
 @transaction.atomic
 def seed_monthly_reports(ward, *, months=DEMO_MONTHS):
     """Approved reports for past months, the latest one left as a draft; idempotent."""
@@ -94,16 +109,7 @@ def seed_monthly_reports(ward, *, months=DEMO_MONTHS):
                 IndicatorValue(report=report, indicator=indicators[code], value=_draw(rng, code))
             )
         # What the portal knows (funds, houses, memberships) comes from its own records.
-        for code, figure in selectors.computed_figures(report, indicators.values()).items():
-            if figure.value is not None:
-                values.append(
-                    IndicatorValue(
-                        report=report,
-                        indicator=indicators[code],
-                        value=figure.value,
-                        denominator=figure.denominator,
-                    )
-                )
+        values += computed_values(report, indicators)
         funerals = rng.randint(2, 6)
         values.append(
             IndicatorValue(

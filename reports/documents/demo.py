@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Donation, House, Household
-from reports import deadlines, periods, selectors
+from reports import deadlines, periods
+from reports.demo import computed_values
 from reports.documents import services
 from reports.documents.models import Block, Document
 from reports.models import Indicator, IndicatorValue, MonthlyReport
@@ -347,16 +348,7 @@ def _seed_monthly_reports(ward, rng):
         for code, value in typed.items():
             if code in active and not active[code].source:
                 values.append(IndicatorValue(report=report, indicator=active[code], value=value))
-        for code, figure in selectors.computed_figures(report, active.values()).items():
-            if figure.value is not None:
-                values.append(
-                    IndicatorValue(
-                        report=report,
-                        indicator=active[code],
-                        value=figure.value,
-                        denominator=figure.denominator,
-                    )
-                )
+        values += computed_values(report, active)
     IndicatorValue.objects.bulk_create(values)
 
 
