@@ -85,9 +85,11 @@ class PortalUser(FastHttpUser):
     abstract = True
     wait_time = between(0.5, 1.5)
 
-    def sign_in(self, session_key):
-        """Use a session made by the plan (password hashing would swamp the first seconds)."""
-        cookie = _cookie(PLAN["session_cookie"], session_key, PLAN["host"])
+    def sign_in(self, accounts):
+        """Become the next of the plan's `accounts`, with the session the plan made for it
+        (password hashing would swamp the first seconds)."""
+        self.account = next(accounts)
+        cookie = _cookie(PLAN["session_cookie"], self.account["session"], PLAN["host"])
         self.client.cookiejar.set_cookie(cookie)
 
     def page(self, url, name):
@@ -136,8 +138,7 @@ class WardOfficer(PortalUser):
     fixed_count = PLAN["counts"]["officers"]
 
     def on_start(self):
-        self.account = next(OFFICERS)
-        self.sign_in(self.account["session"])
+        self.sign_in(OFFICERS)
         self.fields = None
         self.initial_logged = False
         self.saves = itertools.count(1)
@@ -219,8 +220,7 @@ class PartyViewer(PortalUser):
     fixed_count = PLAN["counts"]["viewers"]
 
     def on_start(self):
-        self.account = next(VIEWERS)
-        self.sign_in(self.account["session"])
+        self.sign_in(VIEWERS)
 
     @task(3)
     def dashboard(self):
@@ -236,8 +236,7 @@ class ProvinceOfficer(PortalUser):
     wait_time = between(1, 3)
 
     def on_start(self):
-        self.account = next(PROVINCES)
-        self.sign_in(self.account["session"])
+        self.sign_in(PROVINCES)
 
     @task(3)
     def dashboard(self):
