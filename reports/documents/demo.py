@@ -148,24 +148,20 @@ def _seed_donations(ward, user, fund, rng):
         if not amount:
             continue
         gives_rice = kind == "organisation" and rng.random() < 0.2
-        campaign_services.donation_record(
-            campaign=fund,
-            ward=ward,
-            user=user,
-            received_on=day,
-            donor_kind=kind,
-            donor_name=name,
-            amount=amount,
-        )
+        donor = {
+            "campaign": fund,
+            "ward": ward,
+            "user": user,
+            "received_on": day,
+            "donor_kind": kind,
+            "donor_name": name,
+        }
+        campaign_services.donation_record(**donor, amount=amount)
         if gives_rice:
             rice_gifts += 1
+            # The same donor, the same day: rice beside the money.
             campaign_services.donation_record(
-                campaign=fund,
-                ward=ward,
-                user=user,
-                received_on=day,
-                donor_kind=kind,
-                donor_name=name,
+                **donor,
                 form=Donation.Form.IN_KIND,
                 channel=Donation.Channel.OTHER,
                 in_kind_description="Gạo",
