@@ -42,17 +42,22 @@ def _keyed(sender, key_fields, keys_of):
     post_delete.connect(refresh_after_delete, sender=sender, weak=False, dispatch_uid=uid)
 
 
-def _report_key(instance):
-    """(ward id, month) of a value's or an event's report; [] once the report is gone (its
-    own deletion refreshes the month)."""
-    report = instance._state.fields_cache.get("report")
-    if report is not None:
-        return [(report.ward_id, report.period)]
-    from reports.models import MonthlyReport
-
+def _parent_key(instance, relation, day_field):
+    """(ward id, day) of the record `instance` hangs on (a value's or an event's report, a
+    reversal's donation); [] once that record is gone (its own deletion refreshes the day)."""
+    parent = instance._state.fields_cache.get(relation)
+    if parent is not None:
+        return [(parent.ward_id, getattr(parent, day_field))]
+    model = instance._meta.get_field(relation).related_model
     return list(
-        MonthlyReport.objects.filter(pk=instance.report_id).values_list("ward_id", "period")
+        model.objects.filter(pk=getattr(instance, f"{relation}_id")).values_list(
+            "ward_id", day_field
+        )
     )
+
+
+def _report_key(instance):
+    return _parent_key(instance, "report", "period")
 
 
 def _refresh_report_month(instance, raw=False, **kwargs):
@@ -66,34 +71,25 @@ def _refresh_submission(instance, raw=False, **kwargs):
         maintain.refresh(_report_key(instance), fixture=raw)
 
 
-def _donation_key(reversal):
-    donation = reversal._state.fields_cache.get("donation")
-    if donation is not None:
-        return [(donation.ward_id, donation.received_on)]
-    from campaigns.models import Donation
-
-    return list(
-        Donation.objects.filter(pk=reversal.donation_id).values_list("ward_id", "received_on")
-    )
-
-
 def _refresh_reversed_donation(instance, raw=False, **kwargs):
-    maintain.refresh(_donation_key(instance), fixture=raw)
+    maintain.refresh(_parent_key(instance, "donation", "received_on"), fixture=raw)
 
 
-def _remember_ward(instance, **kwargs):
-    old = type(instance)._default_manager.filter(pk=instance.pk).values_list("ward_id", flat=True)
-    setattr(instance, OLD_KEYS, list(old) if instance.pk else [])
+def _remember(field):
+    """A pre_save receiver that keeps the row's `field` as it was before the save (the
+    receiver's name, part of its dispatch uid, names the field)."""
+
+    def remember(instance, **kwargs):
+        old = type(instance)._default_manager.filter(pk=instance.pk).values_list(field, flat=True)
+        setattr(instance, OLD_KEYS, list(old) if instance.pk else [])
+
+    remember.__name__ = f"remember_{field}"
+    return remember
 
 
 def _refresh_membership(instance, raw=False, **kwargs):
     wards = [instance.ward_id, *getattr(instance, OLD_KEYS, [])]
     maintain.refresh_memberships(wards, fixture=raw)
-
-
-def _remember_activity(instance, **kwargs):
-    old = type(instance)._default_manager.filter(pk=instance.pk).values_list("is_active", flat=True)
-    setattr(instance, OLD_KEYS, list(old) if instance.pk else [])
 
 
 def _refresh_organisation(instance, created=False, **kwargs):
@@ -102,11 +98,6 @@ def _refresh_organisation(instance, created=False, **kwargs):
         return
     wards = instance.memberships.order_by().values_list("ward_id", flat=True).distinct()
     maintain.refresh_memberships(list(wards))
-
-
-def _remember_code(instance, **kwargs):
-    old = type(instance)._default_manager.filter(pk=instance.pk).values_list("code", flat=True)
-    setattr(instance, OLD_KEYS, list(old) if instance.pk else [])
 
 
 def _refresh_sessions_indicator(instance, **kwargs):
@@ -140,12 +131,12 @@ def connect():
         (IndicatorValue, post_delete, _refresh_report_month),
         (ReportEvent, post_save, _refresh_submission),
         (ReportEvent, post_delete, _refresh_submission),
-        (Membership, pre_save, _remember_ward),
+        (Membership, pre_save, _remember("ward_id")),
         (Membership, post_save, _refresh_membership),
         (Membership, post_delete, _refresh_membership),
-        (MassOrganisation, pre_save, _remember_activity),
+        (MassOrganisation, pre_save, _remember("is_active")),
         (MassOrganisation, post_save, _refresh_organisation),
-        (Indicator, pre_save, _remember_code),
+        (Indicator, pre_save, _remember("code")),
         (Indicator, post_save, _refresh_sessions_indicator),
     ]
     for sender, signal, receiver in receivers:
