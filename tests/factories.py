@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign
+from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from wards.models import (
     MassOrganisation,
     Membership,
@@ -107,4 +108,33 @@ def payment(*, fund_obj, user, amount, paid_on, ward_obj=None, **fields):
         paid_on=paid_on,
         amount=amount,
         **fields,
+    )
+
+
+def report_values(ward_obj, period, status=MonthlyReport.Status.APPROVED, **figures):
+    """The ward's report for `period` (made if missing) with values by indicator code; a tuple is
+    (numerator, denominator)."""
+    report, _ = MonthlyReport.objects.get_or_create(
+        ward=ward_obj, period=period, defaults={"status": status}
+    )
+    for code, figure in figures.items():
+        value, denominator = figure if isinstance(figure, tuple) else (figure, None)
+        IndicatorValue.objects.create(
+            report=report,
+            indicator=Indicator.objects.get(code=code),
+            value=value,
+            denominator=denominator,
+        )
+    return report
+
+
+def ratio_indicator(code="TEST_TYLE"):
+    """A test-only rate (%), rolled up from summed numerators and denominators."""
+    return Indicator.objects.create(
+        code=code,
+        name="Tỷ lệ thử nghiệm",
+        group=IndicatorGroup.objects.first(),
+        unit="%",
+        kind=Indicator.Kind.RATIO,
+        rollup=Indicator.Rollup.RATIO,
     )

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Disbursement, House, Household
 from reports.dashboards import figures as dashboards
-from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
+from reports.models import MonthlyReport
 from tests import factories
 
 Status = MonthlyReport.Status
@@ -22,32 +22,12 @@ Q1 = {"tu": "01/2025", "den": "03/2025"}
 TODAY = datetime.date(2026, 1, 15)
 
 
-def values(ward, period, status=Status.APPROVED, **figures):
-    """A report with values; a tuple is (numerator, denominator)."""
-    report, _ = MonthlyReport.objects.get_or_create(
-        ward=ward, period=period, defaults={"status": status}
-    )
-    for code, figure in figures.items():
-        value, denominator = figure if isinstance(figure, tuple) else (figure, None)
-        IndicatorValue.objects.create(
-            report=report,
-            indicator=Indicator.objects.get(code=code),
-            value=value,
-            denominator=denominator,
-        )
-    return report
+values = factories.report_values
 
 
 @pytest.fixture
 def ratio_indicator(db):
-    return Indicator.objects.create(
-        code="TEST_TYLE",
-        name="Tỷ lệ thử nghiệm",
-        group=IndicatorGroup.objects.first(),
-        unit="%",
-        kind=Indicator.Kind.RATIO,
-        rollup=Indicator.Rollup.RATIO,
-    )
+    return factories.ratio_indicator()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Campaign, House, Household
 from reports.documents import figures
 from reports.documents.models import Block, Document
-from reports.models import Indicator, IndicatorValue, MonthlyReport
+from reports.models import Indicator, MonthlyReport
 from tests import factories
 
 Kind = Block.Kind
@@ -269,16 +269,7 @@ def test_memberships_compare_with_the_end_of_the_previous_term(
 # --- Indicators ------------------------------------------------------------------------------
 
 
-def report(ward, period, status=Status.APPROVED, **figures_):
-    created = MonthlyReport.objects.create(ward=ward, period=period, status=status)
-    for code, figure in figures_.items():
-        value, denominator = figure if isinstance(figure, tuple) else (figure, None)
-        IndicatorValue.objects.create(
-            report=created,
-            indicator=Indicator.objects.get(code=code),
-            value=value,
-            denominator=denominator,
-        )
+report = factories.report_values
 
 
 CODES = ["TT_BUOI", "THTK_TIEN", "VH_TANG_VM", "BC_CUTRI", "BC_DIBAU"]
