@@ -20,8 +20,8 @@ from PIL import Image
 
 from campaigns.models import House, Household
 from tests.fuzzing import HOSTILE_TEXT, hostile_number, hostile_text, row_counts, send_checked
+from tests.readers import XLSX
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 D = datetime.date
 
 

@@ -8,13 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Disbursement, House, Household
 from reports.dashboards import figures as dashboards
 from reports.models import MonthlyReport
 from tests import factories
+from tests.readers import xlsx_sheet
 
 Status = MonthlyReport.Status
 JAN, FEB, MAR = (datetime.date(2025, m, 1) for m in (1, 2, 3))
@@ -70,12 +70,9 @@ def read_csv(response) -> list[list[str]]:
 
 def read_xlsx(response):
     """The downloaded sheet's rows of cells (value and number_format)."""
-    assert response.status_code == 200
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    sheet = xlsx_sheet(response)
     assert response["Content-Disposition"].endswith('.xlsx"')
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows())
+    return list(sheet.iter_rows())
 
 
 def row_of(rows, first_value):
