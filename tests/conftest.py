@@ -93,7 +93,6 @@ def fuzz_world(world):
     import datetime
 
     from campaigns.models import House, Household
-    from reports.documents import services as document_services
     from reports.models import MonthlyReport
 
     day, status = datetime.date, MonthlyReport.Status
@@ -111,12 +110,12 @@ def fuzz_world(world):
     )
     MonthlyReport.objects.create(ward=ward, period=day(2025, 11, 1), status=status.SUBMITTED)
     MonthlyReport.objects.create(ward=ward, period=day(2025, 12, 1), status=status.APPROVED)
-    world.document = document_services.document_create(
-        ward=ward,
+    world.document = factories.document(
+        ward_obj=ward,
+        user=world.users["ward_officer"],
         kind="month",
         starts_on=day(2025, 10, 1),
         ends_on=day(2025, 10, 31),
-        user=world.users["ward_officer"],
     )
     world.section = world.document.sections.order_by("position").first()
     return world

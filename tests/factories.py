@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign
+from reports.documents import services as document_services
 from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from wards.models import (
     MassOrganisation,
@@ -137,4 +138,19 @@ def ratio_indicator(code="TEST_TYLE"):
         unit="%",
         kind=Indicator.Kind.RATIO,
         rollup=Indicator.Rollup.RATIO,
+    )
+
+
+def document(
+    *,
+    ward_obj,
+    user,
+    kind="year",
+    starts_on=datetime.date(2025, 1, 1),
+    ends_on=datetime.date(2025, 12, 31),
+):
+    """A draft document created through the service (outline, frame and figures as a new one
+    gets them): the 2025 year report unless told."""
+    return document_services.document_create(
+        ward=ward_obj, kind=kind, starts_on=starts_on, ends_on=ends_on, user=user
     )

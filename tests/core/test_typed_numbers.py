@@ -14,6 +14,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Donation, Household
 from reports.documents import services as document_services
 from reports.models import MonthlyReport
+from tests import factories
 from tests.reports.conftest import entry_url
 from wards.models import Membership, ResidentialArea
 
@@ -179,12 +180,12 @@ def test_monthly_figures_read_thousand_dots(world, officer):
 
 @pytest.fixture
 def document(world):
-    return document_services.document_create(
-        ward=world.ward_x,
+    return factories.document(
+        ward_obj=world.ward_x,
+        user=world.users["ward_officer"],
         kind="month",
         starts_on=D(2025, 10, 1),
         ends_on=D(2025, 10, 31),
-        user=world.users["ward_officer"],
     )
 
 

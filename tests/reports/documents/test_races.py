@@ -12,19 +12,14 @@ from django.urls import reverse
 
 from reports.documents import services
 from reports.documents.models import Block, Document
+from tests import factories
 from tests.once import at_once, logged_in
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def create(world, kind=Document.Kind.YEAR):
-    return services.document_create(
-        ward=world.ward_x,
-        kind=kind,
-        starts_on=datetime.date(2025, 1, 1),
-        ends_on=datetime.date(2025, 12, 31),
-        user=world.users["ward_officer"],
-    )
+    return factories.document(ward_obj=world.ward_x, user=world.users["ward_officer"], kind=kind)
 
 
 def url(name, document, *extra):
