@@ -131,6 +131,23 @@ def term_report(make_document):
 
 
 @pytest.fixture
+def term_report_headings():
+    """The headings of `term_report` as numbered for print, in order; a part's title stands on
+    the line below "PHẦN THỨ …"."""
+    return [
+        "PHẦN THỨ NHẤT\nKẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG",
+        "I. Tình hình khối đại đoàn kết",
+        "1. Tình hình chung",
+        "a) Công nhân, người lao động",
+        "b) Nông dân",
+        "2. Chăm lo người nghèo",
+        "II. Bài học kinh nghiệm",
+        "PHẦN THỨ HAI\nCHƯƠNG TRÌNH HÀNH ĐỘNG NHIỆM KỲ TỚI",
+        "I. Mục tiêu tổng quát",
+    ]
+
+
+@pytest.fixture
 def make_fund(world):
     """The ward's Quỹ Vì người nghèo, open since `starts_on`."""
     return lambda starts_on: factories.fund(

@@ -99,23 +99,11 @@ def test_the_pdf_shows_the_official_frame(term_report):
 
 
 @pytest.mark.django_db
-def test_the_pdf_shows_the_section_headings_numbered_in_order(term_report):
+def test_the_pdf_shows_the_section_headings_numbered_in_order(term_report, term_report_headings):
     everything = " ".join(pdf_pages(render_pdf(term_report)[0]))
 
-    assert in_order(
-        everything,
-        [
-            "PHẦN THỨ NHẤT KẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG",
-            "I. Tình hình khối đại đoàn kết",
-            "1. Tình hình chung",
-            "a) Công nhân, người lao động",
-            "b) Nông dân",
-            "2. Chăm lo người nghèo",
-            "II. Bài học kinh nghiệm",
-            "PHẦN THỨ HAI CHƯƠNG TRÌNH HÀNH ĐỘNG NHIỆM KỲ TỚI",
-            "I. Mục tiêu tổng quát",
-        ],
-    )
+    # Blanks are collapsed in the PDF's text: the part titles follow on the same line.
+    assert in_order(everything, [heading.replace("\n", " ") for heading in term_report_headings])
 
 
 @pytest.mark.django_db
