@@ -92,14 +92,13 @@ def fuzz_world(world):
     """The permission world plus one of everything the forms point at, in ward X."""
     import datetime
 
-    from campaigns.models import House, Household
     from reports.models import MonthlyReport
 
     day, status = datetime.date, MonthlyReport.Status
     ward = world.ward_x
     world.fund = factories.fund(ward_obj=ward)
-    world.household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
-    world.house = House.objects.create(ward=ward, household=world.household, kind="new")
+    world.household = factories.household(ward_obj=ward)
+    world.house = factories.house(ward_obj=ward, household_obj=world.household)
     world.donation = factories.donation(
         fund_obj=world.fund,
         user=world.users["ward_officer"],

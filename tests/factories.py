@@ -6,7 +6,7 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from campaigns import services as campaign_services
-from campaigns.models import Campaign
+from campaigns.models import Campaign, House, Household
 from reports.documents import services as document_services
 from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from wards.models import (
@@ -108,6 +108,22 @@ def payment(*, fund_obj, user, amount, paid_on, ward_obj=None, **fields):
         user=user,
         paid_on=paid_on,
         amount=amount,
+        **fields,
+    )
+
+
+def household(*, ward_obj, head_name="Lê Văn Hộ", category="poor", **fields):
+    """A household on the ward's list (a poor one unless `category` says otherwise)."""
+    return Household.objects.create(ward=ward_obj, head_name=head_name, category=category, **fields)
+
+
+def house(*, ward_obj, household_obj=None, kind="new", **fields):
+    """A new house (unless `kind` says a repair) for `household_obj` or a new poor household;
+    `started_on`, `handed_over_on`, `campaign` and money as the test needs."""
+    return House.objects.create(
+        ward=ward_obj,
+        household=household_obj or household(ward_obj=ward_obj),
+        kind=kind,
         **fields,
     )
 

@@ -33,7 +33,7 @@ class Form:
 
 
 def _household(world):
-    return Household.objects.create(ward=world.ward_x, head_name="Đinh Văn Sáu", category="poor")
+    return factories.household(ward_obj=world.ward_x, head_name="Đinh Văn Sáu")
 
 
 def _document(world):

@@ -17,7 +17,6 @@ import pytest
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from campaigns import services as campaign_services
 from campaigns.models import Campaign
 from reports import services
 from reports.documents import figures
@@ -529,12 +528,12 @@ def test_rate_changes_are_points_from_unrounded_rates(world):
 
 def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
     def campaign(name, target=None, **where):
-        return Campaign.objects.create(
+        return factories.fund(
+            ward_obj=None if where else world.ward_x,
             name=name,
-            kind=Campaign.Kind.FUND,
             starts_on=D(2025, 1, 1),
             target_amount=target,
-            **(where or {"ward": world.ward_x}),
+            **where,
         )
 
     with_target = campaign("Quỹ Vì người nghèo 2025", target=1_000_000)
@@ -545,12 +544,11 @@ def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
         (without_target, 5_000_000),
         (province_wide, 700_000),
     ):
-        campaign_services.donation_record(
-            campaign=target,
-            ward=world.ward_x,
+        factories.donation(
+            fund_obj=target,
+            ward_obj=world.ward_x,
             user=world.users["admin"],
             received_on=D(2025, 2, 10),
-            donor_kind="anonymous",
             amount=amount,
         )
     q1 = preset("quy-1")[0]
@@ -570,7 +568,7 @@ def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
 
 
 def test_house_progress_compares_housing_campaigns_with_their_own_targets(world, login):
-    from campaigns.models import House, Household
+    from campaigns.models import House
 
     programme = Campaign.objects.create(
         name="Nhà Đại đoàn kết 2025",
@@ -580,13 +578,8 @@ def test_house_progress_compares_housing_campaigns_with_their_own_targets(world,
         target_count=4,
     )
     for campaign in (programme, None, None):  # two houses outside the programme
-        household = Household.objects.create(
-            ward=world.ward_x, head_name="Lê Văn Hộ", category="poor"
-        )
-        House.objects.create(
-            ward=world.ward_x,
-            household=household,
-            kind="new",
+        factories.house(
+            ward_obj=world.ward_x,
             campaign=campaign,
             started_on=D(2025, 1, 5),
             handed_over_on=D(2025, 2, 20),

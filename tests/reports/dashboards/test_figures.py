@@ -9,8 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns import services as campaign_services
-from campaigns.models import Campaign, Disbursement, House, Household
+from campaigns.models import Disbursement
 from reports.dashboards import figures as dashboards
 from reports.models import MonthlyReport
 from tests import factories
@@ -32,29 +31,22 @@ def ratio_indicator(db):
 
 @pytest.fixture
 def fund_x(world):
-    return Campaign.objects.create(
+    return factories.fund(
+        ward_obj=world.ward_x,
         name="Quỹ Vì người nghèo 2025",
-        kind=Campaign.Kind.FUND,
-        ward=world.ward_x,
         starts_on=datetime.date(2025, 1, 1),
         target_amount=1_000_000,
     )
 
 
 def donate(world, campaign, ward, day, amount):
-    return campaign_services.donation_record(
-        campaign=campaign,
-        ward=ward,
-        user=world.users["admin"],
-        received_on=day,
-        donor_kind="anonymous",
-        amount=amount,
+    return factories.donation(
+        fund_obj=campaign, ward_obj=ward, user=world.users["admin"], received_on=day, amount=amount
     )
 
 
 def house(ward, **dates):
-    household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
-    return House.objects.create(ward=ward, household=household, kind="new", **dates)
+    return factories.house(ward_obj=ward, **dates)
 
 
 def ward_url(ward, **params):
@@ -289,10 +281,9 @@ def test_province_and_national_tables_download_as_xlsx(world, fund_x, login):
 
 
 def test_text_that_a_spreadsheet_would_run_is_escaped(world, login):
-    Campaign.objects.create(
+    factories.fund(
+        ward_obj=world.ward_x,
         name='=HYPERLINK("http://vi-du.vn","Bấm")',
-        kind=Campaign.Kind.FUND,
-        ward=world.ward_x,
         starts_on=datetime.date(2025, 1, 1),
     )
     world.ward_y.name = "@SUM(1+1)"
@@ -349,9 +340,7 @@ def test_province_figures_sort_and_csv(world, fund_x, login):
     values(world.ward_y, JAN, TT_BUOI=5)
     values(world.ward_z, JAN, TT_BUOI=50)  # province B
     donate(world, fund_x, world.ward_x, FEB, 300_000)
-    fund_y = Campaign.objects.create(
-        name="Quỹ", kind="fund", ward=world.ward_y, starts_on=datetime.date(2025, 1, 1)
-    )
+    fund_y = factories.fund(ward_obj=world.ward_y, name="Quỹ", starts_on=datetime.date(2025, 1, 1))
     donate(world, fund_y, world.ward_y, FEB, 700_000)
     house(world.ward_y, handed_over_on=MAR)
     factories.membership(ward_obj=world.ward_x, members=10, eligible=100, as_of=FEB)
@@ -405,16 +394,11 @@ def _province_with_wards(count, admin):
         values(ward, FEB, Status.SUBMITTED, TT_BUOI=1)
         factories.membership(ward_obj=ward)
         if campaign is None:
-            campaign = Campaign.objects.create(
-                name="Quỹ tỉnh", kind="fund", province=province, starts_on=JAN
+            campaign = factories.fund(
+                ward_obj=None, name="Quỹ tỉnh", province=province, starts_on=JAN
             )
-        campaign_services.donation_record(
-            campaign=campaign,
-            ward=ward,
-            user=admin,
-            received_on=FEB,
-            donor_kind="anonymous",
-            amount=1000 * (index + 1),
+        factories.donation(
+            fund_obj=campaign, ward_obj=ward, user=admin, received_on=FEB, amount=1000 * (index + 1)
         )
         house(ward, handed_over_on=FEB)
     return province
