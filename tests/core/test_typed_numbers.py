@@ -15,7 +15,7 @@ from campaigns.models import Campaign, Donation, Household
 from reports.documents import services as document_services
 from reports.models import MonthlyReport
 from tests import factories
-from tests.reports.conftest import entry_url
+from tests.reports.conftest import post_entry
 from wards.models import Membership, ResidentialArea
 
 D = datetime.date
@@ -158,17 +158,7 @@ def test_household_size_and_year_read_as_typed(world, officer):
 
 @pytest.mark.django_db
 def test_monthly_figures_read_thousand_dots(world, officer):
-    form = officer.get(entry_url(world.ward_x)).context["form"]
-    response = officer.post(
-        entry_url(world.ward_x),
-        {
-            "version": form.initial["version"],
-            "opened_at": form.initial["opened_at"].isoformat(),
-            "action": "save",
-            "v_TT_BUOI": "3.000",
-            "v_TT_LUOT": "3.500",
-        },
-    )
+    response = post_entry(officer, world.ward_x, TT_BUOI="3.000", TT_LUOT="3.500")
     assert response.status_code == 302
     report = MonthlyReport.objects.get(ward=world.ward_x)
     saved = dict(report.values.values_list("indicator__code", "value"))
