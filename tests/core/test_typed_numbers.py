@@ -12,10 +12,10 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Campaign, Donation, Household
-from reports.documents import services as document_services
 from reports.models import MonthlyReport
 from tests import factories
 from tests.reports.conftest import post_entry
+from tests.reports.documents.conftest import frame_form
 from wards.models import Membership, ResidentialArea
 
 D = datetime.date
@@ -179,24 +179,11 @@ def document(world):
     )
 
 
-def _frame_values(document, **changes):
-    values = {}
-    for name in document_services.FRAME_FIELDS:
-        value = getattr(document, name)
-        if isinstance(value, datetime.date):
-            value = value.strftime("%d/%m/%Y")
-        if value is not None:
-            values[name] = value
-    values["version"] = document.version  # the editor refuses an edit without its version
-    values.update(changes)
-    return values
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("typed", "number"), [("3.000", 3000), ("3.500", 3500)])
 def test_document_numbers_read_thousand_dots(world, officer, document, typed, number):
     url = ward_url(world, "reports:document_frame", document.pk)
-    response = officer.post(url, _frame_values(document, number=typed))
+    response = officer.post(url, frame_form(document, number=typed))
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.number == number

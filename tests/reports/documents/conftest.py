@@ -4,9 +4,23 @@ import datetime
 
 import pytest
 
+from reports.documents import services
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
 from tests import factories
+
+
+def frame_form(document, **changes):
+    """The frame form of `document` as its page fills it in (dates as dd/mm/yyyy, the version
+    the editor needs), with `changes` typed over it."""
+    values = {}
+    for name in services.FRAME_FIELDS:
+        value = getattr(document, name)
+        if isinstance(value, datetime.date):
+            value = value.strftime("%d/%m/%Y")
+        if value is not None:
+            values[name] = value
+    return {**values, "version": document.version, **changes}
 
 
 @pytest.fixture
