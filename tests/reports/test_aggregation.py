@@ -570,10 +570,10 @@ def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
 def test_house_progress_compares_housing_campaigns_with_their_own_targets(world, login):
     from campaigns.models import House
 
-    programme = Campaign.objects.create(
+    programme = factories.fund(
+        ward_obj=world.ward_x,
         name="Nhà Đại đoàn kết 2025",
         kind=Campaign.Kind.HOUSING,
-        ward=world.ward_x,
         starts_on=D(2025, 1, 1),
         target_count=4,
     )
