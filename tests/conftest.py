@@ -92,15 +92,13 @@ def fuzz_world(world):
     """The permission world plus one of everything the forms point at, in ward X."""
     import datetime
 
-    from campaigns.models import House, Household
-    from reports.documents import services as document_services
     from reports.models import MonthlyReport
 
     day, status = datetime.date, MonthlyReport.Status
     ward = world.ward_x
     world.fund = factories.fund(ward_obj=ward)
-    world.household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
-    world.house = House.objects.create(ward=ward, household=world.household, kind="new")
+    world.household = factories.household(ward_obj=ward)
+    world.house = factories.house(ward_obj=ward, household_obj=world.household)
     world.donation = factories.donation(
         fund_obj=world.fund,
         user=world.users["ward_officer"],
@@ -111,12 +109,12 @@ def fuzz_world(world):
     )
     MonthlyReport.objects.create(ward=ward, period=day(2025, 11, 1), status=status.SUBMITTED)
     MonthlyReport.objects.create(ward=ward, period=day(2025, 12, 1), status=status.APPROVED)
-    world.document = document_services.document_create(
-        ward=ward,
+    world.document = factories.document(
+        ward_obj=ward,
+        user=world.users["ward_officer"],
         kind="month",
         starts_on=day(2025, 10, 1),
         ends_on=day(2025, 10, 31),
-        user=world.users["ward_officer"],
     )
     world.section = world.document.sections.order_by("position").first()
     return world

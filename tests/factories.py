@@ -6,7 +6,9 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from campaigns import services as campaign_services
-from campaigns.models import Campaign
+from campaigns.models import Campaign, House, Household
+from reports.documents import services as document_services
+from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from wards.models import (
     MassOrganisation,
     Membership,
@@ -107,4 +109,64 @@ def payment(*, fund_obj, user, amount, paid_on, ward_obj=None, **fields):
         paid_on=paid_on,
         amount=amount,
         **fields,
+    )
+
+
+def household(*, ward_obj, head_name="Lê Văn Hộ", category="poor", **fields):
+    """A household on the ward's list (a poor one unless `category` says otherwise)."""
+    return Household.objects.create(ward=ward_obj, head_name=head_name, category=category, **fields)
+
+
+def house(*, ward_obj, household_obj=None, kind="new", **fields):
+    """A new house (unless `kind` says a repair) for `household_obj` or a new poor household;
+    `started_on`, `handed_over_on`, `campaign` and money as the test needs."""
+    return House.objects.create(
+        ward=ward_obj,
+        household=household_obj or household(ward_obj=ward_obj),
+        kind=kind,
+        **fields,
+    )
+
+
+def report_values(ward_obj, period, status=MonthlyReport.Status.APPROVED, **figures):
+    """The ward's report for `period` (made if missing) with values by indicator code; a tuple is
+    (numerator, denominator)."""
+    report, _ = MonthlyReport.objects.get_or_create(
+        ward=ward_obj, period=period, defaults={"status": status}
+    )
+    for code, figure in figures.items():
+        value, denominator = figure if isinstance(figure, tuple) else (figure, None)
+        IndicatorValue.objects.create(
+            report=report,
+            indicator=Indicator.objects.get(code=code),
+            value=value,
+            denominator=denominator,
+        )
+    return report
+
+
+def ratio_indicator(code="TEST_TYLE"):
+    """A test-only rate (%), rolled up from summed numerators and denominators."""
+    return Indicator.objects.create(
+        code=code,
+        name="Tỷ lệ thử nghiệm",
+        group=IndicatorGroup.objects.first(),
+        unit="%",
+        kind=Indicator.Kind.RATIO,
+        rollup=Indicator.Rollup.RATIO,
+    )
+
+
+def document(
+    *,
+    ward_obj,
+    user,
+    kind="year",
+    starts_on=datetime.date(2025, 1, 1),
+    ends_on=datetime.date(2025, 12, 31),
+):
+    """A draft document created through the service (outline, frame and figures as a new one
+    gets them): the 2025 year report unless told."""
+    return document_services.document_create(
+        ward=ward_obj, kind=kind, starts_on=starts_on, ends_on=ends_on, user=user
     )

@@ -13,8 +13,6 @@ from decimal import Decimal
 from fractions import Fraction
 from html.parser import HTMLParser
 
-from openpyxl import load_workbook
-
 NBSP = "\u00a0"
 NO_VALUE = "—"
 
@@ -322,14 +320,6 @@ class Figure(Expected):
 
     def csv(self, text):
         return self.plain.csv(text)
-
-
-def read_xlsx(response):
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    )
-    return load_workbook(io.BytesIO(response.content)).active
 
 
 def read_csv(response) -> list[list[str]]:

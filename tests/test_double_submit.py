@@ -18,7 +18,6 @@ from campaigns.models import (
     House,
     Household,
 )
-from reports.documents import services as document_services
 from reports.documents.models import Block, Document, Section
 from tests import factories
 from tests.once import at_once, form_token, logged_in, post_at_once, post_twice
@@ -34,17 +33,11 @@ class Form:
 
 
 def _household(world):
-    return Household.objects.create(ward=world.ward_x, head_name="Đinh Văn Sáu", category="poor")
+    return factories.household(ward_obj=world.ward_x, head_name="Đinh Văn Sáu")
 
 
 def _document(world):
-    return document_services.document_create(
-        ward=world.ward_x,
-        kind=Document.Kind.YEAR,
-        starts_on=datetime.date(2025, 1, 1),
-        ends_on=datetime.date(2025, 12, 31),
-        user=world.users["ward_officer"],
-    )
+    return factories.document(ward_obj=world.ward_x, user=world.users["ward_officer"])
 
 
 def donation(world):

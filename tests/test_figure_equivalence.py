@@ -68,8 +68,8 @@ from tests.figure_pages import (
     percent,
     points_text,
     read_csv,
-    read_xlsx,
 )
+from tests.readers import xlsx_sheet
 
 D = datetime.date
 Status = data.Status
@@ -800,7 +800,7 @@ def check_ward_download(check, response, file_format, key, expected: WardExpecte
     area = f"ward dashboard {file_format}"
     key_column, rows = expected.tables[key]
     if file_format == "xlsx":
-        found = xlsx_rows(read_xlsx(response))
+        found = xlsx_rows(xlsx_sheet(response))
         check.rows(area, f"{where} {key}", found, rows, "xlsx", lambda r: r[key_column].value or "")
     else:
         found = csv_rows(read_csv(response))
@@ -920,7 +920,7 @@ def check_unit_dashboard(check, rules, client, tally, views, *, level):
         ranked = [(count_of(r["Hạng"]), money_of(r["Tiền mặt vận động"])) for r in body]
         check_ranks(check, area, where, ranked)
         if name == views["unit_xlsx"]:
-            found = xlsx_rows(read_xlsx(get(client, tally, url, {**query, "format": "xlsx"})))
+            found = xlsx_rows(xlsx_sheet(get(client, tally, url, {**query, "format": "xlsx"})))
             check.rows(
                 f"{area} xlsx",
                 where,
@@ -1466,7 +1466,7 @@ def check_year_workbook(check, rules, client, tally, ward: int, year: int):
     """Every saved figure (drafts included, the sheet says so) by month, and the year's roll-up."""
     area = "year workbook"
     url = reverse("reports:ward_year_export", args=[rules.wards[ward].code, year])
-    sheet = read_xlsx(get(client, tally, url))
+    sheet = xlsx_sheet(get(client, tally, url))
     rows = list(sheet.iter_rows(min_row=4))
     headers = [c.value for c in rows[0]]
     statuses = dict(zip(headers, [c.value for c in rows[1]], strict=True))
@@ -1502,7 +1502,7 @@ def check_province_workbook(check, rules, client, tally, province: int, month: D
         "reports:province_month_export",
         args=[rules.written.provinces[province].code, month.year, month.month],
     )
-    sheet = read_xlsx(get(client, tally, url))
+    sheet = xlsx_sheet(get(client, tally, url))
     rows = list(sheet.iter_rows(min_row=4))
     headers = [c.value for c in rows[0]]
     found = {row[0].value: dict(zip(headers, row, strict=True)) for row in rows[2:]}
@@ -1536,7 +1536,7 @@ def check_ledger(check, rules, client, tally, ward: int, campaign: int, year: in
     url = reverse(
         "campaigns:ledger_xlsx", args=[rules.wards[ward].code, rules.written.campaigns[campaign].pk]
     )
-    sheet = read_xlsx(get(client, tally, url, {"nam": str(year)}))
+    sheet = xlsx_sheet(get(client, tally, url, {"nam": str(year)}))
     found = {row["Tháng"].value: row for row in xlsx_rows(sheet, header_row=3)}
     before = D(year, 1, 1) - datetime.timedelta(days=1)
     balance = rules.cash_in(campaign=campaign, last=before) - rules.cash_out(

@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 
-from campaigns.models import Campaign
 from reports import services as report_services
 from reports.models import IndicatorValue, MonthlyReport
 from tests import factories
@@ -38,10 +37,9 @@ def shown(page: str, testid: str) -> str:
 
 def test_campaign_progress_rounds_half_up_to_one_decimal(world, login):
     officer = world.users["ward_officer"]
-    campaign = Campaign.objects.create(
+    campaign = factories.fund(
+        ward_obj=world.ward_x,
         name="Quỹ Vì người nghèo 2025",
-        kind=Campaign.Kind.FUND,
-        ward=world.ward_x,
         starts_on=D(2025, 1, 1),
         target_amount=8_000_000,
     )

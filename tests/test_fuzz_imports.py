@@ -18,10 +18,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from PIL import Image
 
-from campaigns.models import House, Household
+from tests import factories
 from tests.fuzzing import HOSTILE_TEXT, hostile_number, hostile_text, row_counts, send_checked
+from tests.readers import XLSX
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 D = datetime.date
 
 
@@ -226,8 +226,7 @@ def real_image(fmt) -> bytes:
 @pytest.mark.django_db
 def test_hostile_photos_are_refused_or_stored_clean(client, world):
     client.force_login(world.users["ward_officer"])
-    household = Household.objects.create(ward=world.ward_x, head_name="Lê Văn Hộ", category="poor")
-    house = House.objects.create(ward=world.ward_x, household=household, kind="new")
+    house = factories.house(ward_obj=world.ward_x)
     url = reverse("campaigns:house_update", args=[world.ward_x.code, house.pk])
     photos = st.one_of(
         st.sampled_from(["JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"]).map(real_image),

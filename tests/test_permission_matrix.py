@@ -8,8 +8,6 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from campaigns import services as campaign_services
-from campaigns.models import Campaign, House, Household
 from reports.documents import tasks as document_tasks
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
@@ -327,20 +325,16 @@ def matrix_world(world):
     money = {}
     for target, ward in wards.items():
         MonthlyReport.objects.create(ward=ward, period=datetime.date(2025, 10, 1))
-        campaign = Campaign.objects.create(
-            name="Quỹ Vì người nghèo", kind="fund", ward=ward, starts_on=datetime.date(2026, 1, 1)
-        )
-        household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
+        campaign = factories.fund(ward_obj=ward, name="Quỹ Vì người nghèo")
+        household = factories.household(ward_obj=ward)
         money[target] = {
             "campaign": campaign,
             "household": household,
-            "house": House.objects.create(ward=ward, household=household, kind="new"),
-            "donation": campaign_services.donation_record(
-                campaign=campaign,
-                ward=ward,
+            "house": factories.house(ward_obj=ward, household_obj=household),
+            "donation": factories.donation(
+                fund_obj=campaign,
                 user=world.users["admin"],
                 received_on=datetime.date(2026, 1, 5),
-                donor_kind="anonymous",
                 amount=100_000,
             ),
         }

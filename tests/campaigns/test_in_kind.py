@@ -2,7 +2,6 @@
 money equivalent, never counted in a fund's cash; goods handed out are goods out."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
@@ -10,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from campaigns import selectors, services
 from campaigns.models import Disbursement, Donation
 from tests.campaigns.test_receipts import pdf_text
 from tests.money_data import build, cash, goods_value
+from tests.readers import xlsx_sheet
 
 D = datetime.date
 
@@ -372,7 +371,7 @@ def test_the_ledger_is_cash_with_goods_equivalents_beside_it(gifts, login):
     response = client.get(
         reverse("campaigns:ledger_xlsx", args=[world.ward_x.code, poor.pk]), {"nam": 2025}
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = xlsx_sheet(response)
     rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert [cell.value for cell in sheet[3]] == [
         "Tháng",

@@ -11,6 +11,7 @@ from campaigns import selectors, services
 from campaigns.models import Donation, Household
 from reports.models import MonthlyReport
 from tests.campaigns.builders import campaign_of, gift, payment
+from tests.readers import xlsx_sheet
 from tests.reports.conftest import entry_url
 
 
@@ -300,15 +301,11 @@ def test_house_stages_must_follow_each_other(world, login):
 
 @pytest.mark.django_db
 def test_the_ledger_spreadsheet_keeps_whole_dong(world, fund, donate, login):
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
     donate(1_804_000_000, on=datetime.date(2026, 2, 3))
     response = login(world.users["ward_chair"]).get(
         reverse("campaigns:ledger_xlsx", args=[world.ward_x.code, fund.pk]), {"nam": 2026}
     )
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = xlsx_sheet(response)
     february = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "02/2026")
     assert february[1:] == (0, 1_804_000_000, 0, 1_804_000_000, 0, 0)
     assert all(type(cell) is int for cell in february[1:])

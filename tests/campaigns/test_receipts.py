@@ -8,11 +8,11 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 from fontTools.ttLib import TTFont
-from pypdf import PdfReader
 
 from campaigns import receipts, services
 from campaigns.models import Campaign
 from core.printing import FetchRefused, StaticFileFetcher, render_pdf, static_dir
+from tests import readers
 from tests.campaigns.builders import campaign_of, gift
 
 HOSTILE_NAME = '<img src="file:///etc/passwd"> <script>x</script>'
@@ -45,10 +45,9 @@ def receipt_url(donation, code=None):
 
 
 def pdf_text(pdf: bytes) -> tuple[int, str]:
-    """Page count and the text of every page, whitespace collapsed (lines wrap anywhere)."""
-    reader = PdfReader(io.BytesIO(pdf))
-    text = " ".join(page.extract_text() for page in reader.pages)
-    return len(reader.pages), " ".join(text.split())
+    """Page count and the text of every page as one line."""
+    pages = readers.pdf_pages(pdf)
+    return len(pages), " ".join(pages)
 
 
 def fetch_receipt(login, user, donation):
@@ -186,8 +185,7 @@ def test_the_longest_allowed_fields_still_fit_one_page(world, record, login, off
 def test_the_embedded_font_is_the_bundled_liberation_serif(world, record):
     pdf = receipts.receipt_pdf(record())
 
-    reader = PdfReader(io.BytesIO(pdf))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
+    fonts = readers.pdf_reader(pdf).pages[0]["/Resources"]["/Font"]
     assert fonts
     for font in (ref.get_object() for ref in fonts.values()):
         # The private family name of print.css: no installed font can answer to it.

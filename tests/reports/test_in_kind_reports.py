@@ -9,11 +9,11 @@ import io
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from campaigns.selectors import format_dong
 from reports.dashboards import figures as dashboards
 from tests.money_data import FEB, MAR, Q1, Q1_FIRST, Q1_LAST, build, cash, goods_value
+from tests.readers import xlsx_sheet
 from tests.reports.conftest import entry_url
 
 GRAND = "Tổng cộng (tiền mặt và hiện vật quy đổi)"
@@ -27,8 +27,7 @@ def gifts(world):
 
 
 def xlsx_rows(response):
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = xlsx_sheet(response)
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 

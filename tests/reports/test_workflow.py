@@ -5,27 +5,15 @@ from django.core.exceptions import PermissionDenied
 
 from reports import services
 from reports.models import IndicatorValue, MonthlyReport, ReportEvent
-from tests.reports.conftest import entry_url
+from tests.reports.conftest import entry_opened, entry_url, post_entry
 
 Status = MonthlyReport.Status
-
-
-def post_values(client, ward, action="save", **values):
-    page = client.get(entry_url(ward))
-    form = page.context["form"]
-    data = {
-        "version": form.initial["version"],
-        "opened_at": form.initial["opened_at"].isoformat(),
-        "action": action,
-    }
-    data.update({f"v_{code}": value for code, value in values.items()})
-    return client.post(entry_url(ward), data)
 
 
 @pytest.mark.django_db
 def test_officer_saves_a_draft_and_figures_show_in_vietnamese_format(world, login):
     client = login(world.users["ward_officer"])
-    response = post_values(client, world.ward_x, TT_BUOI="5", THTK_TIEN="1.804.000.000")
+    response = post_entry(client, world.ward_x, TT_BUOI="5", THTK_TIEN="1.804.000.000")
     assert response.status_code == 302
     report = MonthlyReport.objects.get(ward=world.ward_x)
     assert report.status == Status.DRAFT
@@ -40,7 +28,7 @@ def test_officer_saves_a_draft_and_figures_show_in_vietnamese_format(world, logi
 @pytest.mark.django_db
 def test_bad_input_is_refused_on_the_field_and_kept_on_the_page(world, login):
     client = login(world.users["ward_officer"])
-    response = post_values(client, world.ward_x, TT_BUOI="12,5", TT_LUOT="-3", TT_LOP="7")
+    response = post_entry(client, world.ward_x, TT_BUOI="12,5", TT_LUOT="-3", TT_LOP="7")
     assert response.status_code == 400
     page = response.content.decode()
     assert "Nhập một số nguyên" in page
@@ -52,20 +40,14 @@ def test_bad_input_is_refused_on_the_field_and_kept_on_the_page(world, login):
 @pytest.mark.django_db
 def test_a_ratio_needs_both_parts_and_a_numerator_within_the_denominator(world, login):
     client = login(world.users["ward_officer"])
-    page = client.get(entry_url(world.ward_x)).context["form"]
+    opened = entry_opened(client, world.ward_x)
     response = client.post(
-        entry_url(world.ward_x),
-        {
-            "version": page.initial["version"],
-            "opened_at": page.initial["opened_at"].isoformat(),
-            "v_VH_TANG_VM": "22",
-            "d_VH_TANG_VM": "20",
-        },
+        entry_url(world.ward_x), {**opened, "v_VH_TANG_VM": "22", "d_VH_TANG_VM": "20"}
     )
     assert "Tử số không được lớn hơn mẫu số." in response.content.decode()
     response = client.post(
         entry_url(world.ward_x),
-        {"version": page.initial["version"], "v_VH_TANG_VM": "20", "d_VH_TANG_VM": ""},
+        {"version": opened["version"], "v_VH_TANG_VM": "20", "d_VH_TANG_VM": ""},
     )
     assert "Nhập cả mẫu số của tỷ lệ." in response.content.decode()
     assert not IndicatorValue.objects.exists()
@@ -75,7 +57,7 @@ def test_a_ratio_needs_both_parts_and_a_numerator_within_the_denominator(world, 
 def test_full_cycle_submit_return_resubmit_approve_lock(world, login, client):
     officer, chair = world.users["ward_officer"], world.users["ward_chair"]
     client.force_login(officer)
-    assert post_values(client, world.ward_x, action="submit", TT_BUOI="5").status_code == 302
+    assert post_entry(client, world.ward_x, action="submit", TT_BUOI="5").status_code == 302
     report = MonthlyReport.objects.get(ward=world.ward_x)
     assert report.status == Status.SUBMITTED
 
@@ -94,7 +76,7 @@ def test_full_cycle_submit_return_resubmit_approve_lock(world, login, client):
     client.force_login(officer)
     page = client.get(entry_url(world.ward_x)).content.decode()
     assert "Kiểm tra số buổi." in page
-    post_values(client, world.ward_x, action="submit", TT_BUOI="6")
+    post_entry(client, world.ward_x, action="submit", TT_BUOI="6")
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
 
@@ -185,7 +167,7 @@ def test_concurrent_edit_gets_a_conflict_and_nothing_is_overwritten(world, clien
 
     other = Client()
     other.force_login(chair)
-    assert post_values(other, world.ward_x, TT_BUOI="8").status_code == 302
+    assert post_entry(other, world.ward_x, TT_BUOI="8").status_code == 302
 
     response = client.post(
         entry_url(world.ward_x),

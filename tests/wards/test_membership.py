@@ -7,6 +7,19 @@ from core.numbers import percent_text
 from wards.models import Membership, membership_rate
 
 
+def add_membership(world, login, *, as_of, members, eligible):
+    """Ward X's officer posts a new count for the organisation of `world.membership_x`."""
+    return login(world.users["ward_officer"]).post(
+        reverse("wards:membership_create", args=[world.ward_x.code]),
+        {
+            "organisation": world.membership_x.organisation_id,
+            "as_of": as_of,
+            "members": members,
+            "eligible": eligible,
+        },
+    )
+
+
 def test_rate_is_members_over_eligible_in_percent():
     # Unrounded (differences in points are taken from it); shown with one decimal.
     assert membership_rate(82, 100) == 82
@@ -58,16 +71,7 @@ def test_the_rate_cannot_be_typed_and_is_recomputed_after_an_edit(world, login):
 
 @pytest.mark.django_db
 def test_it_refuses_more_members_than_eligible_people(world, login):
-    client = login(world.users["ward_officer"])
-    response = client.post(
-        reverse("wards:membership_create", args=[world.ward_x.code]),
-        {
-            "organisation": world.membership_x.organisation_id,
-            "as_of": "01/06/2026",
-            "members": "150",
-            "eligible": "100",
-        },
-    )
+    response = add_membership(world, login, as_of="01/06/2026", members="150", eligible="100")
     assert response.status_code == 200
     assert "không được lớn hơn số người trong diện tập hợp" in response.content.decode()
     assert Membership.objects.filter(ward=world.ward_x).count() == 1
@@ -75,15 +79,7 @@ def test_it_refuses_more_members_than_eligible_people(world, login):
 
 @pytest.mark.django_db
 def test_it_refuses_a_second_record_for_the_same_day(world, login):
-    client = login(world.users["ward_officer"])
-    response = client.post(
-        reverse("wards:membership_create", args=[world.ward_x.code]),
-        {
-            "organisation": world.membership_x.organisation_id,
-            "as_of": world.membership_x.as_of.strftime("%d/%m/%Y"),
-            "members": "10",
-            "eligible": "100",
-        },
-    )
+    same_day = world.membership_x.as_of.strftime("%d/%m/%Y")
+    response = add_membership(world, login, as_of=same_day, members="10", eligible="100")
     assert "Đã có số liệu của tổ chức này tại ngày này" in response.content.decode()
     assert Membership.objects.filter(ward=world.ward_x).count() == 1

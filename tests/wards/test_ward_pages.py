@@ -4,6 +4,11 @@ from django.urls import reverse
 from wards.models import ResidentialArea
 
 
+def add_area(client, world, fields, **options):
+    """Post the form for a new residential area of ward X."""
+    return client.post(reverse("wards:area_create", args=[world.ward_x.code]), fields, **options)
+
+
 @pytest.mark.django_db
 def test_officer_home_shows_their_ward_and_what_is_due(world, login):
     client = login(world.users["ward_officer"])
@@ -44,8 +49,9 @@ def test_unassigned_user_is_told_to_ask_for_a_role(world, login):
 @pytest.mark.django_db
 def test_officer_adds_a_residential_area(world, login):
     client = login(world.users["ward_officer"])
-    response = client.post(
-        reverse("wards:area_create", args=[world.ward_x.code]),
+    response = add_area(
+        client,
+        world,
         {"kind": "khom", "name": "  Khóm   Thới  Hòa ", "households": "668", "population": ""},
         follow=True,
     )
@@ -58,10 +64,7 @@ def test_officer_adds_a_residential_area(world, login):
 @pytest.mark.django_db
 def test_duplicate_area_names_are_refused_in_vietnamese(world, login):
     client = login(world.users["ward_officer"])
-    response = client.post(
-        reverse("wards:area_create", args=[world.ward_x.code]),
-        {"kind": "khom", "name": "khóm đông thịnh 1"},
-    )
+    response = add_area(client, world, {"kind": "khom", "name": "khóm đông thịnh 1"})
     assert "Phường, xã đã có khu dân cư mang tên này." in response.content.decode()
     assert ResidentialArea.objects.filter(ward=world.ward_x).count() == 1
 
@@ -69,10 +72,7 @@ def test_duplicate_area_names_are_refused_in_vietnamese(world, login):
 @pytest.mark.django_db
 def test_bad_numbers_keep_what_was_typed(world, login):
     client = login(world.users["ward_officer"])
-    response = client.post(
-        reverse("wards:area_create", args=[world.ward_x.code]),
-        {"kind": "khom", "name": "Khóm Mới", "households": "-3"},
-    )
+    response = add_area(client, world, {"kind": "khom", "name": "Khóm Mới", "households": "-3"})
     page = response.content.decode()
     assert response.status_code == 200
     assert 'value="Khóm Mới"' in page
@@ -96,9 +96,7 @@ def test_deleting_an_area_asks_first(world, login):
 @pytest.mark.parametrize("role", ["party_viewer", "province_officer"])
 def test_readers_cannot_write(world, login, role):
     client = login(world.users[role])
-    response = client.post(
-        reverse("wards:area_create", args=[world.ward_x.code]), {"kind": "khom", "name": "Lậu"}
-    )
+    response = add_area(client, world, {"kind": "khom", "name": "Lậu"})
     assert response.status_code == 403
     delete = client.post(reverse("wards:area_delete", args=[world.ward_x.code, world.area_x.pk]))
     assert delete.status_code == 403

@@ -18,8 +18,8 @@ from campaigns.bank.statements import BadValue, parse_amount, parse_date
 from campaigns.models import Donation, DonationReversal
 from tests.campaigns.builders import campaign_of, gift
 from tests.once import at_once, logged_in
+from tests.readers import XLSX
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VI_HEADER = "Ngày giao dịch;Số tiền;Số tham chiếu;Nội dung"
 EN_HEADER = "date,amount,reference,description"
 

@@ -8,13 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
-from campaigns import services as campaign_services
-from campaigns.models import Campaign, Disbursement, House, Household
+from campaigns.models import Disbursement
 from reports.dashboards import figures as dashboards
-from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
+from reports.models import MonthlyReport
 from tests import factories
+from tests.readers import xlsx_sheet
 
 Status = MonthlyReport.Status
 JAN, FEB, MAR = (datetime.date(2025, m, 1) for m in (1, 2, 3))
@@ -22,59 +21,32 @@ Q1 = {"tu": "01/2025", "den": "03/2025"}
 TODAY = datetime.date(2026, 1, 15)
 
 
-def values(ward, period, status=Status.APPROVED, **figures):
-    """A report with values; a tuple is (numerator, denominator)."""
-    report, _ = MonthlyReport.objects.get_or_create(
-        ward=ward, period=period, defaults={"status": status}
-    )
-    for code, figure in figures.items():
-        value, denominator = figure if isinstance(figure, tuple) else (figure, None)
-        IndicatorValue.objects.create(
-            report=report,
-            indicator=Indicator.objects.get(code=code),
-            value=value,
-            denominator=denominator,
-        )
-    return report
+values = factories.report_values
 
 
 @pytest.fixture
 def ratio_indicator(db):
-    return Indicator.objects.create(
-        code="TEST_TYLE",
-        name="Tỷ lệ thử nghiệm",
-        group=IndicatorGroup.objects.first(),
-        unit="%",
-        kind=Indicator.Kind.RATIO,
-        rollup=Indicator.Rollup.RATIO,
-    )
+    return factories.ratio_indicator()
 
 
 @pytest.fixture
 def fund_x(world):
-    return Campaign.objects.create(
+    return factories.fund(
+        ward_obj=world.ward_x,
         name="Quỹ Vì người nghèo 2025",
-        kind=Campaign.Kind.FUND,
-        ward=world.ward_x,
         starts_on=datetime.date(2025, 1, 1),
         target_amount=1_000_000,
     )
 
 
 def donate(world, campaign, ward, day, amount):
-    return campaign_services.donation_record(
-        campaign=campaign,
-        ward=ward,
-        user=world.users["admin"],
-        received_on=day,
-        donor_kind="anonymous",
-        amount=amount,
+    return factories.donation(
+        fund_obj=campaign, ward_obj=ward, user=world.users["admin"], received_on=day, amount=amount
     )
 
 
 def house(ward, **dates):
-    household = Household.objects.create(ward=ward, head_name="Lê Văn Hộ", category="poor")
-    return House.objects.create(ward=ward, household=household, kind="new", **dates)
+    return factories.house(ward_obj=ward, **dates)
 
 
 def ward_url(ward, **params):
@@ -90,12 +62,9 @@ def read_csv(response) -> list[list[str]]:
 
 def read_xlsx(response):
     """The downloaded sheet's rows of cells (value and number_format)."""
-    assert response.status_code == 200
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    sheet = xlsx_sheet(response)
     assert response["Content-Disposition"].endswith('.xlsx"')
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows())
+    return list(sheet.iter_rows())
 
 
 def row_of(rows, first_value):
@@ -312,10 +281,9 @@ def test_province_and_national_tables_download_as_xlsx(world, fund_x, login):
 
 
 def test_text_that_a_spreadsheet_would_run_is_escaped(world, login):
-    Campaign.objects.create(
+    factories.fund(
+        ward_obj=world.ward_x,
         name='=HYPERLINK("http://vi-du.vn","Bấm")',
-        kind=Campaign.Kind.FUND,
-        ward=world.ward_x,
         starts_on=datetime.date(2025, 1, 1),
     )
     world.ward_y.name = "@SUM(1+1)"
@@ -372,9 +340,7 @@ def test_province_figures_sort_and_csv(world, fund_x, login):
     values(world.ward_y, JAN, TT_BUOI=5)
     values(world.ward_z, JAN, TT_BUOI=50)  # province B
     donate(world, fund_x, world.ward_x, FEB, 300_000)
-    fund_y = Campaign.objects.create(
-        name="Quỹ", kind="fund", ward=world.ward_y, starts_on=datetime.date(2025, 1, 1)
-    )
+    fund_y = factories.fund(ward_obj=world.ward_y, name="Quỹ", starts_on=datetime.date(2025, 1, 1))
     donate(world, fund_y, world.ward_y, FEB, 700_000)
     house(world.ward_y, handed_over_on=MAR)
     factories.membership(ward_obj=world.ward_x, members=10, eligible=100, as_of=FEB)
@@ -428,16 +394,11 @@ def _province_with_wards(count, admin):
         values(ward, FEB, Status.SUBMITTED, TT_BUOI=1)
         factories.membership(ward_obj=ward)
         if campaign is None:
-            campaign = Campaign.objects.create(
-                name="Quỹ tỉnh", kind="fund", province=province, starts_on=JAN
+            campaign = factories.fund(
+                ward_obj=None, name="Quỹ tỉnh", province=province, starts_on=JAN
             )
-        campaign_services.donation_record(
-            campaign=campaign,
-            ward=ward,
-            user=admin,
-            received_on=FEB,
-            donor_kind="anonymous",
-            amount=1000 * (index + 1),
+        factories.donation(
+            fund_obj=campaign, ward_obj=ward, user=admin, received_on=FEB, amount=1000 * (index + 1)
         )
         house(ward, handed_over_on=FEB)
     return province

@@ -1,7 +1,6 @@
 """Completeness: each ward-month classified, rates by ward and month, the page and its export."""
 
 import datetime
-import io
 
 import pytest
 from django.db import connection
@@ -9,12 +8,12 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from reports.dashboards import progress as completeness
 from reports.dashboards.progress import State
 from reports.models import MonthlyReport, ReportEvent
 from tests import factories
+from tests.readers import xlsx_sheet
 
 Status = MonthlyReport.Status
 Action = ReportEvent.Action
@@ -329,7 +328,7 @@ def test_export_has_vietnamese_headers_labels_and_monthly_rates(world, login):
     assert response["Content-Type"] == completeness.XLSX_CONTENT_TYPE
     assert 'filename="tien-do-bao-cao-91-2025.xlsx"' in response["Content-Disposition"]
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = xlsx_sheet(response)
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == ["Mã", "Phường, xã", *(f"Tháng {m}" for m in range(1, 13)), "Tỷ lệ đúng hạn"]
     assert rows[1][:4] == ["30302", "Phường Long Xuyên", "Đã duyệt", "Nộp trễ hạn"]
@@ -356,7 +355,7 @@ def test_export_marks_late_approvals_and_escapes_formula_text(world, login):
     factories.ward(province_obj=province, code="66004", name="+Xã Bình thường")
     client = login(world.users["admin"])
     response = client.get(page_url(province, name="reports:completeness_export"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = xlsx_sheet(response)
     names = [sheet.cell(row=r, column=2) for r in range(2, 6)]
     assert sorted(c.value for c in names) == [
         "'+Xã Bình thường",

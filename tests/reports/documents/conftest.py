@@ -4,9 +4,23 @@ import datetime
 
 import pytest
 
+from reports.documents import services
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
 from tests import factories
+
+
+def frame_form(document, **changes):
+    """The frame form of `document` as its page fills it in (dates as dd/mm/yyyy, the version
+    the editor needs), with `changes` typed over it."""
+    values = {}
+    for name in services.FRAME_FIELDS:
+        value = getattr(document, name)
+        if isinstance(value, datetime.date):
+            value = value.strftime("%d/%m/%Y")
+        if value is not None:
+            values[name] = value
+    return {**values, "version": document.version, **changes}
 
 
 @pytest.fixture
@@ -128,6 +142,23 @@ def term_report(make_document):
                 snapshot=FUNDS_SNAPSHOT,
             )
     return document
+
+
+@pytest.fixture
+def term_report_headings():
+    """The headings of `term_report` as numbered for print, in order; a part's title stands on
+    the line below "PHẦN THỨ …"."""
+    return [
+        "PHẦN THỨ NHẤT\nKẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG",
+        "I. Tình hình khối đại đoàn kết",
+        "1. Tình hình chung",
+        "a) Công nhân, người lao động",
+        "b) Nông dân",
+        "2. Chăm lo người nghèo",
+        "II. Bài học kinh nghiệm",
+        "PHẦN THỨ HAI\nCHƯƠNG TRÌNH HÀNH ĐỘNG NHIỆM KỲ TỚI",
+        "I. Mục tiêu tổng quát",
+    ]
 
 
 @pytest.fixture

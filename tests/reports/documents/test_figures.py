@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaigns import services as campaign_services
-from campaigns.models import Campaign, House, Household
+from campaigns.models import Campaign
 from reports.documents import figures
 from reports.documents.models import Block, Document
-from reports.models import Indicator, IndicatorValue, MonthlyReport
+from reports.models import Indicator, MonthlyReport
 from tests import factories
 
 Kind = Block.Kind
@@ -39,11 +39,10 @@ def money(world):
     officer = world.users["ward_officer"]
 
     def fund(ward, kind):
-        return Campaign.objects.create(
+        return factories.fund(
+            ward_obj=ward,
             name=f"{Campaign.Fund(kind).label} {ward.code}",
-            kind=Campaign.Kind.FUND,
             fund=kind,
-            ward=ward,
             starts_on=D(2020, 1, 1),
         )
 
@@ -51,9 +50,9 @@ def money(world):
     other_ward = fund(world.ward_y, "vnn")
 
     def give(campaign, on, amount, ward=world.ward_x):
-        return campaign_services.donation_record(
-            campaign=campaign,
-            ward=ward,
+        return factories.donation(
+            fund_obj=campaign,
+            ward_obj=ward,
             user=officer,
             received_on=on,
             donor_kind="individual",
@@ -145,10 +144,9 @@ def test_funds_of_a_ward_without_money_show_zero(make_document, add_block, world
 @pytest.fixture
 def houses(world):
     def house(ward, kind, handed_over_on, **money):
-        household = Household.objects.create(ward=ward, head_name="Đinh Văn Sáu", category="poor")
-        return House.objects.create(
-            ward=ward,
-            household=household,
+        return factories.house(
+            ward_obj=ward,
+            household_obj=factories.household(ward_obj=ward, head_name="Đinh Văn Sáu"),
             kind=kind,
             started_on=D(2022, 1, 1),
             handed_over_on=handed_over_on,
@@ -269,16 +267,7 @@ def test_memberships_compare_with_the_end_of_the_previous_term(
 # --- Indicators ------------------------------------------------------------------------------
 
 
-def report(ward, period, status=Status.APPROVED, **figures_):
-    created = MonthlyReport.objects.create(ward=ward, period=period, status=status)
-    for code, figure in figures_.items():
-        value, denominator = figure if isinstance(figure, tuple) else (figure, None)
-        IndicatorValue.objects.create(
-            report=created,
-            indicator=Indicator.objects.get(code=code),
-            value=value,
-            denominator=denominator,
-        )
+report = factories.report_values
 
 
 CODES = ["TT_BUOI", "THTK_TIEN", "VH_TANG_VM", "BC_CUTRI", "BC_DIBAU"]

@@ -2,7 +2,6 @@
 drafts are issued at the same moment; an edit saved meanwhile by someone else is never
 overwritten silently, the editor shows both texts instead."""
 
-import datetime
 import re
 import threading
 
@@ -12,19 +11,15 @@ from django.urls import reverse
 
 from reports.documents import services
 from reports.documents.models import Block, Document
+from tests import factories
 from tests.once import at_once, logged_in
+from tests.reports.documents.conftest import frame_form
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def create(world, kind=Document.Kind.YEAR):
-    return services.document_create(
-        ward=world.ward_x,
-        kind=kind,
-        starts_on=datetime.date(2025, 1, 1),
-        ends_on=datetime.date(2025, 12, 31),
-        user=world.users["ward_officer"],
-    )
+    return factories.document(ward_obj=world.ward_x, user=world.users["ward_officer"], kind=kind)
 
 
 def url(name, document, *extra):
@@ -203,17 +198,6 @@ def test_a_heading_edited_meanwhile_is_not_overwritten(world, two_editors):
     assert section.heading == "Tiêu đề của Chủ tịch"
 
 
-def frame_values(document, **changes):
-    values = {}
-    for name in services.FRAME_FIELDS:
-        value = getattr(document, name)
-        if isinstance(value, datetime.date):
-            value = value.strftime("%d/%m/%Y")
-        if value is not None:
-            values[name] = value
-    return {**values, **changes}
-
-
 def test_a_frame_saved_meanwhile_is_not_overwritten(world, two_editors):
     officer, chair = two_editors
     document = create(world)
@@ -221,12 +205,10 @@ def test_a_frame_saved_meanwhile_is_not_overwritten(world, two_editors):
     stale = version_of(officer.get(frame_url))
     chair.post(
         frame_url,
-        frame_values(
-            document, signer_name="Trần Văn Hùng", version=version_of(chair.get(frame_url))
-        ),
+        frame_form(document, signer_name="Trần Văn Hùng", version=version_of(chair.get(frame_url))),
     )
     response = officer.post(
-        frame_url, frame_values(document, signer_name="Lê Văn Tám", version=stale)
+        frame_url, frame_form(document, signer_name="Lê Văn Tám", version=stale)
     )
     assert response.status_code == 409
     page = response.content.decode()

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from reports.documents import services, tasks
 from reports.documents.models import Document
+from tests import factories
 from wards import task_workers
 from wards.models import TaskWorker
 
@@ -32,12 +33,11 @@ def database_tasks(settings, monkeypatch):
 
 @pytest.fixture
 def document(world):
-    return services.document_create(
-        ward=world.ward_x,
-        kind=Document.Kind.YEAR,
+    return factories.document(
+        ward_obj=world.ward_x,
+        user=world.users["ward_officer"],
         starts_on=datetime.date(2024, 1, 1),
         ends_on=datetime.date(2024, 12, 31),
-        user=world.users["ward_officer"],
     )
 
 
@@ -111,12 +111,12 @@ def test_a_failed_task_shows_a_message_and_a_retry(
 
 
 def test_progress_of_another_document_is_not_found(world, document, login, database_tasks):
-    other = services.document_create(
-        ward=world.ward_x,
+    other = factories.document(
+        ward_obj=world.ward_x,
+        user=world.users["ward_officer"],
         kind=Document.Kind.MONTH,
         starts_on=datetime.date(2024, 1, 1),
         ends_on=datetime.date(2024, 1, 31),
-        user=world.users["ward_officer"],
     )
     client = login(world.users["ward_officer"])
     task_id = tasks.enqueue_pdf(other).id

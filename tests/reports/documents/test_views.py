@@ -2,15 +2,14 @@
 (htmx or plain forms), issue, copy, export; and who may see or change what."""
 
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
-from campaigns import services as campaign_services
 from reports.documents import services
 from reports.documents.models import Block, Document
+from tests import factories
+from tests.readers import pdf_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -27,13 +26,8 @@ def fund(make_fund):
 
 
 def donate(world, fund, amount, on=datetime.date(2016, 3, 5)):
-    return campaign_services.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=world.users["ward_officer"],
-        received_on=on,
-        donor_kind="anonymous",
-        amount=amount,
+    return factories.donation(
+        fund_obj=fund, user=world.users["ward_officer"], amount=amount, received_on=on
     )
 
 
@@ -53,10 +47,6 @@ def url(name, document, *extra):
 
 def page_text(response) -> str:
     return response.content.decode()
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 # --- List and creation -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campaigns import services as money
-from campaigns.models import Campaign, Household
+from campaigns.models import Household
 from reports import services as workflow
 from reports.models import MonthlyReport, WardMonth
 from reports.summaries import maintain
@@ -26,11 +26,8 @@ Q1 = {"tu": "01/2025", "den": "03/2025"}
 
 @pytest.fixture
 def fund(world):
-    return Campaign.objects.create(
-        name="Quỹ Vì người nghèo",
-        kind=Campaign.Kind.FUND,
-        ward=world.ward_x,
-        starts_on=datetime.date(2024, 1, 1),
+    return factories.fund(
+        ward_obj=world.ward_x, name="Quỹ Vì người nghèo", starts_on=datetime.date(2024, 1, 1)
     )
 
 
@@ -68,61 +65,43 @@ def assert_equal_to_raw():
     assert maintain.drift() == []
 
 
-def donate(world, fund, day, amount):
-    return money.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=world.users["ward_officer"],
-        received_on=day,
-        donor_kind="anonymous",
-        amount=amount,
+def donate(world, fund, day, amount, **goods):
+    """An anonymous gift (cash unless `goods` say in kind) recorded by ward X's officer."""
+    return factories.donation(
+        fund_obj=fund, user=world.users["ward_officer"], received_on=day, amount=amount, **goods
     )
 
 
 def give_goods(world, fund, day, kilos, *, value=None):
-    return money.donation_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=world.users["ward_officer"],
-        received_on=day,
-        donor_kind="anonymous",
-        form="in_kind",
-        channel="other",
-        in_kind_description="Gạo",
-        in_kind_quantity=kilos,
-        in_kind_unit="kg",
-        amount=value,
+    return donate(world, fund, day, value, form="in_kind", channel="other", **rice(kilos))
+
+
+def pay(world, fund, day, amount, **fields):
+    """A payment out of `fund` by ward X's officer: a Tết gift to the poor unless told."""
+    fields.setdefault("purpose", "other")
+    fields.setdefault("description", "Quà Tết hộ nghèo")
+    fields.setdefault("decision_reference", "QĐ 1")
+    return factories.payment(
+        fund_obj=fund, user=world.users["ward_officer"], paid_on=day, amount=amount, **fields
     )
 
 
 def hand_out(world, fund, day, kilos, *, value=None):
-    return money.disbursement_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=world.users["ward_officer"],
+    return pay(
+        world,
+        fund,
+        day,
+        value,
         form="in_kind",
-        in_kind_description="Gạo",
-        in_kind_quantity=kilos,
-        in_kind_unit="kg",
-        amount=value,
         purpose="tet_gift",
         description="Gạo tặng hộ nghèo",
         decision_reference="QĐ 2",
-        paid_on=day,
+        **rice(kilos),
     )
 
 
-def pay(world, fund, day, amount):
-    return money.disbursement_record(
-        campaign=fund,
-        ward=world.ward_x,
-        user=world.users["ward_officer"],
-        amount=amount,
-        purpose="other",
-        description="Quà Tết hộ nghèo",
-        decision_reference="QĐ 1",
-        paid_on=day,
-    )
+def rice(kilos):
+    return {"in_kind_description": "Gạo", "in_kind_quantity": kilos, "in_kind_unit": "kg"}
 
 
 def test_donations_reversals_and_payments(world, fund, reader):
