@@ -1,4 +1,4 @@
-"""Two mismatches the figure-equivalence test (tests/test_figure_equivalence.py) found, each
+"""Mismatches the figure-equivalence test (tests/test_figure_equivalence.py) found, each
 pinned by a small example; expected figures recomputed here from the rows written.
 
 - A campaign's progress on its page and in the list of campaigns rounded the rate as a float
@@ -6,6 +6,8 @@ pinned by a small example; expected figures recomputed here from the rows writte
 - The membership figures filled into monthly reports counted organisations no longer in use,
   which the dashboards, documents and province tables leave out: the year's membership-rate
   row then differed from the card above it.
+- A campaign numbered 1.000 or more lost its progress marks in the campaign list and on the
+  ward dashboard: its number was written with a thousands dot ("progress-1.460").
 """
 
 import datetime
@@ -88,3 +90,23 @@ def test_reports_leave_out_organisations_no_longer_in_use(world):
     assert saved["TH_DVHV"] == (members, None)
     assert saved["TH_DOITUONG"] == (eligible, None)
     assert saved["TH_TYLE"] == (members, eligible)
+
+
+def test_a_campaign_numbered_past_a_thousand_keeps_its_progress_marks(world, login):
+    campaign = factories.fund(
+        ward_obj=world.ward_x, pk=1460, starts_on=D(2025, 1, 1), target_amount=8_000_000
+    )
+    factories.donation(
+        fund_obj=campaign,
+        user=world.users["ward_officer"],
+        received_on=D(2025, 2, 1),
+        amount=500_000,
+    )
+    client = login(world.users["ward_officer"])
+    listing = client.get(reverse("campaigns:list", args=[world.ward_x.code])).content.decode()
+    assert shown(listing, "list-progress-1460") == rate_text(500_000, 8_000_000)
+    dashboard = client.get(
+        reverse("reports:dashboard_ward", args=[world.ward_x.code]),
+        {"ky": "thang", "den": "02/2025"},
+    ).content.decode()
+    assert 'data-testid="progress-1460"' in dashboard
