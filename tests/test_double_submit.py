@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.urls import reverse
@@ -21,7 +22,8 @@ from campaigns.models import (
 from reports.documents.models import Block, Document, Section
 from tests import factories
 from tests.once import at_once, form_token, logged_in, post_at_once, post_twice
-from wards.models import MassOrganisation, Membership, ResidentialArea
+from wards.forms import ResidentialAreaForm
+from wards.models import FormSubmission, MassOrganisation, Membership, ResidentialArea
 
 
 @dataclass
@@ -197,6 +199,39 @@ def test_a_double_click_creates_one_record_and_lands_on_it(world, login, build):
     first, second = post_twice(client, form.url, form.data, form_url=form.form_url)
     assert form.model.objects.count() == before + 1
     _lands_on_the_first_record(client, first, second)
+
+
+@pytest.mark.django_db
+def test_a_repeat_validated_just_after_the_first_post_committed_lands_on_its_record(
+    world, login, monkeypatch
+):
+    # Two posts at once: the first commits its area (and claims the token) after the second
+    # found the token free but before the second's form checks that the name is free.
+    client = login(world.users["ward_officer"])
+    form = area(world)
+    token = form_token(client.get(form.url))
+    first_post = {}
+    real_full_clean = ResidentialAreaForm.full_clean
+
+    def first_post_commits_meanwhile(self):
+        if not first_post:
+            first_post["area"] = ResidentialArea.objects.create(
+                ward=world.ward_x, kind="khom", name=form.data["name"]
+            )
+            FormSubmission.objects.create(
+                token=token,
+                user=world.users["ward_officer"],
+                content_type=ContentType.objects.get_for_model(ResidentialArea),
+                object_id=first_post["area"].pk,
+            )
+        return real_full_clean(self)
+
+    monkeypatch.setattr(ResidentialAreaForm, "full_clean", first_post_commits_meanwhile)
+    second = client.post(form.url, {**form.data, "submission": token})
+    assert second.status_code == 302
+    assert ResidentialArea.objects.filter(name=form.data["name"]).count() == 1
+    notices = " ".join(str(m) for m in get_messages(second.wsgi_request))
+    assert "Biểu mẫu này đã được gửi trước đó" in notices
 
 
 @pytest.mark.django_db

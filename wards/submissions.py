@@ -98,7 +98,9 @@ def submit_once(request, form, create: Callable[[], models.Model], *, model) -> 
     if repeat is not None:
         return repeat
     if not form.is_valid():
-        return None
+        # A first POST that committed while this one was being validated made its data
+        # invalid (the name is taken now): land on that record rather than on the error.
+        return earlier(request, model=model)
     return create_once(request, create, model=model)
 
 
