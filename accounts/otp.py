@@ -25,14 +25,14 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from wards.selectors import ADMIN, Role, role_of
+from wards.selectors import ADMIN, PROVINCE_ROLES, role_of
 
 logger = logging.getLogger(__name__)
 
 OTP_REQUIRED = "mttq_otp_required"  # session: does this session's user have a device?
 SETUP_KEY = "mttq_otp_setup_key"  # session: the secret shown during enrolment
 DEVICE_NAME = "Ứng dụng xác thực"
-ELIGIBLE_ROLES = (ADMIN, Role.PROVINCE_OFFICER)
+ELIGIBLE_ROLES = (ADMIN, *PROVINCE_ROLES)
 
 
 def can_enrol(user) -> bool:

@@ -12,7 +12,7 @@ check constraints in the database enforce it.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.collation import by_vietnamese
 from core.numbers import format_quantity
@@ -91,20 +91,42 @@ class Campaign(models.Model):
         return self.kind in (self.Kind.FUND, self.Kind.HOUSING)
 
 
-class ReceiptCounter(models.Model):
-    """The last receipt number issued by a ward in a year; rows are locked to allocate."""
+# Money is held by a commune (ward) or by a province's own committee: a donation, a receipt
+# series and a bank statement line belong to exactly one of the two.
+ONE_HOLDER = Q(ward__isnull=False, province__isnull=True) | Q(
+    ward__isnull=True, province__isnull=False
+)
 
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE)
+
+def holder_fields(holder) -> dict:
+    """{"ward": …, "province": None} or the other way round, for a Ward or a Province."""
+    if isinstance(holder, Ward):
+        return {"ward": holder, "province": None}
+    if isinstance(holder, Province):
+        return {"ward": None, "province": holder}
+    raise TypeError(f"Not a holder of money: {holder!r}")
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number issued by a ward, or by a province's committee, in a year;
+    rows are locked to allocate. Each holder has its own gap-free series."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, null=True)
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["ward", "year"], name="one_counter_per_ward_year"),
+            models.UniqueConstraint(
+                fields=["province", "year"], name="one_counter_per_province_year"
+            ),
+            models.CheckConstraint(condition=ONE_HOLDER, name="receipt_counter_one_holder"),
         ]
 
     def __str__(self):
-        return f"{self.ward_id}/{self.year}: {self.last_number}"
+        return f"{self.ward_id or 'T' + str(self.province_id)}/{self.year}: {self.last_number}"
 
 
 class GiftForm(models.TextChoices):
@@ -197,8 +219,22 @@ class Donation(GoodsMixin, models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="donations", verbose_name="cuộc vận động"
     )
+    # Who received it: a commune, or the province's committee itself (a province drive).
     ward = models.ForeignKey(
-        Ward, on_delete=models.PROTECT, related_name="donations", verbose_name="phường, xã nhận"
+        Ward,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name="phường, xã nhận",
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name="tỉnh, thành phố nhận",
     )
     receipt_year = models.PositiveSmallIntegerField("năm biên nhận")
     receipt_number = models.PositiveIntegerField("số biên nhận")
@@ -244,11 +280,21 @@ class Donation(GoodsMixin, models.Model):
             models.UniqueConstraint(
                 fields=["ward", "receipt_year", "receipt_number"], name="receipt_number_unique"
             ),
+            models.UniqueConstraint(
+                fields=["province", "receipt_year", "receipt_number"],
+                name="province_receipt_number_unique",
+            ),
+            models.CheckConstraint(condition=ONE_HOLDER, name="donation_one_holder"),
             *_goods_constraints("donation", "Khoản ủng hộ"),
             models.UniqueConstraint(
                 fields=["ward", "statement_line"],
                 condition=~Q(statement_line=""),
                 name="one_donation_per_statement_line",
+            ),
+            models.UniqueConstraint(
+                fields=["province", "statement_line"],
+                condition=~Q(statement_line=""),
+                name="one_province_donation_per_statement_line",
             ),
         ]
         indexes = [
@@ -267,6 +313,11 @@ class Donation(GoodsMixin, models.Model):
     @property
     def is_anonymous(self):
         return self.donor_kind == self.DonorKind.ANONYMOUS or not self.publish_name
+
+    @property
+    def holder(self):
+        """The commune or the province's committee that received it."""
+        return self.ward if self.ward_id else self.province
 
     def clean(self):
         _clean_gift(self)
@@ -291,6 +342,127 @@ class DonationReversal(models.Model):
 
     def __str__(self):
         return f"Điều chỉnh {self.donation}"
+
+
+class Allocation(GoodsMixin, models.Model):
+    """Money or goods a province drive passes down to one commune (chi phân bổ).
+
+    One record is both sides: "chi phân bổ" in the province's book from the decision date,
+    "nhận phân bổ từ tỉnh" in the commune's once the commune confirms receipt. Until then the
+    province may edit it (under a version check); afterwards only an AllocationReversal, the
+    counter-entry read by both books, undoes it.
+    """
+
+    Form = GiftForm
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name="cuộc vận động của tỉnh",
+    )
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        related_name="allocations_received",
+        verbose_name="phường, xã nhận",
+    )
+    form = models.CharField(
+        "hình thức", max_length=8, choices=GiftForm.choices, default=GiftForm.CASH
+    )
+    amount = models.PositiveBigIntegerField(
+        "số tiền (đồng)",
+        null=True,
+        blank=True,
+        help_text="Tiền: số tiền phân bổ. Hiện vật: giá trị quy đổi nếu có.",
+    )
+    in_kind_description = models.CharField("hiện vật", max_length=255, blank=True)
+    in_kind_quantity = models.DecimalField(
+        "số lượng", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    in_kind_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=100)
+    decision_date = models.DateField("ngày quyết định")
+    purpose = models.CharField("mục đích", max_length=255)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người ghi",
+    )
+    recorded_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+    confirmed_on = models.DateField("ngày xã nhận", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người xác nhận",
+    )
+
+    class Meta:
+        verbose_name = "khoản phân bổ"
+        verbose_name_plural = "khoản phân bổ"
+        ordering = ["-decision_date", "-pk"]
+        constraints = [
+            *_goods_constraints("allocation", "Khoản phân bổ"),
+            # One decision gives a commune each kind of goods (or the cash) once.
+            models.UniqueConstraint(
+                fields=[
+                    "campaign",
+                    "ward",
+                    "decision_number",
+                    "form",
+                    "in_kind_description",
+                    "in_kind_unit",
+                ],
+                name="one_allocation_per_decision_and_commune",
+                violation_error_message=("Quyết định này đã phân bổ khoản này cho phường, xã này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_on__isnull=True) | Q(confirmed_on__gte=F("decision_date")),
+                name="allocation_confirmed_after_decision",
+                violation_error_message="Ngày xã nhận không thể trước ngày quyết định.",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "ward"])]
+
+    def __str__(self):
+        what = self.goods_text if self.is_in_kind else f"{self.amount} đ"
+        return f"QĐ {self.decision_number} – {self.ward_id} – {what}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_on is not None
+
+    def clean(self):
+        _clean_gift(self)
+
+
+class AllocationReversal(models.Model):
+    """The counter-entry of an allocation: it no longer counts on either side."""
+
+    allocation = models.OneToOneField(
+        Allocation,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+        verbose_name="khoản phân bổ",
+    )
+    reason = models.CharField("lý do", max_length=500)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="người điều chỉnh"
+    )
+    reversed_on = models.DateField("ngày điều chỉnh")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "điều chỉnh phân bổ"
+        verbose_name_plural = "điều chỉnh phân bổ"
+
+    def __str__(self):
+        return f"Điều chỉnh {self.allocation}"
 
 
 class Household(models.Model):

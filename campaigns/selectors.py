@@ -12,9 +12,19 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from campaigns.models import Campaign, Disbursement, Donation, DonationReversal, House, Household
+from campaigns.models import (
+    Allocation,
+    AllocationReversal,
+    Campaign,
+    Disbursement,
+    Donation,
+    DonationReversal,
+    House,
+    Household,
+)
 from core import numbers
 from core.numbers import format_quantity
+from wards.models import Province, Ward
 from wards.selectors import ADMIN, Role, province_for, role_of, scope_to_user, units_visible_to
 
 CASH, IN_KIND = Donation.Form.CASH, Donation.Form.IN_KIND
@@ -71,15 +81,70 @@ def _month(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def fund_balance(*, campaign: Campaign, as_of: datetime.date | None = None) -> int:
-    """Cash received (less reversals) minus cash paid out, up to a date. Goods are not cash:
-    their money equivalents never count here (goods are followed by goods_held())."""
-    donations = counted_donations().filter(IS_CASH, campaign=campaign)
-    payments = Disbursement.objects.filter(IS_CASH, campaign=campaign)
+def counted_allocations() -> QuerySet[Allocation]:
+    """Allocations that count on both sides: all but those reversed."""
+    return Allocation.objects.filter(
+        ~Exists(AllocationReversal.objects.filter(allocation=OuterRef("pk")))
+    )
+
+
+@dataclass
+class HolderRows:
+    """What one holder of a fund's money received and gave: the querysets its books read.
+
+    A commune receives donations and the allocations it confirmed, and pays households; the
+    province's committee receives donations and gives allocations. For the whole drive
+    (`at=None`) allocations are transfers inside it and add nothing.
+    """
+
+    donations: QuerySet
+    payments: QuerySet
+    allocations_in: QuerySet
+    allocations_out: QuerySet
+
+
+def holder_rows(campaign: Campaign, at: Ward | Province | None) -> HolderRows:
+    donations = counted_donations().filter(campaign=campaign)
+    payments = Disbursement.objects.filter(campaign=campaign)
+    allocations = counted_allocations().filter(campaign=campaign)
+    none = Allocation.objects.none()
+    if at is None:
+        return HolderRows(donations, payments, none, none)
+    if isinstance(at, Ward):
+        return HolderRows(
+            donations.filter(ward=at),
+            payments.filter(ward=at),
+            allocations.filter(ward=at, confirmed_on__isnull=False),
+            none,
+        )
+    return HolderRows(
+        donations.filter(ward__isnull=True, province=at),
+        Disbursement.objects.none(),
+        none,
+        allocations if campaign.province_id == at.pk else none,
+    )
+
+
+def fund_balance(
+    *,
+    campaign: Campaign,
+    as_of: datetime.date | None = None,
+    at: Ward | Province | None = None,
+) -> int:
+    """Cash received (less reversals) minus cash paid out, up to a date, held by one commune or
+    the province's committee (`at`), or by the whole drive. Goods are not cash: their money
+    equivalents never count here (goods are followed by goods_held())."""
+    rows = holder_rows(campaign, at)
+    donations = rows.donations.filter(IS_CASH)
+    payments = rows.payments.filter(IS_CASH)
+    allocations_in = rows.allocations_in.filter(IS_CASH)
+    allocations_out = rows.allocations_out.filter(IS_CASH)
     if as_of:
         donations = donations.filter(received_on__lte=as_of)
         payments = payments.filter(paid_on__lte=as_of)
-    return _sum(donations) - _sum(payments)
+        allocations_in = allocations_in.filter(confirmed_on__lte=as_of)
+        allocations_out = allocations_out.filter(decision_date__lte=as_of)
+    return _sum(donations) + _sum(allocations_in) - _sum(payments) - _sum(allocations_out)
 
 
 # --- Goods ------------------------------------------------------------------------------------
@@ -109,13 +174,15 @@ class GoodsLine:
         return f"{format_quantity(quantity)} {self.unit}"
 
 
-def goods_held(campaign: Campaign) -> list[GoodsLine]:
-    """Goods of a fund (all its wards) by description and unit. Two queries."""
+def goods_held(campaign: Campaign, at: Ward | Province | None = None) -> list[GoodsLine]:
+    """Goods of a fund by description and unit, held by one commune or the province's
+    committee (`at`), or by the whole drive. Two queries for a drive, four for a holder."""
     lines: dict[tuple, GoodsLine] = {}
+    rows = holder_rows(campaign, at)
 
     def grouped(queryset):
         return (
-            queryset.filter(IS_IN_KIND, campaign=campaign)
+            queryset.filter(IS_IN_KIND)
             .values("in_kind_description", "in_kind_unit")
             .annotate(
                 quantity=Coalesce(Sum("in_kind_quantity"), Decimal(0)),
@@ -124,22 +191,33 @@ def goods_held(campaign: Campaign) -> list[GoodsLine]:
             .order_by("in_kind_description", "in_kind_unit")
         )
 
-    for row in grouped(counted_donations()):
-        key = goods_key(row["in_kind_description"], row["in_kind_unit"])
-        line = lines.setdefault(key, GoodsLine(row["in_kind_description"], row["in_kind_unit"]))
-        line.received += row["quantity"]
-        line.received_value += row["value"]
-    for row in grouped(Disbursement.objects.all()):
-        key = goods_key(row["in_kind_description"], row["in_kind_unit"])
-        line = lines.setdefault(key, GoodsLine(row["in_kind_description"], row["in_kind_unit"]))
-        line.handed_out += row["quantity"]
-        line.handed_out_value += row["value"]
+    def add(queryset, *, received: bool):
+        if isinstance(queryset, QuerySet) and queryset.query.is_empty():
+            return
+        for row in grouped(queryset):
+            key = goods_key(row["in_kind_description"], row["in_kind_unit"])
+            line = lines.setdefault(key, GoodsLine(row["in_kind_description"], row["in_kind_unit"]))
+            if received:
+                line.received += row["quantity"]
+                line.received_value += row["value"]
+            else:
+                line.handed_out += row["quantity"]
+                line.handed_out_value += row["value"]
+
+    add(rows.donations, received=True)
+    add(rows.allocations_in, received=True)
+    add(rows.payments, received=False)
+    add(rows.allocations_out, received=False)
     return list(lines.values())
 
 
-def goods_line(campaign: Campaign, description: str, unit: str) -> GoodsLine | None:
+def goods_line(
+    campaign: Campaign, description: str, unit: str, at: Ward | Province | None = None
+) -> GoodsLine | None:
     key = goods_key(description, unit)
-    return next((g for g in goods_held(campaign) if goods_key(g.description, g.unit) == key), None)
+    return next(
+        (g for g in goods_held(campaign, at) if goods_key(g.description, g.unit) == key), None
+    )
 
 
 # --- Ledger and progress ------------------------------------------------------------------------
@@ -147,7 +225,10 @@ def goods_line(campaign: Campaign, description: str, unit: str) -> GoodsLine | N
 
 @dataclass
 class LedgerMonth:
-    """A month of a fund's cash book; goods' equivalents beside it, outside the balance."""
+    """A month of a fund's cash book; goods' equivalents beside it, outside the balance.
+
+    A commune's book of a province drive also receives allocations ("nhận phân bổ từ tỉnh");
+    the province committee's book gives them ("chi phân bổ")."""
 
     month: datetime.date
     opening: int
@@ -155,14 +236,24 @@ class LedgerMonth:
     disbursements: int
     in_kind_received: int = 0  # money equivalents of goods received
     in_kind_handed_out: int = 0  # and of goods handed out
+    allocations_received: int = 0  # cash
+    allocations_given: int = 0  # cash
 
     @property
     def closing(self):
-        return self.opening + self.receipts - self.disbursements
+        return (
+            self.opening
+            + self.receipts
+            + self.allocations_received
+            - self.disbursements
+            - self.allocations_given
+        )
 
 
 def _by_month_and_form(queryset, day_field, first, last) -> dict:
     """{month: (cash, equivalents of goods)} in one grouped query."""
+    if queryset.query.is_empty():
+        return {}
     rows = (
         queryset.filter(**{f"{day_field}__range": (first, last)})
         .annotate(month=TruncMonth(day_field))
@@ -173,20 +264,35 @@ def _by_month_and_form(queryset, day_field, first, last) -> dict:
     return {_month(month): (int(cash or 0), int(goods or 0)) for month, cash, goods in rows}
 
 
-def ledger(*, campaign: Campaign, first: datetime.date, last: datetime.date) -> list[LedgerMonth]:
-    """Monthly cash statement: opening balance + receipts − disbursements = closing, with the
-    equivalents of goods received and handed out beside it. Three queries."""
-    opening = fund_balance(campaign=campaign, as_of=first - datetime.timedelta(days=1))
-    receipts = _by_month_and_form(
-        counted_donations().filter(campaign=campaign), "received_on", first, last
-    )
-    payments = _by_month_and_form(
-        Disbursement.objects.filter(campaign=campaign), "paid_on", first, last
-    )
+def ledger(
+    *,
+    campaign: Campaign,
+    first: datetime.date,
+    last: datetime.date,
+    at: Ward | Province | None = None,
+) -> list[LedgerMonth]:
+    """Monthly cash statement of one holder (`at`) or the whole drive: opening balance +
+    receipts + allocations received − disbursements − allocations given = closing, with the
+    equivalents of goods received and handed out beside it. At most five queries."""
+    opening = fund_balance(campaign=campaign, as_of=first - datetime.timedelta(days=1), at=at)
+    rows = holder_rows(campaign, at)
+    receipts = _by_month_and_form(rows.donations, "received_on", first, last)
+    payments = _by_month_and_form(rows.payments, "paid_on", first, last)
+    allocated_in = _by_month_and_form(rows.allocations_in, "confirmed_on", first, last)
+    allocated_out = _by_month_and_form(rows.allocations_out, "decision_date", first, last)
     months, current = [], first.replace(day=1)
     while current <= last:
         received, paid = receipts.get(current, (0, 0)), payments.get(current, (0, 0))
-        row = LedgerMonth(current, opening, received[0], paid[0], received[1], paid[1])
+        row = LedgerMonth(
+            current,
+            opening,
+            received[0],
+            paid[0],
+            received[1],
+            paid[1],
+            allocated_in.get(current, (0, 0))[0],
+            allocated_out.get(current, (0, 0))[0],
+        )
         months.append(row)
         opening = row.closing
         current = (current + datetime.timedelta(days=32)).replace(day=1)

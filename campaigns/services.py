@@ -16,11 +16,12 @@ from campaigns.models import (
     Household,
     HousePhoto,
     ReceiptCounter,
+    holder_fields,
 )
 from core import dates
 from core.numbers import format_quantity
 from core.text import visible_text
-from wards.models import Ward
+from wards.models import Province, Ward
 from wards.services import save_ward_record
 
 
@@ -34,16 +35,31 @@ def campaign_create(*, ward: Ward, **fields) -> Campaign:
     return save_ward_record(Campaign(ward=ward), ward=ward, fields=fields)
 
 
-def _next_receipt_number(ward: Ward, year: int) -> int:
-    """Allocate the ward's next receipt number for the year: no gap, no duplicate.
+@transaction.atomic
+def province_campaign_create(*, province: Province, **fields) -> Campaign:
+    """A province's own drive, validated as a whole like a ward's."""
+    campaign = Campaign(province=province, **fields)
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+def _holder(ward: Ward | None, province: Province | None) -> Ward | Province:
+    if (ward is None) == (province is None):
+        raise TypeError("Name exactly one holder: a ward or a province.")
+    return ward or province
+
+
+def _next_receipt_number(holder: Ward | Province, year: int) -> int:
+    """Allocate the holder's next receipt number for the year: no gap, no duplicate. A
+    province's committee has its own series, apart from its communes'.
 
     The counter row is locked until the donation's transaction ends, so concurrent officers
     queue on it; a rolled-back donation releases its number with the lock.
     """
-    ReceiptCounter.objects.bulk_create(
-        [ReceiptCounter(ward=ward, year=year)], ignore_conflicts=True
-    )
-    counter = ReceiptCounter.objects.select_for_update().get(ward=ward, year=year)
+    fields = holder_fields(holder)
+    ReceiptCounter.objects.bulk_create([ReceiptCounter(**fields, year=year)], ignore_conflicts=True)
+    counter = ReceiptCounter.objects.select_for_update().get(**fields, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
@@ -84,7 +100,8 @@ _SET_BY_SERVICE = ["campaign", "ward", "household", "recorded_by", "receipt_numb
 def donation_record(
     *,
     campaign: Campaign,
-    ward: Ward,
+    ward: Ward | None = None,
+    province: Province | None = None,
     user,
     received_on: datetime.date,
     donor_kind: str,
@@ -102,13 +119,18 @@ def donation_record(
     statement_line: str = "",
 ) -> Donation:
     """Record a gift of money (amount > 0) or of goods (quantity, unit, description; the
-    money equivalent optional). Raises FundRefusal, or ValidationError by field."""
+    money equivalent optional), received by a commune (`ward`) or by the province's committee
+    (`province`, its own drives only). Raises FundRefusal, or ValidationError by field."""
+    holder = _holder(ward, province)
     if not campaign.holds_money:
         raise FundRefusal("Phong trào, cuộc vận động này không nhận tiền ủng hộ.")
-    if campaign.ward_id not in (None, ward.pk) or (
-        campaign.province_id and campaign.province_id != ward.province_id
+    if ward is not None and (
+        campaign.ward_id not in (None, ward.pk)
+        or (campaign.province_id and campaign.province_id != ward.province_id)
     ):
         raise FundRefusal("Cuộc vận động không thuộc phường, xã này.")
+    if province is not None and campaign.province_id != province.pk:
+        raise FundRefusal("Cuộc vận động không phải của tỉnh, thành phố này.")
     _check_gift_amount(form, amount, cash_message="Số tiền phải là số nguyên đồng lớn hơn 0.")
     if not dates.in_range(received_on):
         raise FundRefusal(f"Ngày nhận: {dates.OUT_OF_RANGE}")
@@ -118,7 +140,7 @@ def donation_record(
         raise FundRefusal("Ghi tên người, đơn vị ủng hộ hoặc chọn “Nhà hảo tâm (ẩn danh)”.")
     donation = Donation(
         campaign=campaign,
-        ward=ward,
+        **holder_fields(holder),
         receipt_year=received_on.year,
         received_on=received_on,
         donor_kind=donor_kind,
@@ -136,7 +158,7 @@ def donation_record(
     )
     # Goods complete, cash without goods (the same rules as the database's constraint).
     donation.full_clean(exclude=_SET_BY_SERVICE, validate_unique=False, validate_constraints=False)
-    donation.receipt_number = _next_receipt_number(ward, received_on.year)
+    donation.receipt_number = _next_receipt_number(holder, received_on.year)
     donation.save()
     return donation
 
@@ -161,15 +183,18 @@ def donation_reverse(*, donation: Donation, user, reason: str, on: datetime.date
     if not reason:
         raise FundRefusal("Ghi rõ lý do điều chỉnh.")
     campaign = Campaign.objects.select_for_update().get(pk=donation.campaign_id)
+    holder = donation.holder
     if donation.is_cash:
-        balance = selectors.fund_balance(campaign=campaign)
+        balance = selectors.fund_balance(campaign=campaign, at=holder)
         if balance - donation.amount < 0:
             raise FundRefusal(
                 "Không thể điều chỉnh: quỹ đã chi, số dư sẽ âm "
                 f"({selectors.format_dong(balance - donation.amount)})."
             )
     else:
-        line = selectors.goods_line(campaign, donation.in_kind_description, donation.in_kind_unit)
+        line = selectors.goods_line(
+            campaign, donation.in_kind_description, donation.in_kind_unit, at=holder
+        )
         left = (line.held if line else 0) - donation.in_kind_quantity
         if left < 0:
             raise FundRefusal(
@@ -232,7 +257,7 @@ def disbursement_record(
     if not campaign.holds_money:
         raise FundRefusal("Phong trào, cuộc vận động này không có quỹ để chi.")
     if payment.is_cash:
-        balance = selectors.fund_balance(campaign=campaign)
+        balance = selectors.fund_balance(campaign=campaign, at=ward)
         if amount > balance:
             raise FundRefusal(
                 f"Không thể chi {selectors.format_dong(amount)}: số dư quỹ “{campaign.name}” "
@@ -240,7 +265,7 @@ def disbursement_record(
             )
     else:
         goods = (payment.in_kind_description, payment.in_kind_unit)
-        line = selectors.goods_line(campaign, *goods)
+        line = selectors.goods_line(campaign, *goods, at=ward)
         if line is None or payment.in_kind_quantity > line.held:
             raise FundRefusal(
                 _goods_refusal(

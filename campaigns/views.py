@@ -274,17 +274,18 @@ def disbursement_create(request, code, pk):
             "ward": ward,
             "form": form,
             "title": f"Chi từ quỹ – {campaign.name}",
-            "intro": _holdings_text(campaign),
+            "intro": _holdings_text(campaign, ward),
             "breadcrumbs": [campaign.name, "Ghi khoản chi"],
         },
         status=400 if form.errors else 200,
     )
 
 
-def _holdings_text(campaign) -> str:
+def _holdings_text(campaign, holder) -> str:
     """ "Số dư tiền mặt: 4.000.000 đ. Hiện vật quỹ đang giữ: 200 kg Gạo; 30 thùng Mì gói." """
-    text = "Số dư tiền mặt: " + selectors.format_dong(selectors.fund_balance(campaign=campaign))
-    held = [line for line in selectors.goods_held(campaign) if line.held > 0]
+    balance = selectors.fund_balance(campaign=campaign, at=holder)
+    text = "Số dư tiền mặt: " + selectors.format_dong(balance)
+    held = [line for line in selectors.goods_held(campaign, holder) if line.held > 0]
     if held:
         goods = "; ".join(f"{line.text(line.held)} {line.description}" for line in held)
         text += f". Hiện vật quỹ đang giữ: {goods}"
@@ -306,7 +307,10 @@ def _ledger(request, code, pk):
     campaign = _campaign_or_404(ward, pk)
     year = _year(request)
     months = selectors.ledger(
-        campaign=campaign, first=datetime.date(year, 1, 1), last=datetime.date(year, 12, 31)
+        campaign=campaign,
+        first=datetime.date(year, 1, 1),
+        last=datetime.date(year, 12, 31),
+        at=ward,
     )
     return ward, campaign, year, months
 

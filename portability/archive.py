@@ -37,6 +37,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from campaigns.models import (
+    Allocation,
+    AllocationReversal,
     Campaign,
     Disbursement,
     Donation,
@@ -75,7 +77,12 @@ USER_FIELDS = ["username", "first_name", "last_name", "email", "is_active", "dat
 
 def _province_campaigns(ward):
     """Province campaigns the ward's money or houses belong to."""
-    used = Q(donations__ward=ward) | Q(disbursements__ward=ward) | Q(houses__ward=ward)
+    used = (
+        Q(donations__ward=ward)
+        | Q(disbursements__ward=ward)
+        | Q(houses__ward=ward)
+        | Q(allocations__ward=ward)
+    )
     return Campaign.objects.filter(used, province__isnull=False).values("pk")
 
 
@@ -95,6 +102,9 @@ TABLES = [
         lambda ward: Campaign.objects.filter(Q(ward=ward) | Q(pk__in=_province_campaigns(ward))),
     ),
     (ReceiptCounter, lambda ward: ReceiptCounter.objects.filter(ward=ward)),
+    # What the ward received from its province's drives (both sides are one row).
+    (Allocation, lambda ward: Allocation.objects.filter(ward=ward)),
+    (AllocationReversal, lambda ward: AllocationReversal.objects.filter(allocation__ward=ward)),
     (Household, lambda ward: Household.objects.filter(ward=ward)),
     (Donation, lambda ward: Donation.objects.filter(ward=ward)),
     (DonationReversal, lambda ward: DonationReversal.objects.filter(donation__ward=ward)),

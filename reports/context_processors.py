@@ -1,4 +1,4 @@
-from wards.selectors import ADMIN, Role, province_for, role_of, ward_for
+from wards.selectors import ADMIN, PROVINCE_ROLES, province_for, role_of, ward_for
 
 
 def navigation(request):
@@ -9,6 +9,6 @@ def navigation(request):
     role = role_of(user)
     return {
         "nav_ward": ward_for(user),
-        "nav_province": province_for(user) if role == Role.PROVINCE_OFFICER else None,
+        "nav_province": province_for(user) if role in PROVINCE_ROLES else None,
         "nav_is_admin": role == ADMIN,
     }

@@ -25,7 +25,7 @@ from reports.models import (
 )
 from wards import selectors as ward_selectors
 from wards.models import membership_rate
-from wards.selectors import ADMIN, Role
+from wards.selectors import ADMIN, PROVINCE_ROLES, Role
 
 
 @login_required
@@ -33,7 +33,7 @@ def home(request):
     """Each role lands where its work is."""
     user = request.user
     role = ward_selectors.role_of(user)
-    if role == Role.PROVINCE_OFFICER:
+    if role in PROVINCE_ROLES:
         return redirect("wards:province", code=ward_selectors.province_for(user).code)
     if role == ADMIN:
         provinces = ward_selectors.province_overview(ward_selectors.provinces_visible_to(user))

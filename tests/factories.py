@@ -6,6 +6,7 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from campaigns import services as campaign_services
+from campaigns.allocations import services as allocation_services
 from campaigns.models import Campaign, House, Household
 from reports.documents import services as document_services
 from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
@@ -86,13 +87,24 @@ def fund(*, ward_obj, name="Quỹ Vì người nghèo 2026", starts_on=None, **e
     )
 
 
+def province_drive(*, province_obj, name="Cứu trợ đồng bào bị thiệt hại do bão số 3", **extra):
+    """A province's own drive, open from 2026 (a disaster-relief fund unless told otherwise)."""
+    extra.setdefault("kind", Campaign.Kind.FUND)
+    extra.setdefault("fund", Campaign.Fund.DISASTER)
+    extra.setdefault("starts_on", datetime.date(2026, 1, 1))
+    return Campaign.objects.create(name=name, province=province_obj, **extra)
+
+
 def donation(*, fund_obj, user, amount, received_on=None, ward_obj=None, **donor):
-    """A donation recorded through the service, at the fund's ward; anonymous unless `donor_kind`
-    and `donor_name` say who gave."""
+    """A donation recorded through the service, at the fund's ward (at the province's committee
+    for a province drive, unless `ward_obj` names a commune that collected it); anonymous unless
+    `donor_kind` and `donor_name` say who gave."""
     donor.setdefault("donor_kind", "anonymous")
+    ward_obj = ward_obj or fund_obj.ward
     return campaign_services.donation_record(
         campaign=fund_obj,
-        ward=ward_obj or fund_obj.ward,
+        ward=ward_obj,
+        province=None if ward_obj else fund_obj.province,
         user=user,
         received_on=received_on or datetime.date(2026, 3, 5),
         amount=amount,
@@ -110,6 +122,38 @@ def payment(*, fund_obj, user, amount, paid_on, ward_obj=None, **fields):
         amount=amount,
         **fields,
     )
+
+
+def allocation(
+    *,
+    drive,
+    ward_obj,
+    user,
+    amount=None,
+    decision_number=None,
+    decision_date=None,
+    confirmed_on=None,
+    confirmed_by=None,
+    **fields,
+):
+    """Money (or goods, with `form="in_kind"`) a province drive gives a commune, through the
+    service; confirmed by the commune when `confirmed_on` is given."""
+    fields.setdefault("form", "cash")
+    record = allocation_services.allocation_record(
+        campaign=drive,
+        ward=ward_obj,
+        user=user,
+        amount=amount,
+        decision_number=decision_number or f"{next(_codes)}/QĐ-MTTQ",
+        decision_date=decision_date or datetime.date(2026, 4, 1),
+        purpose=fields.pop("purpose", "Hỗ trợ hộ bị thiệt hại"),
+        **fields,
+    )
+    if confirmed_on:
+        record = allocation_services.allocation_confirm(
+            allocation=record, ward=ward_obj, user=confirmed_by or user, on=confirmed_on
+        )
+    return record
 
 
 def household(*, ward_obj, head_name="Lê Văn Hộ", category="poor", **fields):

@@ -283,15 +283,17 @@ def _covered_from(receipts: list, needed, last: datetime.date) -> datetime.date 
 
 def _gifts(draw, dataset: Dataset) -> None:
     """Donations, reversals and payments, each within its campaign's dates; a payment comes
-    after the money or goods it spends arrived, and never takes a fund below zero (the
-    services refuse that)."""
+    after the money or goods it spends arrived at the ward that pays, and never takes that
+    ward's holding below zero (the services refuse that: a ward of a province drive spends
+    what it collected itself)."""
     for index, campaign in enumerate(dataset.campaigns):
         wards = (
             [campaign.ward] if campaign.ward is not None else dataset.wards_of(campaign.province)
         )
         first = max(campaign.starts_on, FIRST_DAY)
         last = min(campaign.ends_on or LAST_DAY, LAST_DAY)
-        cash, goods = [], {}  # counted receipts: [(day, amount)], {goods: [(day, quantity)]}
+        # Counted receipts by ward: {ward: [(day, amount)]}, {(ward, goods): [(day, quantity)]}.
+        cash, goods = {}, {}
         for _ in range(draw(st.integers(1, 7))):
             ward = draw(st.sampled_from(wards))
             on = _day(draw, first, last)
@@ -304,7 +306,7 @@ def _gifts(draw, dataset: Dataset) -> None:
                 amount = draw(st.integers(1, 300)) * 50_000
                 gift = DonationSpec(index, ward, on, "cash", amount, donor_kind, publish)
                 if not reversed_:
-                    cash.append((on, amount))
+                    cash.setdefault(ward, []).append((on, amount))
             else:
                 kind = draw(st.sampled_from(GOODS))
                 quantity = Decimal(draw(st.integers(1, 400)))
@@ -313,24 +315,25 @@ def _gifts(draw, dataset: Dataset) -> None:
                     index, ward, on, "in_kind", value, donor_kind, publish, kind, quantity
                 )
                 if not reversed_:
-                    goods.setdefault(kind, []).append((on, quantity))
+                    goods.setdefault((ward, kind), []).append((on, quantity))
             gift.reversed = reversed_
             dataset.donations.append(gift)
-        spent = 0
+        spent = {}
         for _ in range(draw(st.integers(0, 3))):
-            left = sum(amount for _day_, amount in cash) - spent
+            if not cash:
+                break
+            payer = draw(st.sampled_from(sorted(cash)))
+            left = sum(amount for _day_, amount in cash[payer]) - spent.get(payer, 0)
             if left < 100_000:
                 break
             # At most half of what is left (and at least 100.000 đ).
             amount = draw(st.integers(1, max(1, left // 200_000))) * 100_000
-            since = _covered_from(cash, spent + amount, last)
-            spent += amount
+            since = _covered_from(cash[payer], spent.get(payer, 0) + amount, last)
+            spent[payer] = spent.get(payer, 0) + amount
             dataset.payments.append(
-                PaymentSpec(
-                    index, draw(st.sampled_from(wards)), _day(draw, since, last), "cash", amount
-                )
+                PaymentSpec(index, payer, _day(draw, since, last), "cash", amount)
             )
-        for kind, receipts in goods.items():
+        for (payer, kind), receipts in goods.items():
             if not draw(st.booleans()):
                 continue
             held = sum(quantity for _day_, quantity in receipts)
@@ -340,7 +343,7 @@ def _gifts(draw, dataset: Dataset) -> None:
             dataset.payments.append(
                 PaymentSpec(
                     index,
-                    draw(st.sampled_from(wards)),
+                    payer,
                     _day(draw, since, last),
                     "in_kind",
                     value,

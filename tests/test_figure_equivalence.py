@@ -1530,8 +1530,9 @@ def check_province_workbook(check, rules, client, tally, province: int, month: D
 
 
 def check_ledger(check, rules, client, tally, ward: int, campaign: int, year: int):
-    """The fund's cash book for a year (the whole campaign): opening + cash in − cash out =
-    closing; goods' equivalents beside it, outside the balance."""
+    """The fund's cash book for a year, as the ward holds it (a province drive's money is
+    held where it was received): opening + cash in − cash out = closing; goods' equivalents
+    beside it, outside the balance."""
     area = "ledger xlsx"
     url = reverse(
         "campaigns:ledger_xlsx", args=[rules.wards[ward].code, rules.written.campaigns[campaign].pk]
@@ -1539,11 +1540,11 @@ def check_ledger(check, rules, client, tally, ward: int, campaign: int, year: in
     sheet = xlsx_sheet(get(client, tally, url, {"nam": str(year)}))
     found = {row["Tháng"].value: row for row in xlsx_rows(sheet, header_row=3)}
     before = D(year, 1, 1) - datetime.timedelta(days=1)
-    balance = rules.cash_in(campaign=campaign, last=before) - rules.cash_out(
-        campaign=campaign, last=before
+    balance = rules.cash_in(campaign=campaign, ward=ward, last=before) - rules.cash_out(
+        campaign=campaign, ward=ward, last=before
     )
     for m in (D(year, n, 1) for n in range(1, 13)):
-        span = {"campaign": campaign, "first": m, "last": end_of(m)}
+        span = {"campaign": campaign, "ward": ward, "first": m, "last": end_of(m)}
         cash_in, cash_out = rules.cash_in(**span), rules.cash_out(**span)
         wanted = {
             "Số dư tiền mặt đầu kỳ": Money(balance),

@@ -167,8 +167,11 @@ class RoleAssignment(models.Model):
         WARD_CHAIR = "ward_chair", "Chủ tịch Ủy ban MTTQ phường, xã"
         PARTY_VIEWER = "party_viewer", "Đảng ủy phường, xã (xem)"
         PROVINCE_OFFICER = "province_officer", "Cán bộ MTTQ tỉnh, thành phố"
+        PROVINCE_CHAIR = "province_chair", "Chủ tịch Ủy ban MTTQ tỉnh, thành phố"
+        PROVINCE_VIEWER = "province_viewer", "Lãnh đạo, cán bộ tỉnh, thành phố (xem)"
 
     WARD_ROLES = (Role.WARD_OFFICER, Role.WARD_CHAIR, Role.PARTY_VIEWER)
+    PROVINCE_ROLES = (Role.PROVINCE_OFFICER, Role.PROVINCE_CHAIR, Role.PROVINCE_VIEWER)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -201,7 +204,11 @@ class RoleAssignment(models.Model):
             # A ward role names exactly one ward; a province role exactly one province.
             models.CheckConstraint(
                 condition=(
-                    Q(role="province_officer", province__isnull=False, ward__isnull=True)
+                    Q(
+                        role__in=["province_officer", "province_chair", "province_viewer"],
+                        province__isnull=False,
+                        ward__isnull=True,
+                    )
                     | (
                         Q(role__in=["ward_officer", "ward_chair", "party_viewer"])
                         & Q(ward__isnull=False, province__isnull=True)

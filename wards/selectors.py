@@ -20,6 +20,7 @@ from wards.models import (
 )
 
 Role = RoleAssignment.Role
+PROVINCE_ROLES = RoleAssignment.PROVINCE_ROLES
 ADMIN = "admin"
 
 
@@ -50,8 +51,7 @@ def ward_for(user):
 
 def province_for(user):
     """The province a user works in: their own, or their ward's."""
-    role = role_of(user)
-    if role == Role.PROVINCE_OFFICER:
+    if role_of(user) in PROVINCE_ROLES:
         return _assignment(user).province
     ward = ward_for(user)
     return ward.province if ward else None
@@ -63,7 +63,7 @@ def units_visible_to(user) -> QuerySet[Ward]:
     wards = Ward.objects.select_related("province")
     if role == ADMIN:
         return wards
-    if role == Role.PROVINCE_OFFICER:
+    if role in PROVINCE_ROLES:
         return wards.filter(province=_assignment(user).province_id)
     if role in RoleAssignment.WARD_ROLES:
         return wards.filter(pk=_assignment(user).ward_id)
@@ -124,9 +124,40 @@ def visible_province_or_404(user, code) -> Province:
 def province_page_or_error(user, code, refusal: str) -> Province:
     """403 (saying `refusal`) for anyone but province officers and admins, then 404 for a
     province the user cannot see: the gate of every province-wide page."""
-    if role_of(user) not in (ADMIN, Role.PROVINCE_OFFICER):
+    if role_of(user) not in (ADMIN, *PROVINCE_ROLES):
         raise PermissionDenied(refusal)
     return visible_province_or_404(user, code)
+
+
+def is_province_role(user) -> bool:
+    return role_of(user) in PROVINCE_ROLES
+
+
+def can_edit_province(user, province) -> bool:
+    """The province's officer and chair record its drives and allocations; admins anywhere."""
+    role = role_of(user)
+    if role == ADMIN:
+        return True
+    return (
+        role in (Role.PROVINCE_OFFICER, Role.PROVINCE_CHAIR)
+        and _assignment(user).province_id == province.pk
+    )
+
+
+def can_approve_province(user, province) -> bool:
+    """The province's chair approves its reports and issues its documents; admins anywhere."""
+    role = role_of(user)
+    if role == ADMIN:
+        return True
+    return role == Role.PROVINCE_CHAIR and _assignment(user).province_id == province.pk
+
+
+def editable_province_or_error(user, code) -> Province:
+    """404 for a province the user cannot see; 403 for one they can see but not change."""
+    province = visible_province_or_404(user, code)
+    if not can_edit_province(user, province):
+        raise PermissionDenied("Bạn không có quyền ghi dữ liệu của tỉnh, thành phố này.")
+    return province
 
 
 def residential_areas(ward) -> QuerySet[ResidentialArea]:

@@ -22,7 +22,7 @@ from reports.selectors import reports_visible_to
 from wards import page_cache
 from wards.selectors import (
     ADMIN,
-    Role,
+    PROVINCE_ROLES,
     province_page_or_error,
     role_of,
     visible_ward_or_404,
@@ -149,7 +149,7 @@ def dashboard_ward(request, code):
         {
             "ward": ward,
             "body": mark_safe(body),
-            "show_province_link": role in (ADMIN, Role.PROVINCE_OFFICER),
+            "show_province_link": role in (ADMIN, *PROVINCE_ROLES),
             "breadcrumbs": ["Tổng quan"],
         },
     )

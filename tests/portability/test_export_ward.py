@@ -15,6 +15,7 @@ from django.db import connection
 from PIL import Image
 
 from campaigns import services as campaign_services
+from campaigns.allocations import services as allocation_services
 from campaigns.models import Campaign, Disbursement, Donation, House, Household, HousePhoto
 from portability.archive import DERIVED, NOT_WARD_DATA, TABLES
 from reports.models import (
@@ -61,6 +62,26 @@ def ward(world, settings, tmp_path, monkeypatch):
         programme="Nghị quyết 42/NQ-CP",
         amount=1_500_000,
         paid_on=datetime.date(2026, 2, 3),
+    )
+    # What the province's drive gave the ward: one allocation confirmed, one reversed.
+    drive = factories.province_drive(province_obj=ward.province, name="Cứu trợ bão (thử)")
+    factories.donation(fund_obj=drive, user=world.users["admin"], amount=9_000_000)
+    factories.allocation(
+        drive=drive,
+        ward_obj=ward,
+        user=world.users["admin"],
+        amount=4_000_000,
+        confirmed_on=datetime.date(2026, 4, 3),
+        confirmed_by=officer,
+    )
+    mistaken = factories.allocation(
+        drive=drive, ward_obj=ward, user=world.users["admin"], amount=1_000_000
+    )
+    allocation_services.allocation_reverse(
+        allocation=mistaken,
+        user=world.users["admin"],
+        reason="Nhầm phường",
+        on=datetime.date(2026, 4, 4),
     )
     report = MonthlyReport.objects.filter(ward=ward).first()
     AreaValue.objects.create(
