@@ -730,6 +730,16 @@ class AllocationRow:
     def ward(self):
         return self.allocation.ward
 
+    # dd/mm/yyyy without the template's date filter: a drive page shows hundreds of them.
+    @property
+    def decision_day(self) -> str:
+        return f"{self.allocation.decision_date:%d/%m/%Y}"
+
+    @property
+    def confirmed_day(self) -> str:
+        day = self.allocation.confirmed_on
+        return f"{day:%d/%m/%Y}" if day else ""
+
 
 @dataclass
 class CommuneAllocations:
@@ -946,6 +956,10 @@ class PaymentRow:
     is_cash: bool
     amount: int | None
     goods: str
+
+    @property
+    def paid_day(self) -> str:
+        return f"{self.paid_on:%d/%m/%Y}"
 
 
 @dataclass
