@@ -423,7 +423,7 @@ def _table_file(fmt, *, title, place, campaign, header, rows, filename):
     return workbook_response(book, f"{filename}.xlsx")
 
 
-class GiftForm(forms.Form):
+class GiftLookupForm(forms.Form):
     bien_nhan = forms.CharField(
         label="Số biên nhận",
         max_length=20,
@@ -441,7 +441,7 @@ def public_drive(request, province_code, campaign_pk):
     campaign = _drive_or_404(province_code, campaign_pk)
     trail = disclosure.drive_trail(campaign)
     gift, status = None, 200
-    form = GiftForm(request.GET) if "bien_nhan" in request.GET else GiftForm()
+    form = GiftLookupForm(request.GET) if "bien_nhan" in request.GET else GiftLookupForm()
     if form.is_bound:
         if form.is_valid():
             try:

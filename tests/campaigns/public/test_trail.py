@@ -461,3 +461,36 @@ def test_the_drive_page_queries_do_not_grow_with_the_communes(client, world):
         assert response.content.decode().count("/QĐ</td>") == communes
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_commune_page_queries_do_not_grow_with_the_payments(client, trail):
+    Allocation.objects.filter(pk=trail.to_x.pk).update(amount=100_000_000)
+    counts = []
+    for more in (0, 120):
+        Disbursement.objects.bulk_create(
+            Disbursement(
+                campaign=trail.drive,
+                ward=trail.world.ward_x,
+                household=factories.household(ward_obj=trail.world.ward_x, head_name=f"Võ Văn {n}"),
+                purpose="disaster",
+                amount=1_000,
+                decision_reference=f"Q{n}",
+                paid_on=D(2026, 6, 2),
+                recorded_by=trail.admin,
+            )
+            for n in range(more)
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(trail.ward_url).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_text_typed_by_officers_is_escaped(client, trail):
+    Allocation.objects.filter(pk=trail.to_x.pk).update(
+        purpose="<script>alert(1)</script>", decision_number="<b>01</b>"
+    )
+    for url in (trail.url, trail.ward_url):
+        page = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in page and "<b>01</b>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
