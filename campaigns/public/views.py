@@ -428,7 +428,9 @@ class GiftLookupForm(forms.Form):
         label="Số biên nhận",
         max_length=20,
         help_text="Ghi như trên biên nhận của Ủy ban MTTQ tỉnh, ví dụ 00012/2026.",
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "00012/2026"}),
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-lg", "placeholder": "00012/2026"}
+        ),
         error_messages={
             "required": "Nhập số biên nhận, ví dụ 00012/2026.",
             "max_length": "Số biên nhận gồm số và năm, ví dụ 00012/2026.",
