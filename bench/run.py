@@ -16,7 +16,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench import disclosure, documents  # noqa: E402
+from bench import disclosure, documents, trail  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
 from reports import periods  # noqa: E402
 from reports.models import IndicatorValue, MonthlyReport  # noqa: E402
@@ -107,6 +107,7 @@ def main():
             donations=demo_fund.donations.count(),
         ),
         *disclosure.run(),
+        *trail.run(),
         *documents.measure(),
     ]
     payload = harness.write_results(
@@ -117,6 +118,7 @@ def main():
             "residential_areas": ResidentialArea.objects.count(),
             "indicator_values": IndicatorValue.objects.count(),
             **disclosure.dataset(),
+            **trail.dataset(),
         },
     )
     measured = {entry["name"] for entry in results}

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from campaigns.models import Campaign
 from reports.documents import tasks as document_tasks
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
@@ -134,6 +135,20 @@ def fixed_url(name):
     return lambda world, target: reverse(name)
 
 
+def drive_url(name, *tail):
+    """A URL of the drive of target's province (made on first use); "ward" in tail names the
+    target ward, other parts go as they are."""
+
+    def build(world, target):
+        ward = world.ward(target)
+        drive = Campaign.objects.filter(province=ward.province, name="Cứu trợ bão lũ").first()
+        drive = drive or factories.province_drive(province_obj=ward.province, name="Cứu trợ bão lũ")
+        parts = [ward.code if part == "ward" else part for part in tail]
+        return reverse(name, args=[ward.province.code, drive.pk, *parts])
+
+    return build
+
+
 # name → (URL builder, expected statuses for a target ward, or a fixed map)
 MATRIX = {
     "home": (fixed_url("home"), lambda target: {**logged_in(OK), "province_officer": REDIRECT}),
@@ -205,6 +220,20 @@ MATRIX = {
     ),
     "campaigns:public_fund_csv": (
         ward_url("campaigns:public_fund_csv", obj="campaign"),
+        lambda target: anyone(OK),
+    ),
+    # Public trail (campaigns/public)
+    "campaigns:public_drive": (drive_url("campaigns:public_drive"), lambda target: anyone(OK)),
+    "campaigns:public_drive_file": (
+        drive_url("campaigns:public_drive_file", "phan-bo", "xlsx"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:public_drive_ward": (
+        drive_url("campaigns:public_drive_ward", "ward"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:public_drive_ward_file": (
+        drive_url("campaigns:public_drive_ward_file", "ward", "chi-ho", "csv"),
         lambda target: anyone(OK),
     ),
     "campaigns:receipt_pdf": (ward_url("campaigns:receipt_pdf", obj="donation"), ward_read),

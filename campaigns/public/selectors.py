@@ -8,15 +8,32 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Contains, Regex, StartsWith
 
-from campaigns.models import Campaign, Disbursement, Donation, DonationReversal, Household
-from campaigns.selectors import campaigns_of_ward, mask_name, public_donor_name
-from wards.models import ResidentialArea
+from campaigns.models import (
+    Allocation,
+    AllocationReversal,
+    Campaign,
+    Disbursement,
+    Donation,
+    DonationReversal,
+    House,
+    Household,
+)
+from campaigns.selectors import (
+    campaigns_of_ward,
+    counted_donations,
+    goods_key,
+    mask_name,
+    public_donor_name,
+)
+from core.collation import vietnamese_key
+from wards.models import ResidentialArea, Ward
 
 # Public disclosure
 #
@@ -618,3 +635,590 @@ def disclosure_rows(campaign, ward, search: DisclosureFilter) -> Iterator[Disclo
         payments = _payment_window(public_disbursements(campaign, ward, search), None, True)
         parts.append(map(_payment_row, payments.iterator(chunk_size=2000)))
     return heapq.merge(*parts, key=operator.attrgetter("key"), reverse=True)
+
+
+# --- Follow the money: a province drive's trail ---------------------------------------------
+#
+# Where a province drive's money went, in a few pages: what the province's committee and the
+# communes received (cash and goods apart), what the province allocated to each commune and
+# what it still holds; then, for one commune, the allocations it received, what it paid to
+# which households (masked) and houses, and what it still holds. Every figure comes from
+# grouped queries: the number of queries does not grow with the communes or the payments.
+# Reversed allocations and donations are not counted (reversed allocations are listed as
+# "đã điều chỉnh").
+
+TRAIL_PAGE_SIZE = 100
+
+
+@dataclass
+class GoodsTotal:
+    """One kind of goods: quantity by description and unit, and its money equivalents."""
+
+    description: str
+    unit: str
+    quantity: Decimal = Decimal(0)
+    value: int = 0  # sum of the equivalents given
+    unvalued: int = 0  # rows without an equivalent
+
+    @property
+    def key(self):
+        return goods_key(self.description, self.unit)
+
+
+def _add_goods(lines: dict, description, unit, quantity, value, unvalued, sign=1) -> None:
+    key = goods_key(description, unit)
+    line = lines.setdefault(key, GoodsTotal(description, unit))
+    line.quantity += sign * (quantity or Decimal(0))
+    line.value += sign * int(value or 0)
+    line.unvalued += sign * unvalued
+
+
+def _sorted_goods(lines: dict) -> list[GoodsTotal]:
+    return sorted(lines.values(), key=lambda line: line.key)
+
+
+@dataclass
+class Received:
+    """Counted donations of one holder (or of several communes together): cash apart, goods by
+    description and unit."""
+
+    cash: int = 0
+    cash_rows: int = 0
+    goods: dict = None
+
+    def __post_init__(self):
+        if self.goods is None:
+            self.goods = {}
+
+    @property
+    def goods_lines(self) -> list[GoodsTotal]:
+        return _sorted_goods(self.goods)
+
+    @property
+    def goods_value(self) -> int:
+        return sum(line.value for line in self.goods.values())
+
+    def add(self, row: dict) -> None:
+        if row["form"] == Donation.Form.CASH:
+            self.cash += int(row["total"] or 0)
+            self.cash_rows += row["rows"]
+        else:
+            _add_goods(
+                self.goods,
+                row["in_kind_description"],
+                row["in_kind_unit"],
+                row["quantity"],
+                row["total"],
+                row["unvalued"],
+            )
+
+
+@dataclass
+class CommuneCollection:
+    ward: object
+    received: Received
+
+
+@dataclass
+class AllocationRow:
+    """One allocation as the public sees it; `reversed` ones are listed, never counted."""
+
+    allocation: Allocation
+    reversed: bool
+
+    @property
+    def ward(self):
+        return self.allocation.ward
+
+    # dd/mm/yyyy without the template's date filter: a drive page shows hundreds of them.
+    @property
+    def decision_day(self) -> str:
+        return f"{self.allocation.decision_date:%d/%m/%Y}"
+
+    @property
+    def confirmed_day(self) -> str:
+        day = self.allocation.confirmed_on
+        return f"{day:%d/%m/%Y}" if day else ""
+
+
+@dataclass
+class CommuneAllocations:
+    """The allocations of one commune (several decisions), counted cash and goods."""
+
+    ward: object
+    rows: list
+    cash: int = 0
+    goods: dict = None
+
+    def __post_init__(self):
+        if self.goods is None:
+            self.goods = {}
+
+    @property
+    def goods_lines(self) -> list[GoodsTotal]:
+        return _sorted_goods(self.goods)
+
+
+@dataclass
+class Held:
+    """What a holder still holds: cash, and goods by description and unit."""
+
+    cash: int
+    goods: list
+
+
+@dataclass
+class DriveTrail:
+    campaign: Campaign
+    at_province: Received
+    at_communes: Received  # collected by the communes, all together
+    collections: list  # CommuneCollection per commune that collected, by name
+    communes: list  # CommuneAllocations per commune that was allocated anything, by name
+    allocated_cash: int
+    allocated_goods: list
+    held: Held
+
+    @property
+    def cash_received(self) -> int:
+        return self.at_province.cash + self.at_communes.cash
+
+    @property
+    def goods_value_received(self) -> int:
+        return self.at_province.goods_value + self.at_communes.goods_value
+
+    @property
+    def grand_total(self) -> int:
+        """Cash and goods' equivalents received: shown only under GRAND_TOTAL_LABEL."""
+        return self.cash_received + self.goods_value_received
+
+    @property
+    def allocation_rows(self) -> list:
+        return [row for commune in self.communes for row in commune.rows]
+
+
+def public_drive(province_code: str, pk: int) -> Campaign | None:
+    """A province's money-holding drive, by the province's code and its id."""
+    return (
+        Campaign.objects.select_related("province")
+        .filter(province__code=province_code, pk=pk, kind__in=PUBLIC_CAMPAIGN_KINDS)
+        .first()
+    )
+
+
+def _donations_by_holder(campaign, ward=None):
+    """Counted donations grouped by the commune that holds them (None: the province's
+    committee), form and kind of goods: one query."""
+    donations = counted_donations().filter(campaign=campaign)
+    if ward is not None:
+        donations = donations.filter(ward=ward)
+    return (
+        donations.values("ward", "form", "in_kind_description", "in_kind_unit")
+        .annotate(
+            total=Sum("amount"),
+            quantity=Sum("in_kind_quantity"),
+            rows=Count("pk"),
+            unvalued=Count("pk", filter=Q(amount__isnull=True)),
+        )
+        .order_by()
+    )
+
+
+def _allocations(campaign, ward=None) -> list[AllocationRow]:
+    """Every allocation of the drive (to one commune), reversed ones marked: one query."""
+    allocations = Allocation.objects.filter(campaign=campaign)
+    if ward is not None:
+        allocations = allocations.filter(ward=ward)
+    allocations = (
+        allocations.select_related("ward")
+        .only(
+            "ward__code",
+            "ward__name",
+            "ward__kind",
+            "form",
+            "amount",
+            "in_kind_description",
+            "in_kind_quantity",
+            "in_kind_unit",
+            "decision_number",
+            "decision_date",
+            "purpose",
+            "confirmed_on",
+        )
+        .annotate(is_reversed=Exists(AllocationReversal.objects.filter(allocation=OuterRef("pk"))))
+        .order_by("decision_date", "decision_number", "pk")
+    )
+    return [AllocationRow(allocation, allocation.is_reversed) for allocation in allocations]
+
+
+def _by_commune(rows: list[AllocationRow], *, confirmed_only=False) -> list[CommuneAllocations]:
+    communes: dict[int, CommuneAllocations] = {}
+    for row in rows:
+        commune = communes.setdefault(row.ward.pk, CommuneAllocations(row.ward, []))
+        commune.rows.append(row)
+        allocation = row.allocation
+        if row.reversed or (confirmed_only and not allocation.is_confirmed):
+            continue
+        if allocation.is_cash:
+            commune.cash += allocation.amount
+        else:
+            _add_goods(
+                commune.goods,
+                allocation.in_kind_description,
+                allocation.in_kind_unit,
+                allocation.in_kind_quantity,
+                allocation.amount,
+                int(allocation.amount is None),
+            )
+    return sorted(communes.values(), key=lambda commune: vietnamese_key(commune.ward.name))
+
+
+def _held(cash: int, received: list[dict], given: list[dict]) -> Held:
+    """Cash, and goods received less goods given (by description and unit)."""
+    lines: dict = {}
+    for goods in received:
+        for line in goods.values():
+            _add_goods(lines, line.description, line.unit, line.quantity, line.value, 0)
+    for goods in given:
+        for line in goods.values():
+            _add_goods(lines, line.description, line.unit, line.quantity, line.value, 0, -1)
+    return Held(cash, [line for line in _sorted_goods(lines) if line.quantity])
+
+
+def drive_trail(campaign: Campaign) -> DriveTrail:
+    """The drive page's figures: two queries (donations grouped, allocations)."""
+    at_province, at_communes = Received(), Received()
+    per_ward: dict[int, Received] = {}
+    for row in _donations_by_holder(campaign):
+        if row["ward"] is None:
+            at_province.add(row)
+        else:
+            at_communes.add(row)
+            per_ward.setdefault(row["ward"], Received()).add(row)
+    wards = {ward.pk: ward for ward in Ward.objects.filter(pk__in=per_ward).only("code", "name")}
+    collections = sorted(
+        (CommuneCollection(wards[pk], received) for pk, received in per_ward.items()),
+        key=lambda collection: vietnamese_key(collection.ward.name),
+    )
+    communes = _by_commune(_allocations(campaign))
+    allocated_cash = sum(commune.cash for commune in communes)
+    allocated_goods: dict = {}
+    for commune in communes:
+        for line in commune.goods.values():
+            _add_goods(
+                allocated_goods,
+                line.description,
+                line.unit,
+                line.quantity,
+                line.value,
+                line.unvalued,
+            )
+    held = _held(at_province.cash - allocated_cash, [at_province.goods], [allocated_goods])
+    return DriveTrail(
+        campaign=campaign,
+        at_province=at_province,
+        at_communes=at_communes,
+        collections=collections,
+        communes=communes,
+        allocated_cash=allocated_cash,
+        allocated_goods=_sorted_goods(allocated_goods),
+        held=held,
+    )
+
+
+# --- One commune's step ---
+
+
+@dataclass
+class PaidTotals:
+    cash: int = 0
+    rows: int = 0
+    goods: dict = None
+
+    def __post_init__(self):
+        if self.goods is None:
+            self.goods = {}
+
+    @property
+    def goods_lines(self) -> list[GoodsTotal]:
+        return _sorted_goods(self.goods)
+
+
+@dataclass
+class PaymentRow:
+    """A payment as the public sees it: the household head masked, the area, no ID."""
+
+    paid_on: datetime.date
+    name: str
+    area: str
+    purpose: str
+    description: str
+    reference: str
+    is_cash: bool
+    amount: int | None
+    goods: str
+
+    @property
+    def paid_day(self) -> str:
+        return f"{self.paid_on:%d/%m/%Y}"
+
+
+@dataclass
+class HouseRow:
+    name: str
+    area: str
+    kind: str
+    stage: str
+    handed_over_on: datetime.date | None
+    from_fund: int
+
+
+@dataclass
+class CommuneTrail:
+    campaign: Campaign
+    ward: Ward
+    allocations: CommuneAllocations  # counted: confirmed by the commune and not reversed
+    pending_cash: int  # decided by the province, not yet confirmed by the commune
+    collected: Received
+    paid: PaidTotals
+    houses: list
+    held: Held
+
+    @property
+    def cash_in(self) -> int:
+        return self.allocations.cash + self.collected.cash
+
+
+def _trail_payments(campaign, ward) -> QuerySet[Disbursement]:
+    return (
+        Disbursement.objects.filter(campaign=campaign, ward=ward)
+        .select_related("household__area")
+        .only(
+            "paid_on",
+            "purpose",
+            "description",
+            "form",
+            "amount",
+            "in_kind_description",
+            "in_kind_quantity",
+            "in_kind_unit",
+            "decision_reference",
+            "household__head_name",
+            "household__area__name",
+        )
+        .order_by("paid_on", "pk")
+    )
+
+
+def _trail_payment_row(payment: Disbursement) -> PaymentRow:
+    household = payment.household
+    return PaymentRow(
+        paid_on=payment.paid_on,
+        name=mask_name(household.head_name) if household else "",
+        area=household.area.name if household and household.area_id else "",
+        purpose=payment.get_purpose_display(),
+        # The stated purpose is public only for payments to no household.
+        description="" if household else payment.description,
+        reference=payment.decision_reference,
+        is_cash=payment.is_cash,
+        amount=payment.amount,
+        goods=payment.goods_text,
+    )
+
+
+def commune_payments(campaign, ward, *, page: int | None = None) -> list[PaymentRow]:
+    """The commune's payments from the drive, oldest first: one page of TRAIL_PAGE_SIZE rows
+    (one query), or all of them streamed."""
+    payments = _trail_payments(campaign, ward)
+    if page is None:
+        return map(_trail_payment_row, payments.iterator(chunk_size=2000))
+    start = (page - 1) * TRAIL_PAGE_SIZE
+    return [_trail_payment_row(payment) for payment in payments[start : start + TRAIL_PAGE_SIZE]]
+
+
+def _house_rows(campaign, ward) -> list[HouseRow]:
+    houses = (
+        House.objects.filter(campaign=campaign, ward=ward)
+        .select_related("household__area")
+        .order_by("pk")
+    )
+    rows = []
+    for house in houses:
+        household = house.household
+        stage = house.stage
+        rows.append(
+            HouseRow(
+                name=mask_name(household.head_name),
+                area=household.area.name if household.area_id else "",
+                kind=house.get_kind_display(),
+                stage=House.Stage(stage).label if stage else "Chưa khảo sát",
+                handed_over_on=house.handed_over_on,
+                from_fund=house.from_fund,
+            )
+        )
+    return rows
+
+
+def commune_trail(campaign: Campaign, ward: Ward) -> CommuneTrail:
+    """One commune's step: four queries (allocations, donations, payments grouped, houses)."""
+    rows = _allocations(campaign, ward)
+    counted = _by_commune(rows, confirmed_only=True)
+    allocations = counted[0] if counted else CommuneAllocations(ward, [])
+    pending_cash = sum(
+        row.allocation.amount
+        for row in rows
+        if not row.reversed and not row.allocation.is_confirmed and row.allocation.is_cash
+    )
+    collected = Received()
+    for row in _donations_by_holder(campaign, ward):
+        collected.add(row)
+    paid = PaidTotals()
+    grouped = (
+        Disbursement.objects.filter(campaign=campaign, ward=ward)
+        .values("form", "in_kind_description", "in_kind_unit")
+        .annotate(
+            total=Sum("amount"),
+            quantity=Sum("in_kind_quantity"),
+            rows=Count("pk"),
+            unvalued=Count("pk", filter=Q(amount__isnull=True)),
+        )
+        .order_by()
+    )
+    for row in grouped:
+        paid.rows += row["rows"]
+        if row["form"] == Disbursement.Form.CASH:
+            paid.cash += int(row["total"] or 0)
+        else:
+            _add_goods(
+                paid.goods,
+                row["in_kind_description"],
+                row["in_kind_unit"],
+                row["quantity"],
+                row["total"],
+                row["unvalued"],
+            )
+    held = _held(
+        allocations.cash + collected.cash - paid.cash,
+        [allocations.goods, collected.goods],
+        [paid.goods],
+    )
+    return CommuneTrail(
+        campaign=campaign,
+        ward=ward,
+        allocations=CommuneAllocations(ward, rows, allocations.cash, allocations.goods),
+        pending_cash=pending_cash,
+        collected=collected,
+        paid=paid,
+        houses=_house_rows(campaign, ward),
+        held=held,
+    )
+
+
+# --- A donor follows a gift ---
+
+_GIFT_RECEIPT = re.compile(r"^0*(\d{1,9})\s*/\s*(\d{4})$")
+
+
+class GiftLookupError(ValueError):
+    """A receipt number that cannot be followed; the message is Vietnamese."""
+
+
+class GiftReceiptInvalid(GiftLookupError):
+    """What was typed is not a receipt number at all."""
+
+
+@dataclass
+class GiftShare:
+    ward: Ward
+    allocated: int  # cash allocated to the commune
+    share: int  # the gift's part of it, whole đồng
+
+
+@dataclass
+class GiftTrail:
+    receipt: str
+    donor: str
+    received_on: datetime.date
+    amount: int
+    province_cash: int  # cash received by the province's committee (the denominator)
+    shares: list
+    allocated_part: int
+
+    @property
+    def held_part(self) -> int:
+        return self.amount - self.allocated_part
+
+
+def parse_gift_receipt(text: str) -> tuple[int, int]:
+    """ "00012/2026" → (12, 2026); GiftLookupError for anything else."""
+    found = _GIFT_RECEIPT.match((text or "").strip())
+    if not found or int(found[1]) == 0:
+        raise GiftReceiptInvalid(
+            "Số biên nhận gồm số và năm, ví dụ 00012/2026 (in trên biên nhận của Ủy ban "
+            "Mặt trận Tổ quốc tỉnh)."
+        )
+    return int(found[1]), int(found[2])
+
+
+def largest_remainder(total: int, weights: list[int], denominator: int) -> tuple[int, list[int]]:
+    """Split total × weight / denominator into whole numbers: each part rounded down, then the
+    parts with the largest remainders get one more until the parts add up to the whole part,
+    total × sum(weights) / denominator rounded half up. Returns (whole part, parts)."""
+    whole = (2 * total * sum(weights) + denominator) // (2 * denominator)
+    parts, remainders = [], []
+    for index, weight in enumerate(weights):
+        part, remainder = divmod(total * weight, denominator)
+        parts.append(part)
+        remainders.append((-remainder, index))
+    for _, index in sorted(remainders)[: whole - sum(parts)]:
+        parts[index] += 1
+    return whole, parts
+
+
+def gift_trail(campaign: Campaign, trail: DriveTrail, text: str) -> GiftTrail:
+    """The part of a province-held cash gift in each commune's allocation: gift × (cash
+    allocated to the commune ÷ cash received by the province's committee). One query."""
+    number, year = parse_gift_receipt(text)
+    donation = (
+        Donation.objects.filter(
+            campaign=campaign,
+            ward__isnull=True,
+            province=campaign.province_id,
+            receipt_number=number,
+            receipt_year=year,
+        )
+        .annotate(is_reversed=Exists(DonationReversal.objects.filter(donation=OuterRef("pk"))))
+        .first()
+    )
+    label = f"{number:05d}/{year}"
+    if donation is None:
+        raise GiftLookupError(
+            f"Không tìm thấy biên nhận số {label} của Ủy ban Mặt trận Tổ quốc "
+            f"{campaign.province.name} trong cuộc vận động này. Khoản ủng hộ nộp tại phường, xã "
+            "được công khai trên trang sao kê của phường, xã đó."
+        )
+    if donation.is_reversed:
+        raise GiftLookupError(
+            f"Biên nhận số {label} đã được điều chỉnh (ghi sai, ghi trùng), không tính vào quỹ."
+        )
+    if not donation.is_cash:
+        raise GiftLookupError(
+            f"Biên nhận số {label} là hiện vật ({donation.goods_text}): hiện vật được theo dõi "
+            "theo từng loại trong bảng phân bổ, không chia theo tỷ lệ."
+        )
+    communes = [commune for commune in trail.communes if commune.cash]
+    denominator = max(trail.at_province.cash, trail.allocated_cash, 1)
+    allocated_part, parts = largest_remainder(
+        donation.amount, [commune.cash for commune in communes], denominator
+    )
+    return GiftTrail(
+        receipt=label,
+        donor=public_donor_name(donation),
+        received_on=donation.received_on,
+        amount=donation.amount,
+        province_cash=trail.at_province.cash,
+        shares=[
+            GiftShare(commune.ward, commune.cash, part)
+            for commune, part in zip(communes, parts, strict=True)
+        ],
+        allocated_part=allocated_part,
+    )

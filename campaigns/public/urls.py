@@ -4,7 +4,21 @@ from django.urls import path
 
 from campaigns.public import views
 
+DRIVE = "cong-khai/tinh/<str:province_code>/<int:campaign_pk>"
+
 urlpatterns = [
+    # Follow the money: a province drive's trail, then one commune's step (before the ward
+    # pages, whose first segment would read "tinh" as a ward code).
+    path(f"{DRIVE}/", views.public_drive, name="public_drive"),
+    path(
+        f"{DRIVE}/tai-ve/<slug:table>.<slug:fmt>", views.public_drive_file, name="public_drive_file"
+    ),
+    path(f"{DRIVE}/<str:ward_code>/", views.public_drive_ward, name="public_drive_ward"),
+    path(
+        f"{DRIVE}/<str:ward_code>/tai-ve/<slug:table>.<slug:fmt>",
+        views.public_drive_ward_file,
+        name="public_drive_ward_file",
+    ),
     path("cong-khai/<str:ward_code>/", views.public_ward, name="public_ward"),
     path(
         "cong-khai/<str:ward_code>/<int:campaign_pk>/",

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET
 
 from campaigns.public import selectors as disclosure
 from campaigns.public.selectors import DISBURSEMENTS, RECEIPTS, DisclosureFilter
+from campaigns.selectors import GRAND_TOTAL_LABEL
 from core.fields import DateField, WholeNumberField
-from core.numbers import UNVALUED
-from core.spreadsheets import csv_response
+from core.numbers import UNVALUED, format_quantity
+from core.spreadsheets import csv_response, table_workbook, workbook_response
 from wards import page_cache
 from wards.models import Ward
 
@@ -188,3 +189,346 @@ def public_fund_csv(request, ward_code, campaign_pk):
         for row in disclosure.disclosure_rows(campaign, ward, search)
     )
     return csv_response(CSV_HEADER, rows, f"sao-ke-{ward.code}-{campaign.pk}.csv")
+
+
+# --- Follow the money: a province drive's trail, then one commune's step ---------------------
+
+PROVINCE_HOLDER = "Ủy ban MTTQ tỉnh, thành phố"
+COMMUNES_HOLDER = "Các phường, xã tự vận động"
+PENDING = "Chờ xã xác nhận"
+REVERSED = "Đã điều chỉnh, không tính"
+FILE_FORMATS = ("csv", "xlsx")
+CASH_COLUMN, VALUE_COLUMN = "Tiền mặt (đồng)", "Hiện vật quy đổi (đồng)"
+
+
+def _drive_or_404(province_code, campaign_pk):
+    campaign = disclosure.public_drive(province_code, campaign_pk)
+    if campaign is None:
+        raise Http404("Không có cuộc vận động này của tỉnh, thành phố.")
+    return campaign
+
+
+def _commune_or_404(campaign, ward_code) -> Ward:
+    ward = Ward.objects.filter(code=ward_code, province=campaign.province_id).first()
+    if ward is None:
+        raise Http404("Phường, xã này không thuộc tỉnh, thành phố của cuộc vận động.")
+    return ward
+
+
+def _value(line) -> object:
+    """The money equivalent of goods, or "chưa quy đổi" when none of them was valued."""
+    return line.value if line.value or not line.unvalued else UNVALUED
+
+
+def _received_rows(label, received) -> list:
+    rows = [[label, "Tiền", "", "", "", received.cash, "", ""]]
+    for line in received.goods_lines:
+        rows.append(
+            [label, "Hiện vật", line.description, line.unit, line.quantity, "", _value(line), ""]
+        )
+    return rows
+
+
+def _drive_received(trail):
+    header = [
+        "Nơi nhận",
+        "Loại",
+        "Hiện vật",
+        "Đơn vị tính",
+        "Số lượng",
+        CASH_COLUMN,
+        VALUE_COLUMN,
+        f"{GRAND_TOTAL_LABEL} (đồng)",
+    ]
+    rows = _received_rows(PROVINCE_HOLDER, trail.at_province)
+    rows += _received_rows(COMMUNES_HOLDER, trail.at_communes)
+    rows.append(["Tổng tiền mặt đã nhận", "", "", "", "", trail.cash_received, "", ""])
+    rows.append(
+        ["Tổng hiện vật quy đổi đã nhận", "", "", "", "", "", trail.goods_value_received, ""]
+    )
+    rows.append([GRAND_TOTAL_LABEL, "", "", "", "", "", "", trail.grand_total])
+    return "Đã tiếp nhận", header, rows
+
+
+def _allocation_cells(allocation) -> list:
+    if allocation.is_cash:
+        return [allocation.amount, "", ""]
+    value = allocation.amount if allocation.amount is not None else UNVALUED
+    return ["", allocation.goods_text, value]
+
+
+def _allocation_row(row) -> list:
+    allocation = row.allocation
+    return [
+        allocation.decision_number,
+        allocation.decision_date,
+        allocation.purpose,
+        *_allocation_cells(allocation),
+        allocation.confirmed_on or PENDING,
+        REVERSED if row.reversed else "",
+    ]
+
+
+ALLOCATION_HEADER = [
+    "Số quyết định",
+    "Ngày quyết định",
+    "Mục đích",
+    CASH_COLUMN,
+    "Hiện vật",
+    VALUE_COLUMN,
+    "Ngày xã nhận",
+    "Ghi chú",
+]
+
+
+def _drive_allocations(trail):
+    header = ["Mã phường, xã", "Phường, xã", *ALLOCATION_HEADER]
+    rows = [
+        [row.ward.code, row.ward.name, *_allocation_row(row)]
+        for commune in trail.communes
+        for row in commune.rows
+    ]
+    rows.append(["", "Tổng tiền mặt đã phân bổ", "", "", "", trail.allocated_cash])
+    return "Phân bổ cho phường, xã", header, rows
+
+
+def _goods_summary(lines) -> str:
+    return "; ".join(
+        f"{format_quantity(line.quantity)} {line.unit} {line.description}" for line in lines
+    )
+
+
+def _drive_collections(trail):
+    header = ["Mã phường, xã", "Phường, xã", CASH_COLUMN, "Hiện vật", VALUE_COLUMN]
+    rows = [
+        [
+            collection.ward.code,
+            collection.ward.name,
+            collection.received.cash,
+            _goods_summary(collection.received.goods_lines),
+            collection.received.goods_value,
+        ]
+        for collection in trail.collections
+    ]
+    return "Phường, xã tự vận động", header, rows
+
+
+def _held_table(held):
+    header = ["Khoản", "Số lượng", "Đơn vị tính", CASH_COLUMN]
+    rows = [["Tiền mặt", "", "", held.cash]]
+    rows += [[line.description, line.quantity, line.unit, ""] for line in held.goods]
+    return header, rows
+
+
+def _drive_held(trail):
+    return ("Tỉnh còn giữ", *_held_table(trail.held))
+
+
+DRIVE_TABLES = {
+    "tiep-nhan": _drive_received,
+    "phan-bo": _drive_allocations,
+    "xa-van-dong": _drive_collections,
+    "con-giu": _drive_held,
+}
+
+
+def _commune_allocations(campaign, ward):
+    trail = disclosure.commune_trail(campaign, ward)
+    rows = [_allocation_row(row) for row in trail.allocations.rows]
+    rows.append(["Tổng tiền mặt đã nhận (đã xác nhận)", "", "", trail.allocations.cash])
+    return "Nhận phân bổ từ tỉnh", ALLOCATION_HEADER, rows
+
+
+def _commune_collected(campaign, ward):
+    trail = disclosure.commune_trail(campaign, ward)
+    header = ["Loại", "Hiện vật", "Đơn vị tính", "Số lượng", CASH_COLUMN, VALUE_COLUMN]
+    rows = [["Tiền", "", "", "", trail.collected.cash, ""]]
+    rows += [
+        ["Hiện vật", line.description, line.unit, line.quantity, "", _value(line)]
+        for line in trail.collected.goods_lines
+    ]
+    return "Tự vận động", header, rows
+
+
+PAYMENT_HEADER = [
+    "Ngày chi",
+    "Hộ nhận",
+    "Khu dân cư",
+    "Mục đích",
+    "Nội dung",
+    "Số quyết định",
+    CASH_COLUMN,
+    "Hiện vật",
+    VALUE_COLUMN,
+]
+
+
+def _payment_cells(row) -> list:
+    if row.is_cash:
+        return [row.amount, "", ""]
+    return ["", row.goods, row.amount if row.amount is not None else UNVALUED]
+
+
+def _commune_payments(campaign, ward):
+    rows = (
+        [
+            row.paid_on,
+            row.name,
+            row.area,
+            row.purpose,
+            row.description,
+            row.reference,
+            *_payment_cells(row),
+        ]
+        for row in disclosure.commune_payments(campaign, ward)
+    )
+    return "Chi cho hộ", PAYMENT_HEADER, rows
+
+
+HOUSE_HEADER = ["Hộ", "Khu dân cư", "Loại", "Giai đoạn", "Ngày bàn giao", "Từ Quỹ (đồng)"]
+
+
+def _commune_houses(campaign, ward):
+    trail = disclosure.commune_trail(campaign, ward)
+    rows = [
+        [h.name, h.area, h.kind, h.stage, h.handed_over_on or "", h.from_fund] for h in trail.houses
+    ]
+    return "Nhà", HOUSE_HEADER, rows
+
+
+def _commune_held(campaign, ward):
+    trail = disclosure.commune_trail(campaign, ward)
+    return ("Xã còn giữ", *_held_table(trail.held))
+
+
+COMMUNE_TABLES = {
+    "nhan-phan-bo": _commune_allocations,
+    "tu-van-dong": _commune_collected,
+    "chi-ho": _commune_payments,
+    "nha": _commune_houses,
+    "con-giu": _commune_held,
+}
+
+
+def _table_file(fmt, *, title, place, campaign, header, rows, filename):
+    if fmt == "csv":
+        return csv_response(header, rows, f"{filename}.csv")
+    book = table_workbook(
+        sheet_title=title[:31],
+        preamble=[[title], [campaign.name], [place], []],
+        header=header,
+        rows=rows,
+        widths=[18] * len(header),
+    )
+    return workbook_response(book, f"{filename}.xlsx")
+
+
+class GiftLookupForm(forms.Form):
+    bien_nhan = forms.CharField(
+        label="Số biên nhận",
+        max_length=20,
+        help_text="Ghi như trên biên nhận của Ủy ban MTTQ tỉnh, ví dụ 00012/2026.",
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-lg", "placeholder": "00012/2026"}
+        ),
+        error_messages={
+            "required": "Nhập số biên nhận, ví dụ 00012/2026.",
+            "max_length": "Số biên nhận gồm số và năm, ví dụ 00012/2026.",
+        },
+    )
+
+
+@require_GET
+def public_drive(request, province_code, campaign_pk):
+    campaign = _drive_or_404(province_code, campaign_pk)
+    trail = disclosure.drive_trail(campaign)
+    gift, status = None, 200
+    form = GiftLookupForm(request.GET) if "bien_nhan" in request.GET else GiftLookupForm()
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                gift = disclosure.gift_trail(campaign, trail, form.cleaned_data["bien_nhan"])
+            except disclosure.GiftReceiptInvalid as error:
+                form.add_error("bien_nhan", str(error))
+                status = 400
+            except disclosure.GiftLookupError as error:
+                form.add_error("bien_nhan", str(error))
+        else:
+            status = 400
+    return render(
+        request,
+        "campaigns/public/drive.html",
+        {
+            "campaign": campaign,
+            "trail": trail,
+            "form": form,
+            "gift": gift,
+            "grand_total_label": GRAND_TOTAL_LABEL,
+            "tables": DRIVE_TABLES,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def public_drive_file(request, province_code, campaign_pk, table, fmt):
+    if table not in DRIVE_TABLES or fmt not in FILE_FORMATS:
+        raise Http404("Không có bảng này.")
+    campaign = _drive_or_404(province_code, campaign_pk)
+    title, header, rows = DRIVE_TABLES[table](disclosure.drive_trail(campaign))
+    return _table_file(
+        fmt,
+        title=title,
+        place=campaign.province.name,
+        campaign=campaign,
+        header=header,
+        rows=rows,
+        filename=f"dong-tien-{campaign.province.code}-{campaign.pk}-{table}",
+    )
+
+
+@require_GET
+def public_drive_ward(request, province_code, campaign_pk, ward_code):
+    campaign = _drive_or_404(province_code, campaign_pk)
+    ward = _commune_or_404(campaign, ward_code)
+    trail = disclosure.commune_trail(campaign, ward)
+    page_count = max(1, math.ceil(trail.paid.rows / disclosure.TRAIL_PAGE_SIZE))
+    try:
+        number = int(request.GET.get("trang", 1))
+    except ValueError:
+        number = 1
+    number = min(max(number, 1), page_count)
+    payments = disclosure.commune_payments(campaign, ward, page=number) if trail.paid.rows else []
+    return render(
+        request,
+        "campaigns/public/commune.html",
+        {
+            "campaign": campaign,
+            "public_ward": ward,
+            "trail": trail,
+            "payments": payments,
+            "page_number": number,
+            "page_count": page_count,
+            "pages": range(1, page_count + 1),
+            "first_row": (number - 1) * disclosure.TRAIL_PAGE_SIZE,
+            "tables": COMMUNE_TABLES,
+        },
+    )
+
+
+@require_GET
+def public_drive_ward_file(request, province_code, campaign_pk, ward_code, table, fmt):
+    if table not in COMMUNE_TABLES or fmt not in FILE_FORMATS:
+        raise Http404("Không có bảng này.")
+    campaign = _drive_or_404(province_code, campaign_pk)
+    ward = _commune_or_404(campaign, ward_code)
+    title, header, rows = COMMUNE_TABLES[table](campaign, ward)
+    return _table_file(
+        fmt,
+        title=title,
+        place=f"{ward.name}, {campaign.province.name}",
+        campaign=campaign,
+        header=header,
+        rows=rows,
+        filename=f"dong-tien-{campaign.province.code}-{campaign.pk}-{ward.code}-{table}",
+    )
