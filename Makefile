@@ -13,7 +13,7 @@ find_python = $(shell for c in python3.13 python3.12 "env PYENV_VERSION=3.13.0 p
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo "$$c"; break; fi; done)
 
-.PHONY: run test test-e2e lint bench bench-national loadtest setup demo clean
+.PHONY: run test test-e2e lint bench bench-national bench-province loadtest setup demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@python="$(find_python)"; \
@@ -57,6 +57,11 @@ bench: setup
 bench-national: setup
 	$(PY) bench/national.py generate
 	$(PY) bench/national.py measure --write
+
+# Only the province summary (tinh/<code>/tong-hop/ and its workbook) on a generated province
+# of 120 communes (database mttq_bench_province), with the query count at 1 and 120 communes.
+bench-province: setup
+	$(PY) bench/province_summary.py --write
 
 # Mixed load on the national dataset: gunicorn + locust on 127.0.0.1 for 60 s, then the
 # consistency check; merges loadtest_* into bench/results.json. LOADTEST_ARGS e.g. "--users 600".

@@ -286,17 +286,87 @@ def province_month_workbook(
 ) -> Workbook:
     """Wards × indicators for one month; `figures` keyed (ward id, indicator id)."""
     workbook = Workbook()
-    ws = workbook.active
-    ws.title = f"Tháng {period.month:02d}-{period.year}"
-    _title(
-        ws,
-        [
+    _province_sheet(
+        workbook.active,
+        sheet_title=f"Tháng {period.month:02d}-{period.year}",
+        title=[
             f"Số liệu công tác Mặt trận tháng {month_label(period)} – {province.name}",
             "Gồm mọi số liệu đã lưu; cột “Trạng thái” cho biết báo cáo nào đã duyệt. "
             "Chỉ tiêu tỷ lệ ghi theo phần trăm.",
         ],
+        status_header="Trạng thái",
+        wards=wards,
+        indicators=indicators,
+        figure=lambda ward, indicator: figures.get((ward.pk, indicator.pk), Figure()),
+        status=lambda ward: status_label(statuses.get(ward.pk)),
     )
-    write_header(ws, 4, ["Mã đơn vị", "Phường, xã", "Trạng thái", *(i.code for i in indicators)])
+    return workbook
+
+
+PROVINCE_TOTAL = "Toàn tỉnh"
+
+
+def province_period_workbook(
+    province,
+    *,
+    label: str,
+    months: list[datetime.date],
+    wards,
+    indicators: list[Indicator],
+    figures: dict[tuple[int, int], dict],
+    approved: dict[int, int],
+    include_drafts: bool,
+) -> Workbook:
+    """Wards × indicators over a period and the province's total row; `figures` keyed
+    (ward id, indicator id) → {month: Figure}, `approved` ward id → approved months.
+
+    Each commune's figure and the total roll up through reports.selectors.aggregate: flows
+    summed, stocks the sum of each commune's latest value in the period, rates from the summed
+    numerators and denominators (never a sum or an average of percents)."""
+    workbook = Workbook()
+
+    def months_of(ward, indicator):
+        return figures.get((ward.pk, indicator.pk), {})
+
+    _province_sheet(
+        workbook.active,
+        sheet_title="Tổng hợp toàn tỉnh",
+        title=[
+            f"Số liệu công tác Mặt trận {label} – {province.name}",
+            (
+                "Bao gồm số liệu chưa duyệt (báo cáo đang nhập, chờ duyệt hoặc bị trả lại)."
+                if include_drafts
+                else "Chỉ gồm báo cáo tháng đã duyệt."
+            )
+            + " Chỉ tiêu cộng dồn lấy tổng các tháng, chỉ tiêu thời điểm lấy số mới nhất trong "
+            "kỳ của từng phường, xã; dòng “Toàn tỉnh” cộng các phường, xã, tỷ lệ tính từ tổng "
+            "tử số và tổng mẫu số. Tiền mặt và hiện vật quy đổi ở các cột riêng.",
+        ],
+        status_header=f"Tháng đã duyệt (trên {len(months)})",
+        wards=wards,
+        indicators=indicators,
+        figure=lambda ward, indicator: aggregate(indicator, months, months_of(ward, indicator)),
+        status=lambda ward: approved.get(ward.pk, 0),
+        total=[
+            aggregate(indicator, months, *(months_of(ward, indicator) for ward in wards))
+            for indicator in indicators
+        ],
+    )
+    return workbook
+
+
+def period_filename(province, slug: str) -> str:
+    return f"tong-hop-tinh-{province.code}-{slug}.xlsx"
+
+
+def _province_sheet(
+    ws, *, sheet_title, title, status_header, wards, indicators, figure, status, total=None
+) -> None:
+    """A province's sheet: a row per ward (`figure(ward, indicator)`, `status(ward)`), and the
+    `total` figures (one per indicator) in a bold last row when given."""
+    ws.title = sheet_title
+    _title(ws, title)
+    write_header(ws, 4, ["Mã đơn vị", "Phường, xã", status_header, *(i.code for i in indicators)])
     write_header(ws, 5, ["", "", "", *(f"{i.name} ({unit_of(i)})" for i in indicators)])
     for offset, ward in enumerate(wards):
         write_row(
@@ -305,14 +375,26 @@ def province_month_workbook(
             [
                 ward.code,
                 ward.name,
-                status_label(statuses.get(ward.pk)),
-                *(cell_value(i, figures.get((ward.pk, i.pk), Figure())) for i in indicators),
+                status(ward),
+                *(cell_value(i, figure(ward, i)) for i in indicators),
             ],
         )
+    if total is not None:
+        cells = write_row(
+            ws,
+            6 + len(wards),
+            [
+                "",
+                PROVINCE_TOTAL,
+                sum(status(ward) for ward in wards),
+                *(cell_value(i, f) for i, f in zip(indicators, total, strict=True)),
+            ],
+        )
+        for cell in cells:
+            cell.font = Font(bold=True)
     ws.freeze_panes = "D6"
     ws.row_dimensions[5].height = 90
     _widths(ws, [10, 28, 18, *([18] * len(indicators))])
-    return workbook
 
 
 # --- Reading an upload ----------------------------------------------------------------------

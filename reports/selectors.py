@@ -4,6 +4,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count
+
 from core.numbers import percent_of
 from reports import periods, validation
 from reports.models import (
@@ -180,6 +182,15 @@ def computed_figures(report: MonthlyReport, indicators) -> dict[str, Figure]:
     return computed
 
 
+def indicators_in_use(months) -> list[Indicator]:
+    """The catalogue's indicators active in any of `months`, in catalogue order; one query."""
+    return [
+        indicator
+        for indicator in Indicator.objects.select_related("group")
+        if any(indicator.is_active_in(month) for month in months)
+    ]
+
+
 def rules_by_ids(ids) -> list[ValidationRule]:
     """The rules a posted form carries explanations for (its `x_<rule id>` fields)."""
     return list(ValidationRule.objects.filter(pk__in=ids))
@@ -331,3 +342,36 @@ def province_month_figures(province, period):
     }
     reports = MonthlyReport.objects.filter(ward__province=province, period=period)
     return figures, dict(reports.values_list("ward_id", "status"))
+
+
+def province_period_figures(province, first, last, *, include_drafts=False):
+    """Every ward's figures of a province month by month over a period, {(ward id, indicator
+    id): {month: Figure}}, approved reports only unless `include_drafts`, and each ward's number
+    of approved months: two queries for any number of wards."""
+    values = IndicatorValue.objects.filter(
+        report__ward__province=province,
+        report__period__gte=first,
+        report__period__lte=last,
+        value__isnull=False,
+    )
+    if not include_drafts:
+        values = values.filter(report__status=MonthlyReport.Status.APPROVED)
+    figures = defaultdict(dict)
+    rows = values.order_by().values_list(
+        "report__ward_id", "indicator_id", "report__period", "value", "denominator"
+    )
+    for ward_id, indicator_id, month, value, denominator in rows:
+        figures[(ward_id, indicator_id)][month] = Figure(value, denominator)
+    approved = (
+        MonthlyReport.objects.filter(
+            ward__province=province,
+            period__gte=first,
+            period__lte=last,
+            status=MonthlyReport.Status.APPROVED,
+        )
+        .values("ward_id")
+        .annotate(months=Count("pk"))
+        .order_by()
+        .values_list("ward_id", "months")
+    )
+    return dict(figures), dict(approved)

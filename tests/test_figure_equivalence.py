@@ -933,6 +933,101 @@ def check_unit_dashboard(check, rules, client, tally, views, *, level):
             check_ranks(check, f"{area} xlsx", where, ranked)
 
 
+def check_province_summary(check, rules, client, tally, views):
+    """The province's indicators summed over its wards (tinh/<code>/tong-hop/) for every
+    preset, a year earlier beside, the change (a rate's in points from the unrounded rates),
+    cash and goods of the fund added only on the labelled row; and its period workbook: a row
+    per ward and the total row by each indicator's rule."""
+    province = views["province"]
+    code_of = rules.written.provinces[province].code
+    url = reverse("reports:province_summary", args=[code_of])
+    export = reverse("reports:province_summary_export", args=[code_of])
+    wards = rules.dataset.wards_of(province)
+    area = "province summary"
+    codes = (*data.TYPED_CODES, *data.COMPUTED_CODES)
+    for name, params in views["presets"].items():
+        drafts = name == views["unit_drafts"]
+        query = {**params, **({"nhap": "1"} if drafts else {})}
+        period = period_of(params)
+        where = f"{name}{' (drafts included)' if drafts else ''}"
+        tree = page(get(client, tally, url, query))
+        found = {
+            r["Mã"] or r["Chỉ tiêu"]: r
+            for r in html_table(tree.testid("table-chi-tieu-toan-tinh")).dicts()
+        }
+        rolled = {}
+        for code in codes:
+            series = [rules.series(w, code, drafts=drafts) for w in wards]
+            now = roll(code, period.months, *series)
+            before = roll(code, period.year_earlier.months, *series)
+            rolled[code] = (now, before)
+            row = found.get(code)
+            check.same(area, f"{where} {code} row", row is not None, True)
+            if row is None:
+                continue
+            check.cell(area, f"{where} {code}", "html", row["Kỳ này"], figure(code, now))
+            check.cell(
+                area,
+                f"{where} {code} a year earlier",
+                "html",
+                row["Cùng kỳ năm trước"],
+                figure(code, before),
+            )
+            if data.kind_of(code) in (data.FLOW_RATIO, data.STOCK_RATIO):
+                change = points_text(
+                    percent(now.value, now.denominator), percent(before.value, before.denominator)
+                )
+            else:
+                change = change_text(now.value, before.value)
+            check.cell(area, f"{where} {code} change", "html", row["Thay đổi"], Text(change))
+        (cash, cash_before), (goods, goods_before) = rolled["VNN_THU"], rolled["VNN_HIENVAT"]
+
+        def added(a, b):
+            return None if a.value is None and b.value is None else (a.value or 0) + (b.value or 0)
+
+        total = found.get(GRAND_TOTAL)
+        check.same(area, f"{where} grand total row", total is not None, True)
+        if total is not None:
+            check.cell(
+                area, f"{where} grand total", "html", total["Kỳ này"], Money(added(cash, goods))
+            )
+            check.cell(
+                area,
+                f"{where} grand total a year earlier",
+                "html",
+                total["Cùng kỳ năm trước"],
+                Money(added(cash_before, goods_before)),
+            )
+        if name != views["unit_xlsx"]:
+            continue
+        sheet = xlsx_sheet(get(client, tally, export, query))
+        rows = list(sheet.iter_rows(min_row=4))
+        headers = [c.value for c in rows[0]]
+        by_code = {row[0].value: dict(zip(headers, row, strict=True)) for row in rows[2:]}
+        for ward in wards:
+            cells = by_code.get(rules.wards[ward].code)
+            check.same(f"{area} xlsx", f"{where} ward {ward} row", cells is not None, True)
+            for code in codes if cells else ():
+                one = roll(code, period.months, rules.series(ward, code, drafts=drafts))
+                check.cell(
+                    f"{area} xlsx",
+                    f"{where} ward {ward} {code}",
+                    "xlsx",
+                    cells[code],
+                    figure(code, one).plain,
+                )
+        cells = next((r for r in by_code.values() if r["Phường, xã"].value == "Toàn tỉnh"), None)
+        check.same(f"{area} xlsx", f"{where} total row", cells is not None, True)
+        for code in codes if cells else ():
+            check.cell(
+                f"{area} xlsx",
+                f"{where} total {code}",
+                "xlsx",
+                cells[code],
+                figure(code, rolled[code][0]).plain,
+            )
+
+
 # --- Document figure blocks ------------------------------------------------------------------
 
 
@@ -1668,6 +1763,7 @@ def check_dataset(tally: Tally, dataset: data.Dataset, look: dict) -> None:
     province_officer = client_of(written.province_officers[look["province"]])
     check_unit_dashboard(check, rules, province_officer, tally, look, level="province")
     check_unit_dashboard(check, rules, admin, tally, look, level="national")
+    check_province_summary(check, rules, province_officer, tally, look)
     check_province_workbook(check, rules, province_officer, tally, look["province"], look["month"])
     tally.datasets += 1
     check.done()

@@ -249,6 +249,12 @@ MATRIX = {
         province_url("reports:province_month_export", 2025, 10),
         province_read,
     ),
+    # Province dashboard (reports/dashboards)
+    "reports:province_summary": (province_url("reports:province_summary"), province_read),
+    "reports:province_summary_export": (
+        province_url("reports:province_summary_export"),
+        province_read,
+    ),
     "reports:completeness": (province_url("reports:completeness", 2025), province_read),
     "reports:completeness_export": (
         province_url("reports:completeness_export", 2025),

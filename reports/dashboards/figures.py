@@ -24,7 +24,7 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Case,
@@ -37,7 +37,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
+from django.db.models.aggregates import Max
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -47,11 +49,11 @@ from campaigns.selectors import IS_CASH as CASH
 from campaigns.selectors import IS_IN_KIND as IN_KIND
 from core import dates
 from core.collation import vietnamese_key
-from core.numbers import format_number, percent_of, with_unit
+from core.numbers import NO_BREAK_SPACE, format_number, percent_of, with_unit
 from reports import deadlines, periods
 from reports.dashboards import progress as completeness
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
-from reports.selectors import Figure, aggregate
+from reports.selectors import Figure, aggregate, indicators_in_use
 from reports.summaries.models import WardMonth
 from wards.models import Membership, Province, Ward
 
@@ -176,6 +178,34 @@ def percent(numerator, denominator) -> Decimal | None:
 
 def percent_text(value: Decimal | None) -> str:
     return completeness.percent_text(value)
+
+
+NO_VALUE = "—"
+
+
+def change_text(current: int | None, previous: int | None) -> str:
+    """ "tăng 12,5 %" against the previous figure; the difference when that was 0."""
+    if current is None or previous is None:
+        return NO_VALUE
+    if current == previous:
+        return "không đổi"
+    direction = "tăng" if current > previous else "giảm"
+    if previous == 0:
+        return f"{direction} {format_number(abs(current - previous))}"
+    return f"{direction} {percent_text(percent(abs(current - previous), previous))}"
+
+
+def points_text(current_rate, previous_rate) -> str:
+    """Rates compare by their difference in points, "tăng 3,53 điểm %": the rates come
+    unrounded (rounding each first can put the difference 0,01 off)."""
+    if current_rate is None or previous_rate is None:
+        return NO_VALUE
+    difference = Decimal(current_rate) - Decimal(previous_rate)
+    points = abs(difference).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if not points:
+        return "không đổi"
+    direction = "tăng" if difference > 0 else "giảm"
+    return f"{direction} {with_unit(str(points).replace('.', ','), 'điểm')}{NO_BREAK_SPACE}%"
 
 
 # --- Indicators ---------------------------------------------------------------------------
@@ -860,3 +890,156 @@ def totals_row(rows: list[UnitRow], unit) -> UnitRow:
         total.approved += row.approved
         total.ward_count += row.ward_count
     return total
+
+
+# --- The province's indicators, summed over its communes ------------------------------------
+
+# Money indicators that count goods' money equivalents (never cash); shown on rows of their own.
+IN_KIND_CODES = frozenset({"VNN_HIENVAT"})
+# (cash, goods) a fund received: added up only in a row labelled GRAND_TOTAL_LABEL.
+GRAND_TOTAL_PAIRS = (("VNN_THU", "VNN_HIENVAT"),)
+
+
+def is_rate(indicator: Indicator) -> bool:
+    return indicator.rollup == Indicator.Rollup.RATIO or indicator.kind == Indicator.Kind.RATIO
+
+
+def is_in_kind(indicator: Indicator) -> bool:
+    return indicator.kind == Indicator.Kind.MONEY and (
+        indicator.code in IN_KIND_CODES or "hiện vật" in indicator.name.casefold()
+    )
+
+
+@dataclass
+class ProvinceLine:
+    """One indicator summed over the province's communes, or the labelled cash + goods total
+    (`indicator` None, `label` GRAND_TOTAL_LABEL)."""
+
+    indicator: Indicator | None
+    current: Figure
+    year_earlier: Figure
+    label: str = ""
+
+    @property
+    def is_rate(self) -> bool:
+        return self.indicator is not None and is_rate(self.indicator)
+
+    @property
+    def is_money(self) -> bool:
+        return self.indicator is None or self.indicator.kind == Indicator.Kind.MONEY
+
+    @property
+    def is_in_kind(self) -> bool:
+        return self.indicator is not None and is_in_kind(self.indicator)
+
+    @property
+    def change(self) -> str:
+        """A rate's change in points from the unrounded rates; a count's or an amount's in
+        percent of the figure a year earlier."""
+        if self.is_rate:
+            return points_text(self.current.percent, self.year_earlier.percent)
+        return change_text(self.current.value, self.year_earlier.value)
+
+
+@dataclass
+class ProvinceSummary:
+    province: Province
+    period: Period
+    include_drafts: bool
+    ward_count: int
+    lines: list  # ProvinceLine, catalogue order, each cash + goods total after its goods line
+
+
+def _province_values(province, first, last, include_drafts: bool):
+    return IndicatorValue.objects.filter(
+        _report_filter(include_drafts),
+        report__ward__province=province,
+        report__period__gte=first,
+        report__period__lte=last,
+        value__isnull=False,
+    ).order_by()
+
+
+def _latest_per_ward(province, span: Period, stock_ids, include_drafts: bool) -> dict:
+    """{indicator id: {ward id: {month: Figure}}} of each commune's latest month with a value
+    within `span`, for stocks; one query (a window picks the month in the database)."""
+    rows = (
+        _province_values(province, span.first, span.last, include_drafts)
+        .filter(indicator_id__in=stock_ids)
+        .annotate(
+            latest=Window(
+                Max("report__period"), partition_by=[F("report__ward_id"), F("indicator_id")]
+            )
+        )
+        .filter(report__period=F("latest"))
+        .values_list("indicator_id", "report__ward_id", "report__period", "value", "denominator")
+    )
+    found = defaultdict(dict)
+    for indicator_id, ward_id, month, value, denominator in rows:
+        found[indicator_id][ward_id] = {month: Figure(value, denominator)}
+    return found
+
+
+def province_summary(province, period: Period, *, include_drafts: bool = False) -> ProvinceSummary:
+    """Every indicator in use in the period, summed over the province's communes by its rollup
+    through reports.selectors.aggregate, beside the same period a year earlier. Five queries
+    for any number of communes:
+
+    - flows and ratios of flows are added up per month in the database (a sum of the communes'
+      sums is their sum), then over the months;
+    - stocks (and ratios of stocks) take each commune's latest month with a value within the
+      period, numerator and denominator, then add up over the communes.
+    """
+    earlier = period.year_earlier
+    indicators = indicators_in_use(period.months)
+    stock_ids = [i.pk for i in indicators if i.rollup == Indicator.Rollup.LAST]
+    flow_ids = [i.pk for i in indicators if i.rollup != Indicator.Rollup.LAST]
+    flows = defaultdict(dict)
+    monthly = (
+        _province_values(province, earlier.first, period.last, include_drafts)
+        .filter(indicator_id__in=flow_ids)
+        .values("indicator_id", "report__period")
+        .annotate(total=Sum("value"), parts=Sum("denominator"))
+        .values_list("indicator_id", "report__period", "total", "parts")
+    )
+    for indicator_id, month, total, parts in monthly:
+        flows[indicator_id][month] = Figure(int(total), None if parts is None else int(parts))
+    now = _latest_per_ward(province, period, stock_ids, include_drafts)
+    then = _latest_per_ward(province, earlier, stock_ids, include_drafts)
+
+    lines, by_code = [], {}
+    for indicator in indicators:
+        if indicator.rollup == Indicator.Rollup.LAST:
+            current = aggregate(indicator, period.months, *now[indicator.pk].values())
+            before = aggregate(indicator, earlier.months, *then[indicator.pk].values())
+        else:
+            months = flows[indicator.pk]
+            current = aggregate(indicator, period.months, months)
+            before = aggregate(indicator, earlier.months, months)
+        line = ProvinceLine(indicator, current, before)
+        lines.append(line)
+        by_code[indicator.code] = line
+        for cash_code, goods_code in GRAND_TOTAL_PAIRS:
+            if indicator.code == goods_code and cash_code in by_code:
+                lines.append(_grand_total(by_code[cash_code], line))
+    return ProvinceSummary(
+        province=province,
+        period=period,
+        include_drafts=include_drafts,
+        ward_count=Ward.objects.filter(province=province).count(),
+        lines=lines,
+    )
+
+
+def _grand_total(cash: ProvinceLine, goods: ProvinceLine) -> ProvinceLine:
+    def added(a: Figure, b: Figure) -> Figure:
+        if a.value is None and b.value is None:
+            return Figure()
+        return Figure((a.value or 0) + (b.value or 0))
+
+    return ProvinceLine(
+        None,
+        added(cash.current, goods.current),
+        added(cash.year_earlier, goods.year_earlier),
+        label=GRAND_TOTAL_LABEL,
+    )

@@ -394,3 +394,46 @@ def _unit_cells(row: figures.UnitRow, link: str) -> list[Cell]:
         money_cell(row.in_kind),
         money_cell(row.grand_total),
     ]
+
+
+def _money_unit(line: figures.ProvinceLine) -> str:
+    if line.indicator is None:
+        return "đồng (tiền mặt và hiện vật quy đổi)"
+    return f"{line.indicator.unit} ({'hiện vật quy đổi' if line.is_in_kind else 'tiền mặt'})"
+
+
+def province_summary_table(data: figures.ProvinceSummary, downloads) -> Table:
+    """The province's indicators summed over its communes, a year earlier and the change; money
+    rows say whether they are cash or goods, added up only on the row labelled so."""
+    table = Table(
+        "chi-tieu-toan-tinh",
+        "Tổng hợp các chỉ tiêu toàn tỉnh trong kỳ",
+        ["Mã", "Chỉ tiêu", "Đơn vị", "Kỳ này", "Cùng kỳ năm trước", "Thay đổi"],
+        download_query=downloads,
+    )
+    for line in data.lines:
+        if line.indicator is None:
+            table.rows.append(
+                [
+                    text_cell(""),
+                    text_cell(line.label),
+                    text_cell(_money_unit(line)),
+                    money_cell(line.current.value),
+                    money_cell(line.year_earlier.value),
+                    text_cell(line.change),
+                ]
+            )
+            continue
+        indicator = line.indicator
+        unit = _money_unit(line) if line.is_money else ("%" if line.is_rate else indicator.unit)
+        table.rows.append(
+            [
+                text_cell(indicator.code),
+                text_cell(indicator.name),
+                text_cell(unit),
+                indicator_cell(indicator, line.current),
+                indicator_cell(indicator, line.year_earlier),
+                text_cell(line.change),
+            ]
+        )
+    return table

@@ -25,5 +25,15 @@ urlpatterns = [
         views.dashboard_province,
         name="dashboard_province",
     ),
+    path(
+        "tinh/<str:code>/tong-hop/",
+        views.province_summary,
+        name="province_summary",
+    ),
+    path(
+        "tinh/<str:code>/tong-hop/phuong-xa.xlsx",
+        views.province_summary_export,
+        name="province_summary_export",
+    ),
     path("toan-quoc/tong-quan/", views.dashboard_national, name="dashboard_national"),
 ]

@@ -14,11 +14,20 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from core.collation import vietnamese_key
+from core.spreadsheets import workbook_response
 from reports.dashboards import figures as dashboards
 from reports.dashboards import progress
-from reports.dashboards.tables import FORMATS, download, month_label, unit_table, ward_tables
+from reports.dashboards.tables import (
+    FORMATS,
+    download,
+    month_label,
+    province_summary_table,
+    unit_table,
+    ward_tables,
+)
+from reports.excel import period_filename, province_period_workbook
 from reports.models import MonthlyReport
-from reports.selectors import reports_visible_to
+from reports.selectors import indicators_in_use, province_period_figures, reports_visible_to
 from wards import page_cache
 from wards.selectors import (
     ADMIN,
@@ -231,9 +240,61 @@ def dashboard_province(request, code):
         context=lambda period: {
             "province": province,
             "completeness_year": period.last.year,
+            "summary_query": _query(request, sap_xep=None),
             "breadcrumbs": [province.name, "Tổng quan"],
         },
     )
+
+
+SUMMARY_REFUSAL = "Chỉ cán bộ cấp tỉnh xem được tổng hợp chỉ tiêu của tỉnh."
+
+
+@login_required
+def province_summary(request, code):
+    """The province's indicators summed over its communes for a period, a year earlier beside."""
+    province = province_page_or_error(request.user, code, SUMMARY_REFUSAL)
+    _today, period, errors, include_drafts = _read_period(request)
+    data = dashboards.province_summary(province, period, include_drafts=include_drafts)
+    table = province_summary_table(data, _downloads(request))
+    file_format = _wanted_format(request)
+    if file_format:
+        return download(table, f"tong-hop-tinh-{province.code}-{period.slug}", file_format)
+    return render(
+        request,
+        "reports/province_summary.html",
+        {
+            "province": province,
+            "data": data,
+            "table": table,
+            "wards_xlsx": reverse("reports:province_summary_export", args=[province.code])
+            + _query(request),
+            "breadcrumbs": [province.name, "Tổng hợp chỉ tiêu"],
+            **_period_context(request, period, errors, include_drafts),
+        },
+    )
+
+
+@login_required
+def province_summary_export(request, code):
+    """The period's figures of every commune and the province's total row, as XLSX."""
+    province = province_page_or_error(request.user, code, SUMMARY_REFUSAL)
+    _today, period, _errors, include_drafts = _read_period(request)
+    months = period.months
+    indicators = indicators_in_use(months)
+    figures, approved = province_period_figures(
+        province, period.first, period.last, include_drafts=include_drafts
+    )
+    workbook = province_period_workbook(
+        province,
+        label=period.label,
+        months=months,
+        wards=list(province.wards.order_by("code")),
+        indicators=indicators,
+        figures=figures,
+        approved=approved,
+        include_drafts=include_drafts,
+    )
+    return workbook_response(workbook, period_filename(province, period.slug))
 
 
 @login_required

@@ -29,7 +29,6 @@ PDF and the DOCX show exactly the same text; "v" keeps the raw integer (or null)
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum
@@ -37,9 +36,9 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from campaigns.models import Campaign, Disbursement, Donation, House
 from campaigns.selectors import GRAND_TOTAL_LABEL, counted_donations
-from core.numbers import NO_BREAK_SPACE, format_number, with_unit
+from core.numbers import format_number
 from reports import periods
-from reports.dashboards.figures import percent, percent_text
+from reports.dashboards.figures import change_text, percent, percent_text, points_text
 from reports.documents.models import Block, Document
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
 from reports.selectors import Figure, aggregate
@@ -122,31 +121,6 @@ def row(cells: list[dict], *, total: bool = False) -> dict:
 
 def column(label: str, align: str = "right") -> dict:
     return {"label": label, "align": align}
-
-
-def change_text(current: int | None, previous: int | None) -> str:
-    """ "tăng 12,5 %" against the previous figure; the difference when that was 0."""
-    if current is None or previous is None:
-        return NO_VALUE
-    if current == previous:
-        return "không đổi"
-    direction = "tăng" if current > previous else "giảm"
-    if previous == 0:
-        return f"{direction} {format_number(abs(current - previous))}"
-    return f"{direction} {percent_text(percent(abs(current - previous), previous))}"
-
-
-def points_text(current_rate, previous_rate) -> str:
-    """Rates compare by their difference in points, "tăng 3,53 điểm %": the rates come
-    unrounded (rounding each first can put the difference 0,01 off)."""
-    if current_rate is None or previous_rate is None:
-        return NO_VALUE
-    difference = Decimal(current_rate) - Decimal(previous_rate)
-    points = abs(difference).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if not points:
-        return "không đổi"
-    direction = "tăng" if difference > 0 else "giảm"
-    return f"{direction} {with_unit(str(points).replace('.', ','), 'điểm')}{NO_BREAK_SPACE}%"
 
 
 def _int(value) -> int:
