@@ -13,7 +13,7 @@ away or spend the same balance at once.
 import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from campaigns import selectors
 from campaigns.models import Allocation, AllocationReversal, Campaign
@@ -116,17 +116,41 @@ def _normalised(
     }
 
 
+def _check_not_duplicate(allocation: Allocation) -> None:
+    """One decision gives a commune each kind of goods (or the cash) once, among the
+    allocations that count: a reversed one may be recorded again under its decision. Goods are
+    the same goods whatever their case and spaces (selectors.goods_key). Called under the
+    drive's row lock, so two officers cannot both record the same decision."""
+    same = (
+        selectors.counted_allocations()
+        .filter(
+            campaign=allocation.campaign_id,
+            ward=allocation.ward_id,
+            form=allocation.form,
+            decision_number__iexact=allocation.decision_number,
+        )
+        .exclude(pk=allocation.pk)
+    )
+    if allocation.is_cash:
+        duplicate = same.exists()
+    else:
+        key = selectors.goods_key(allocation.in_kind_description, allocation.in_kind_unit)
+        duplicate = any(
+            selectors.goods_key(description, unit) == key
+            for description, unit in same.values_list("in_kind_description", "in_kind_unit")
+        )
+    if duplicate:
+        raise FundRefusal(DUPLICATE_MESSAGE)
+
+
 def _save(allocation: Allocation) -> Allocation:
     allocation.full_clean(
         exclude=[*_SET_BY_SERVICE, "confirmed_by"],
         validate_unique=False,
         validate_constraints=False,
     )
-    try:
-        with transaction.atomic():
-            allocation.save()
-    except IntegrityError:
-        raise FundRefusal(DUPLICATE_MESSAGE) from None
+    _check_not_duplicate(allocation)
+    allocation.save()
     return allocation
 
 
