@@ -116,39 +116,41 @@ def _normalised(
     }
 
 
+def _same_words(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def _check_not_duplicate(allocation: Allocation) -> None:
     """One decision gives a commune each kind of goods (or the cash) once, among the
-    allocations that count: a reversed one may be recorded again under its decision. Goods are
-    the same goods whatever their case and spaces (selectors.goods_key). Called under the
-    drive's row lock, so two officers cannot both record the same decision."""
-    same = (
+    allocations that count: a reversed one may be recorded again under its decision. Decision
+    numbers and goods compare whatever their case and spaces ("15/QĐ" is "15/qđ"). Called under
+    the drive's row lock, so two officers cannot both record the same decision."""
+    others = (
         selectors.counted_allocations()
-        .filter(
-            campaign=allocation.campaign_id,
-            ward=allocation.ward_id,
-            form=allocation.form,
-            decision_number__iexact=allocation.decision_number,
-        )
+        .filter(campaign=allocation.campaign_id, ward=allocation.ward_id, form=allocation.form)
         .exclude(pk=allocation.pk)
+        .values_list("decision_number", "in_kind_description", "in_kind_unit")
     )
-    if allocation.is_cash:
-        duplicate = same.exists()
-    else:
-        key = selectors.goods_key(allocation.in_kind_description, allocation.in_kind_unit)
-        duplicate = any(
-            selectors.goods_key(description, unit) == key
-            for description, unit in same.values_list("in_kind_description", "in_kind_unit")
-        )
-    if duplicate:
-        raise FundRefusal(DUPLICATE_MESSAGE)
+    number = _same_words(allocation.decision_number)
+    goods = selectors.goods_key(allocation.in_kind_description, allocation.in_kind_unit)
+    for other_number, description, unit in others:
+        if _same_words(other_number) == number and (
+            allocation.is_cash or selectors.goods_key(description, unit) == goods
+        ):
+            raise FundRefusal(DUPLICATE_MESSAGE)
 
 
-def _save(allocation: Allocation) -> Allocation:
+def _validate(allocation: Allocation) -> None:
+    """The goods complete or the cash alone (the model's rules, Vietnamese by field), before
+    any balance is read."""
     allocation.full_clean(
         exclude=[*_SET_BY_SERVICE, "confirmed_by"],
         validate_unique=False,
         validate_constraints=False,
     )
+
+
+def _save(allocation: Allocation) -> Allocation:
     _check_not_duplicate(allocation)
     allocation.save()
     return allocation
@@ -162,6 +164,7 @@ def allocation_record(*, campaign: Campaign, ward: Ward, user, **fields) -> Allo
     _check_fields(campaign, ward, fields)
     campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
     allocation = Allocation(campaign=campaign, ward=ward, recorded_by=user, **fields)
+    _validate(allocation)
     _check_province_holds(campaign, allocation)
     return _save(allocation)
 
@@ -202,6 +205,7 @@ def allocation_update(
     for name, value in fields.items():
         setattr(current, name, value)
     current.ward = ward
+    _validate(current)
     _check_province_holds(campaign, current, giving_back=before)
     current.version += 1
     return _save(current)
