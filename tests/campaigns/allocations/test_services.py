@@ -13,6 +13,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+APRIL_5 = D(2026, 4, 5)
 
 
 def _update(allocation, version, **changes):
@@ -31,7 +32,7 @@ def _update(allocation, version, **changes):
     return services.allocation_update(allocation=allocation, version=version, **fields)
 
 
-def _confirm(world, allocation, on=D(2026, 4, 5)):
+def _confirm(world, allocation, on=APRIL_5):
     return services.allocation_confirm(
         allocation=allocation, ward=allocation.ward, user=world.users["ward_officer"], on=on
     )
@@ -104,7 +105,10 @@ def test_a_reversal_is_a_counter_entry_in_both_books(world, drive, give):
     assert selectors.goods_line(drive, "Gạo", "kg", at=commune) is None
     with pytest.raises(FundRefusal, match="trước đó"):
         services.allocation_reverse(
-            allocation=cash, user=world.users["province_officer"], reason="Lần nữa", on=D(2026, 4, 7)
+            allocation=cash,
+            user=world.users["province_officer"],
+            reason="Lần nữa",
+            on=D(2026, 4, 7),
         )
 
 
