@@ -14,6 +14,9 @@ class CampaignsConfig(AppConfig):
 
         page_cache.connect(models.Campaign)
         page_cache.connect(models.DonationReversal, "donation__ward")
+        # An allocation shows on the province's drive pages and on its commune's.
+        page_cache.connect(models.Allocation)
+        page_cache.connect(models.AllocationReversal)
         for model in (
             models.Donation,
             models.Disbursement,

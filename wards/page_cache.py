@@ -139,16 +139,23 @@ def connect(model, ward_path=None) -> None:
     def remember_ward(instance, **kwargs):
         instance._page_cache_ward_id = instance.__dict__.get("ward_id")
 
+    def changed(codes):
+        # A row no ward holds (a province committee's own donation) shows on the province's
+        # pages, which are many wards': every page is renewed, as for a campaign.
+        if None in codes:
+            catalogue_changed()
+        wards_changed([code for code in codes if code is not None])
+
     def bump_after_save(instance, **kwargs):
         codes = [code_of(instance)]
         loaded = getattr(instance, "_page_cache_ward_id", None)
         if direct and loaded is not None and loaded != instance.ward_id:
             codes += Ward.objects.filter(pk=loaded).values_list("code", flat=True)
         instance._page_cache_ward_id = instance.__dict__.get("ward_id")
-        wards_changed(codes)
+        changed(codes)
 
     def bump_before_delete(instance, **kwargs):
-        wards_changed([code_of(instance)])
+        changed([code_of(instance)])
 
     if direct:
         post_init.connect(remember_ward, sender=model, weak=False, dispatch_uid=uid)

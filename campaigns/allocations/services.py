@@ -162,7 +162,11 @@ def allocation_record(*, campaign: Campaign, ward: Ward, user, **fields) -> Allo
     purpose). Refused when the province committee does not hold that much."""
     fields = _normalised(**fields)
     _check_fields(campaign, ward, fields)
-    campaign = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",))
+        .select_related("province")
+        .get(pk=campaign.pk)
+    )
     allocation = Allocation(campaign=campaign, ward=ward, recorded_by=user, **fields)
     _validate(allocation)
     _check_province_holds(campaign, allocation)
@@ -171,11 +175,15 @@ def allocation_record(*, campaign: Campaign, ward: Ward, user, **fields) -> Allo
 
 def _locked(allocation: Allocation) -> tuple[Campaign, Allocation]:
     campaign = (
-        Campaign.objects.select_for_update()
+        Campaign.objects.select_for_update(of=("self",))
         .select_related("province")
         .get(pk=allocation.campaign_id)
     )
-    current = Allocation.objects.select_for_update().select_related("ward").get(pk=allocation.pk)
+    current = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("ward")
+        .get(pk=allocation.pk)
+    )
     return campaign, current
 
 

@@ -252,3 +252,28 @@ def test_entry_page_follows_an_indicator_renamed_in_the_admin(
         indicator.name = "Số buổi tuyên truyền, phổ biến"
         indicator.save()
     assert "Số buổi tuyên truyền, phổ biến" in officer.get(url).content.decode()
+
+
+def test_money_no_ward_holds_renews_every_cached_page(world, django_capture_on_commit_callbacks):
+    """A province committee's own donation and its allocations show on province pages, which
+    span many wards: they renew everything, as a campaign does."""
+    from wards import page_cache
+
+    drive = factories.province_drive(province_obj=world.province_a)
+    officer = factories.user(role="province_officer", province_obj=world.province_a)
+    built = []
+
+    def page():
+        built.append(len(built) + 1)
+        return built[-1]
+
+    def shown():
+        return page_cache.cached(["trang-thu"], page, wards=[world.ward_y.code])
+
+    assert shown() == shown() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.donation(fund_obj=drive, user=officer, amount=3_000_000)
+    assert shown() == shown() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.allocation(drive=drive, ward_obj=world.ward_x, user=officer, amount=1_000_000)
+    assert shown() == 3
