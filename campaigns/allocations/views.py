@@ -197,7 +197,7 @@ def allocation_update(request, code, pk, allocation_id):
         campaign,
         {
             "form": form,
-            "conflict": conflict,
+            "saved": conflict,
             "title": f"Sửa phân bổ QĐ {allocation.decision_number} – {allocation.ward.name}",
             "intro": _holdings_text(campaign, province),
         },
@@ -217,7 +217,7 @@ def allocation_reverse(request, code, pk, allocation_id):
     if selectors.is_reversed(allocation):
         messages.info(request, "Khoản phân bổ này đã được điều chỉnh trước đó.")
         return _back(province, campaign)
-    form = AllocationReversalForm(request.POST or None)
+    form = AllocationReversalForm(request.POST if request.method == "POST" else None)
     confirming = False
     status = 200
     if request.method == "POST":
@@ -263,10 +263,11 @@ def _received_page(request, ward, *, failed=None, status=200):
     can_edit = ward_selectors.can_edit_ward(request.user, ward)
     rows = selectors.allocations_received(ward)
     today = timezone.localdate()
+    failed_form, failed_shown = (failed[1], False) if failed else (None, False)
     for row in rows:
         if can_edit and not row.is_confirmed and not row.reversed:
             if failed and failed[0] == row.pk:
-                row.confirm_form = failed[1]
+                row.confirm_form, failed_shown = failed_form, True
             else:
                 row.confirm_form = ConfirmForm(
                     prefix=f"a{row.pk}", initial={"confirmed_on": today, "version": row.version}
@@ -288,6 +289,10 @@ def _received_page(request, ward, *, failed=None, status=200):
                 for campaign in drives.values()
             ],
             "can_edit": can_edit,
+            # A refused confirmation: its messages above the list when its row has no form
+            # any more (confirmed or reversed meanwhile).
+            "failed_form": failed_form,
+            "failed_shown": failed_shown,
             "breadcrumbs": ["Phân bổ từ tỉnh"],
         },
         status=status,

@@ -316,3 +316,12 @@ def test_a_confirmation_before_the_decision_date_is_refused_keeping_the_date(cli
     nonsense = client.post(confirm_url(world, given), {f"a{given.pk}-confirmed_on": "hôm qua"})
     assert nonsense.status_code == 400
     assert not Allocation.objects.get(pk=given.pk).is_confirmed
+
+
+def test_confirming_twice_says_when_it_was_confirmed(client, world, give):
+    given = give(1_000_000, confirmed_on=D(2026, 4, 5))
+    client.force_login(world.users["ward_officer"])
+    again = client.post(confirm_url(world, given), {f"a{given.pk}-confirmed_on": "06/04/2026"})
+    assert again.status_code == 400
+    assert "đã được xác nhận ngày 05/04/2026" in text_of(again)
+    assert Allocation.objects.get(pk=given.pk).confirmed_on == D(2026, 4, 5)
