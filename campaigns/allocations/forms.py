@@ -93,7 +93,7 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirmed_on"].widget.attrs.update(
-            {"class": "form-control", "placeholder": "dd/mm/yyyy"}
+            {"class": "form-control touch-target", "placeholder": "dd/mm/yyyy"}
         )
 
 
