@@ -6,8 +6,9 @@ import random
 from django.db import transaction
 
 from campaigns import selectors, services
+from campaigns.allocations import services as allocation_services
 from campaigns.models import Campaign, Donation
-from wards.models import ResidentialArea
+from wards.models import ResidentialArea, RoleAssignment
 
 DONORS = [
     ("individual", "Nguyễn Văn Bảy"),
@@ -113,3 +114,95 @@ def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: dateti
             started_on=started if started <= last_month else None,
             handed_over_on=handed_over if handed_over <= last_month else None,
         )
+    seed_allocations(ward, user, households, on=last_month)
+
+
+ALLOCATION_DRIVE = "Hỗ trợ đồng bào bị thiệt hại do lũ (phân bổ)"
+
+
+def seed_allocations(ward, user, households, *, on: datetime.date):
+    """A province drive that gave the demo ward two allocations: cash it confirmed and paid a
+    household from, and rice still waiting for its confirmation. Idempotent (by the drive's
+    name)."""
+    drive, created = Campaign.objects.get_or_create(
+        name=ALLOCATION_DRIVE,
+        province=ward.province,
+        defaults={
+            "kind": Campaign.Kind.FUND,
+            "fund": Campaign.Fund.DISASTER,
+            "starts_on": on.replace(day=1),
+            "target_amount": 500_000_000,
+        },
+    )
+    if not created:
+        return
+    officer = (
+        RoleAssignment.objects.filter(
+            role=RoleAssignment.Role.PROVINCE_OFFICER, province=ward.province
+        )
+        .select_related("user")
+        .first()
+    )
+    province_user = officer.user if officer else user
+    start = on.replace(day=1)
+    for amount, donor in [
+        (200_000_000, "Ngân hàng TMCP Công Thương chi nhánh An Giang"),
+        (80_000_000, "Công ty CP Xuất nhập khẩu Thủy sản An Giang"),
+    ]:
+        services.donation_record(
+            campaign=drive,
+            province=ward.province,
+            user=province_user,
+            received_on=start,
+            donor_kind="organisation",
+            donor_name=donor,
+            amount=amount,
+        )
+    services.donation_record(
+        campaign=drive,
+        province=ward.province,
+        user=province_user,
+        received_on=start,
+        donor_kind="collective",
+        donor_name="Hội Liên hiệp Phụ nữ tỉnh",
+        form=Donation.Form.IN_KIND,
+        in_kind_description="Gạo",
+        in_kind_quantity=2_000,
+        in_kind_unit="kg",
+    )
+    cash = allocation_services.allocation_record(
+        campaign=drive,
+        ward=ward,
+        user=province_user,
+        form="cash",
+        amount=60_000_000,
+        decision_number="12/QĐ-MTTQ",
+        decision_date=start + datetime.timedelta(days=2),
+        purpose="Hỗ trợ hộ bị sập, tốc mái nhà do lũ",
+    )
+    allocation_services.allocation_confirm(
+        allocation=cash, ward=ward, user=user, on=start + datetime.timedelta(days=4)
+    )
+    services.disbursement_record(
+        campaign=drive,
+        ward=ward,
+        user=user,
+        amount=20_000_000,
+        purpose="disaster",
+        household=households[0],
+        paid_on=start + datetime.timedelta(days=6),
+        decision_reference="21/QĐ-UBND",
+    )
+    allocation_services.allocation_record(
+        campaign=drive,
+        ward=ward,
+        user=province_user,
+        form="in_kind",
+        amount=None,
+        in_kind_description="Gạo",
+        in_kind_quantity=500,
+        in_kind_unit="kg",
+        decision_number="13/QĐ-MTTQ",
+        decision_date=start + datetime.timedelta(days=8),
+        purpose="Hỗ trợ lương thực cho hộ bị ngập",
+    )

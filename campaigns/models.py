@@ -408,19 +408,9 @@ class Allocation(GoodsMixin, models.Model):
         ordering = ["-decision_date", "-pk"]
         constraints = [
             *_goods_constraints("allocation", "Khoản phân bổ"),
-            # One decision gives a commune each kind of goods (or the cash) once.
-            models.UniqueConstraint(
-                fields=[
-                    "campaign",
-                    "ward",
-                    "decision_number",
-                    "form",
-                    "in_kind_description",
-                    "in_kind_unit",
-                ],
-                name="one_allocation_per_decision_and_commune",
-                violation_error_message=("Quyết định này đã phân bổ khoản này cho phường, xã này."),
-            ),
+            # One decision gives a commune each kind of goods (or the cash) once among the
+            # allocations that count: checked by the service under the drive's lock
+            # (allocations/services.py), since a reversed allocation may be given again.
             models.CheckConstraint(
                 condition=Q(confirmed_on__isnull=True) | Q(confirmed_on__gte=F("decision_date")),
                 name="allocation_confirmed_after_decision",

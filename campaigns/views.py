@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import receipts, selectors, services
+from campaigns.allocations import selectors as allocation_selectors
 from campaigns.forms import (
     CampaignForm,
     DisbursementForm,
@@ -133,8 +134,21 @@ def campaign_detail(request, code, pk):
             "can_edit": _can_edit(request, ward),
             "personal": personal,
             "breadcrumbs": [campaign.name],
+            **_province_drive_context(request, campaign, ward),
         },
     )
+
+
+def _province_drive_context(request, campaign, ward) -> dict:
+    """A province drive seen from a commune: what the province gave it and what it holds."""
+    if not campaign.province_id:
+        return {}
+    return {
+        "received": allocation_selectors.allocations_received(ward, campaign),
+        "ward_balance": selectors.fund_balance(campaign=campaign, at=ward),
+        "province_link": ward_selectors.role_of(request.user)
+        in (ward_selectors.ADMIN, *ward_selectors.PROVINCE_ROLES),
+    }
 
 
 def _recipient(payment, personal):

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given
 
 from reports.documents.forms import SectionForm
+from tests import factories
 from tests.fuzzing import HOSTILE_QUERY, form_data, send_checked
 
 
@@ -122,6 +123,38 @@ PAGES = [
             "reports:document_block_add_figure", lambda w: w.document.pk, lambda w: w.section.pk
         ),
     ),
+    # Allocations (campaigns/allocations)
+    FormPage(
+        "allocation_create",
+        "province_officer",
+        lambda w: reverse("campaigns:allocation_create", args=[w.province_a.code, _drive(w).pk]),
+    ),
+    FormPage(
+        "allocation_update",
+        "province_officer",
+        lambda w: reverse(
+            "campaigns:allocation_update",
+            args=[w.province_a.code, _drive(w).pk, _allocation(w).pk],
+        ),
+    ),
+    FormPage(
+        "allocation_reverse",
+        "province_officer",
+        lambda w: reverse(
+            "campaigns:allocation_reverse",
+            args=[w.province_a.code, _drive(w).pk, _allocation(w).pk],
+        ),
+        fields={"reason": forms.CharField(), "xac_nhan": forms.CharField()},
+    ),
+    FormPage(
+        "allocation_confirm",
+        "ward_officer",
+        ward_url("campaigns:allocation_confirm", lambda w: _allocation(w).pk),
+        fields=lambda w: {
+            f"a{_allocation(w).pk}-confirmed_on": forms.DateField(),
+            f"a{_allocation(w).pk}-version": forms.IntegerField(),
+        },
+    ),
     FormPage(
         "disclosure_search",
         "anonymous",
@@ -129,6 +162,24 @@ PAGES = [
         method="GET",
     ),
 ]
+
+
+def _drive(world):
+    """A province A drive holding money, made once per world."""
+    if not hasattr(world, "drive"):
+        admin = world.users["admin"]
+        world.drive = factories.province_drive(province_obj=world.province_a)
+        factories.donation(fund_obj=world.drive, user=admin, amount=50_000_000)
+    return world.drive
+
+
+def _allocation(world):
+    """The drive's allocation to ward X, waiting for its confirmation."""
+    if not hasattr(world, "allocation"):
+        world.allocation = factories.allocation(
+            drive=_drive(world), ward_obj=world.ward_x, user=world.users["admin"], amount=1_000_000
+        )
+    return world.allocation
 
 
 def _prefixed(form):

@@ -127,6 +127,28 @@ def document_url(name, part=None):
     return build
 
 
+def province_write(target):
+    """Recording a province's allocations: its officer (and chair), admins; its viewer 403."""
+    expected = province_read(target)
+    if expected.get("province_viewer") == OK:
+        expected["province_viewer"] = FORBIDDEN
+    return expected
+
+
+def drive_url(name, *, allocation=False):
+    """A URL of the province drive of ward `target`'s province (and of its allocation to
+    `target`)."""
+
+    def build(world, target):
+        ward = world.ward(target)
+        args = [ward.province.code, world.drive_for(target).pk]
+        if allocation:
+            args.append(world.allocation_for(target).pk)
+        return reverse(name, args=args)
+
+    return build
+
+
 def post_only(target):
     return logged_in(NOT_ALLOWED)
 
@@ -237,6 +259,22 @@ MATRIX = {
         lambda target: anyone(OK),
     ),
     "campaigns:receipt_pdf": (ward_url("campaigns:receipt_pdf", obj="donation"), ward_read),
+    # Allocations (campaigns/allocations)
+    "campaigns:allocation_list": (drive_url("campaigns:allocation_list"), province_read),
+    "campaigns:allocation_create": (drive_url("campaigns:allocation_create"), province_write),
+    "campaigns:allocation_update": (
+        drive_url("campaigns:allocation_update", allocation=True),
+        province_write,
+    ),
+    "campaigns:allocation_reverse": (
+        drive_url("campaigns:allocation_reverse", allocation=True),
+        province_write,
+    ),
+    "campaigns:allocation_received": (ward_url("campaigns:allocation_received"), ward_read),
+    "campaigns:allocation_confirm": (
+        ward_url("campaigns:allocation_confirm", obj="allocation"),
+        post_only,
+    ),
     "reports:entry_template": (report_url("reports:entry_template"), ward_read),
     "reports:entry_import": (report_url("reports:entry_import"), ward_write),
     "reports:ward_year_export": (
@@ -374,7 +412,8 @@ def matrix_world(world):
             ),
         }
         money[target].update(_matrix_document(ward, world.users["admin"]))
-    for kind in ("campaign", "household", "house", "donation", "document"):
+    _matrix_allocations(world, wards, money)
+    for kind in ("campaign", "household", "house", "donation", "document", "drive", "allocation"):
         setattr(world, f"{kind}_for", lambda target, kind=kind: money[target][kind])
     for part in ("section", "block", "task"):
         setattr(world, f"{part}_id_for", lambda target, part=part: money[target][f"{part}_id"])
@@ -385,6 +424,22 @@ def matrix_world(world):
         "z": world.membership_z,
     }.__getitem__
     return world
+
+
+def _matrix_allocations(world, wards, money):
+    """A drive of each province, holding money, that gave each of its communes an allocation
+    not yet confirmed."""
+    admin = world.users["admin"]
+    drives = {}
+    for target, ward in wards.items():
+        drive = drives.get(ward.province_id)
+        if drive is None:
+            drive = drives[ward.province_id] = factories.province_drive(province_obj=ward.province)
+            factories.donation(fund_obj=drive, user=admin, amount=10_000_000)
+        money[target]["drive"] = drive
+        money[target]["allocation"] = factories.allocation(
+            drive=drive, ward_obj=ward, user=admin, amount=1_000_000
+        )
 
 
 def _matrix_document(ward, user):

@@ -13,7 +13,7 @@ away or spend the same balance at once.
 import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from campaigns import selectors
 from campaigns.models import Allocation, AllocationReversal, Campaign
@@ -116,17 +116,43 @@ def _normalised(
     }
 
 
-def _save(allocation: Allocation) -> Allocation:
+def _same_words(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _check_not_duplicate(allocation: Allocation) -> None:
+    """One decision gives a commune each kind of goods (or the cash) once, among the
+    allocations that count: a reversed one may be recorded again under its decision. Decision
+    numbers and goods compare whatever their case and spaces ("15/QĐ" is "15/qđ"). Called under
+    the drive's row lock, so two officers cannot both record the same decision."""
+    others = (
+        selectors.counted_allocations()
+        .filter(campaign=allocation.campaign_id, ward=allocation.ward_id, form=allocation.form)
+        .exclude(pk=allocation.pk)
+        .values_list("decision_number", "in_kind_description", "in_kind_unit")
+    )
+    number = _same_words(allocation.decision_number)
+    goods = selectors.goods_key(allocation.in_kind_description, allocation.in_kind_unit)
+    for other_number, description, unit in others:
+        if _same_words(other_number) == number and (
+            allocation.is_cash or selectors.goods_key(description, unit) == goods
+        ):
+            raise FundRefusal(DUPLICATE_MESSAGE)
+
+
+def _validate(allocation: Allocation) -> None:
+    """The goods complete or the cash alone (the model's rules, Vietnamese by field), before
+    any balance is read."""
     allocation.full_clean(
         exclude=[*_SET_BY_SERVICE, "confirmed_by"],
         validate_unique=False,
         validate_constraints=False,
     )
-    try:
-        with transaction.atomic():
-            allocation.save()
-    except IntegrityError:
-        raise FundRefusal(DUPLICATE_MESSAGE) from None
+
+
+def _save(allocation: Allocation) -> Allocation:
+    _check_not_duplicate(allocation)
+    allocation.save()
     return allocation
 
 
@@ -142,6 +168,7 @@ def allocation_record(*, campaign: Campaign, ward: Ward, user, **fields) -> Allo
         .get(pk=campaign.pk)
     )
     allocation = Allocation(campaign=campaign, ward=ward, recorded_by=user, **fields)
+    _validate(allocation)
     _check_province_holds(campaign, allocation)
     return _save(allocation)
 
@@ -186,6 +213,7 @@ def allocation_update(
     for name, value in fields.items():
         setattr(current, name, value)
     current.ward = ward
+    _validate(current)
     _check_province_holds(campaign, current, giving_back=before)
     current.version += 1
     return _save(current)
