@@ -157,7 +157,7 @@ def fixed_url(name):
     return lambda world, target: reverse(name)
 
 
-def drive_url(name, *tail):
+def public_drive_url(name, *tail):
     """A URL of the drive of target's province (made on first use); "ward" in tail names the
     target ward, other parts go as they are."""
 
@@ -245,17 +245,20 @@ MATRIX = {
         lambda target: anyone(OK),
     ),
     # Public trail (campaigns/public)
-    "campaigns:public_drive": (drive_url("campaigns:public_drive"), lambda target: anyone(OK)),
+    "campaigns:public_drive": (
+        public_drive_url("campaigns:public_drive"),
+        lambda target: anyone(OK),
+    ),
     "campaigns:public_drive_file": (
-        drive_url("campaigns:public_drive_file", "phan-bo", "xlsx"),
+        public_drive_url("campaigns:public_drive_file", "phan-bo", "xlsx"),
         lambda target: anyone(OK),
     ),
     "campaigns:public_drive_ward": (
-        drive_url("campaigns:public_drive_ward", "ward"),
+        public_drive_url("campaigns:public_drive_ward", "ward"),
         lambda target: anyone(OK),
     ),
     "campaigns:public_drive_ward_file": (
-        drive_url("campaigns:public_drive_ward_file", "ward", "chi-ho", "csv"),
+        public_drive_url("campaigns:public_drive_ward_file", "ward", "chi-ho", "csv"),
         lambda target: anyone(OK),
     ),
     "campaigns:receipt_pdf": (ward_url("campaigns:receipt_pdf", obj="donation"), ward_read),
