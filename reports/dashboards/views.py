@@ -16,7 +16,14 @@ from django.utils.safestring import mark_safe
 from core.collation import vietnamese_key
 from reports.dashboards import figures as dashboards
 from reports.dashboards import progress
-from reports.dashboards.tables import FORMATS, download, month_label, unit_table, ward_tables
+from reports.dashboards.tables import (
+    FORMATS,
+    RATING_KEY,
+    download,
+    month_label,
+    unit_table,
+    ward_tables,
+)
 from reports.models import MonthlyReport
 from reports.selectors import reports_visible_to
 from wards import page_cache
@@ -133,6 +140,7 @@ def dashboard_ward(request, code):
             "ward": ward,
             "data": data,
             "tables": {t.key.replace("-", "_"): t for t in tables},
+            "rating_tables": [t for t in tables if t.key.startswith(RATING_KEY)],
             "charts": {"charts": _ward_charts(data)},
             "latest_report": latest,
             "due_items": progress.due_items(ward, today),
