@@ -687,7 +687,7 @@ def compute(block: Block) -> dict:
     """The block's snapshot (see CONTRACT above) for its document's dates.
 
     A fixed number of queries whatever the dates, the funds, the organisations or the
-    number of indicators: at most four beyond loading the block's section and document.
+    number of indicators: at most six beyond loading the block's section and document.
     """
     if block.kind not in BUILDERS:
         raise ValueError(f"Not a figure block: {block.kind!r}")
