@@ -57,6 +57,8 @@ from reports.models import (
     IndicatorGroup,
     IndicatorValue,
     MonthlyReport,
+    RatingCategory,
+    RatingValue,
     ReportEvent,
     ValidationRule,
     WarningExplanation,
@@ -93,6 +95,7 @@ TABLES = [
     (MassOrganisation, lambda ward: MassOrganisation.objects.all()),
     (IndicatorGroup, lambda ward: IndicatorGroup.objects.all()),
     (Indicator, lambda ward: Indicator.objects.all()),
+    (RatingCategory, lambda ward: RatingCategory.objects.all()),
     (ValidationRule, lambda ward: ValidationRule.objects.all()),
     (ResidentialArea, lambda ward: ResidentialArea.objects.filter(ward=ward)),
     (Membership, lambda ward: Membership.objects.filter(ward=ward)),
@@ -123,6 +126,11 @@ TABLES = [
         AreaValue.history.model,
         lambda ward: AreaValue.history.model.objects.filter(report__ward=ward),
     ),
+    (RatingValue, lambda ward: RatingValue.objects.filter(report__ward=ward)),
+    (
+        RatingValue.history.model,
+        lambda ward: RatingValue.history.model.objects.filter(report__ward=ward),
+    ),
     (WarningExplanation, lambda ward: WarningExplanation.objects.filter(report__ward=ward)),
     (ReportEvent, lambda ward: ReportEvent.objects.filter(report__ward=ward)),
     (Document, lambda ward: Document.objects.filter(ward=ward)),
@@ -141,6 +149,7 @@ IDENTITY = {
     MassOrganisation: ["name"],
     IndicatorGroup: ["name"],
     Indicator: ["code"],
+    RatingCategory: ["indicator", "name"],
     ValidationRule: ["left", "operator", "right"],
 }
 

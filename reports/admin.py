@@ -6,6 +6,8 @@ from reports.models import (
     IndicatorGroup,
     IndicatorValue,
     MonthlyReport,
+    RatingCategory,
+    RatingValue,
     ReportEvent,
     ValidationRule,
 )
@@ -15,6 +17,12 @@ from reports.models import (
 class IndicatorGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "display_order"]
     list_editable = ["display_order"]
+
+
+class RatingCategoryInline(admin.TabularInline):
+    model = RatingCategory
+    fields = ["name", "display_order"]
+    extra = 1
 
 
 @admin.register(Indicator)
@@ -34,6 +42,18 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["group"]
 
+    def get_inlines(self, request, obj):
+        # A rating indicator's categories (in order) are edited with it.
+        return [RatingCategoryInline] if obj is not None and obj.is_rating else []
+
+
+@admin.register(RatingCategory)
+class RatingCategoryAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "name", "display_order"]
+    list_editable = ["display_order"]
+    list_filter = ["indicator"]
+    list_select_related = ["indicator"]
+
 
 @admin.register(ValidationRule)
 class ValidationRuleAdmin(admin.ModelAdmin):
@@ -44,6 +64,17 @@ class ValidationRuleAdmin(admin.ModelAdmin):
 class ReadOnlyValues(admin.TabularInline):
     model = IndicatorValue
     fields = ["indicator", "value", "denominator"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyRatings(admin.TabularInline):
+    model = RatingValue
+    fields = ["category", "value"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -73,7 +104,7 @@ class MonthlyReportAdmin(admin.ModelAdmin):
     search_fields = ["ward__name", "ward__code"]
     list_select_related = ["ward"]
     readonly_fields = ["ward", "period", "status", "version", "submitted_at", "approved_at"]
-    inlines = [ReadOnlyValues, EventInline]
+    inlines = [ReadOnlyValues, ReadOnlyRatings, EventInline]
 
     def has_add_permission(self, request):
         return False

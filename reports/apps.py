@@ -19,6 +19,8 @@ class ReportsConfig(AppConfig):
             IndicatorGroup,
             IndicatorValue,
             MonthlyReport,
+            RatingCategory,
+            RatingValue,
             ValidationRule,
         )
         from wards import page_cache
@@ -30,3 +32,5 @@ class ReportsConfig(AppConfig):
         # Values saved one by one (the admin); the report service writes them in bulk.
         page_cache.connect(IndicatorValue, "report__ward")
         page_cache.connect(AreaValue, "report__ward")
+        page_cache.connect(RatingCategory)
+        page_cache.connect(RatingValue, "report__ward")

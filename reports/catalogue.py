@@ -187,6 +187,121 @@ RULES = [
 ]
 
 
+# Added with issue 14 (catalogue gaps), loaded by migration 0011 after the catalogue above:
+# chi hội and tổ hội nghề nghiệp apart (TH_CHIHOI keeps its older, combined count), the
+# self-managed groups' struggling ones, and the groups' shares recomputed from their counts
+# (ratios of stocks: the latest month's parts, summed over units, divided when shown).
+GAP_INDICATORS = [
+    ("TH_SO_CHIHOI", 1, "Số chi hội", "chi hội", C, "last"),
+    ("TH_TOHOI_NN", 1, "Số tổ hội nghề nghiệp", "tổ hội", C, "last"),
+    ("TQ_KHOKHAN", 11, "Số tổ còn khó khăn", "tổ", C, "last"),
+    (
+        "TQ_TYLE_ONDINH",
+        11,
+        "Tỷ lệ tổ hoạt động ổn định",
+        "%",
+        R,
+        "last",
+        "reports.tq_stable_share",
+    ),
+    (
+        "TQ_TYLE_KHOKHAN",
+        11,
+        "Tỷ lệ tổ còn khó khăn",
+        "%",
+        R,
+        "last",
+        "reports.tq_struggling_share",
+    ),
+]
+
+GAP_RULES = [
+    (
+        "TQ_ONDINH + TQ_KHOKHAN",
+        "<=",
+        "TQ_TO",
+        "error",
+        "Số tổ ổn định và số tổ còn khó khăn không thể lớn hơn số tổ tự quản.",
+    ),
+]
+
+RATING_CATEGORIES = [
+    "Vững mạnh xuất sắc",
+    "Vững mạnh",
+    "Hoàn thành nhiệm vụ",
+    "Chưa hoàn thành nhiệm vụ",
+]
+
+# Ratings per year (xếp loại): counts per category, entered once a year (December's report).
+# code, group index, name, unit, categories
+RATINGS = [
+    (
+        "XL_MTTQ_TCTV",
+        12,
+        "Xếp loại Ủy ban MTTQ và các tổ chức thành viên",
+        "tổ chức",
+        RATING_CATEGORIES,
+    ),
+    ("XL_BCTMT", 12, "Xếp loại Ban công tác Mặt trận khu dân cư", "ban", RATING_CATEGORIES),
+]
+
+
+def load_catalogue_gaps(IndicatorGroup, Indicator, ValidationRule, RatingCategory):
+    """Create the indicators, ratings, categories and checks of GAP_INDICATORS, GAP_RULES
+    and RATINGS that are missing (idempotent); placed after their group's indicators."""
+    groups = [IndicatorGroup.objects.get_or_create(name=name)[0] for name in GROUPS]
+    start = (len(INDICATORS) + 1) * 10
+    for order, (code, group, name, unit, kind, rollup, *extra) in enumerate(
+        GAP_INDICATORS, start=start
+    ):
+        Indicator.objects.get_or_create(
+            code=code,
+            defaults={
+                "group": groups[group],
+                "name": name,
+                "unit": unit,
+                "kind": kind,
+                "rollup": rollup,
+                "source": extra[0] if extra else "",
+                "display_order": order,
+            },
+        )
+    for left, operator, right, severity, message in GAP_RULES:
+        ValidationRule.objects.get_or_create(
+            left=left,
+            operator=operator,
+            right=right,
+            defaults={"severity": severity, "message": message},
+        )
+    start += len(GAP_INDICATORS)
+    for order, (code, group, name, unit, categories) in enumerate(RATINGS, start=start):
+        indicator, _ = Indicator.objects.get_or_create(
+            code=code,
+            defaults={
+                "group": groups[group],
+                "name": name,
+                "unit": unit,
+                "kind": "rating",
+                "rollup": "last",
+                "display_order": order,
+            },
+        )
+        for position, category in enumerate(categories, start=1):
+            RatingCategory.objects.get_or_create(
+                indicator=indicator, name=category, defaults={"display_order": position * 10}
+            )
+
+
+def remove_catalogue_gaps(Indicator, ValidationRule):
+    """Undo load_catalogue_gaps where nothing was recorded against what it added."""
+    codes = [entry[0] for entry in GAP_INDICATORS] + [entry[0] for entry in RATINGS]
+    for left, operator, right, _severity, _message in GAP_RULES:
+        ValidationRule.objects.filter(left=left, operator=operator, right=right).delete()
+    Indicator.objects.filter(code__in=codes, values__isnull=True).exclude(
+        categories__values__isnull=False
+    ).delete()
+
+
 # Money and houses recorded in the campaigns module fill these monthly indicators.
 CAMPAIGN_SOURCES = {
     "VNN_THU": "campaigns.vnn_received",
@@ -201,13 +316,20 @@ CAMPAIGN_SOURCES = {
 
 
 def load_default_catalogue(
-    IndicatorGroup, Indicator, ValidationRule, *, with_campaign_sources, ratios_sum_months=False
+    IndicatorGroup,
+    Indicator,
+    ValidationRule,
+    *,
+    with_campaign_sources,
+    ratios_sum_months=False,
+    RatingCategory=None,
 ):
     """Create the default groups, indicators and rules that are missing (idempotent).
 
     Takes the model classes so migrations can pass their historical models; migrations from
     before stock ratios took the latest month (0007) pass `ratios_sum_months`, as every ratio
-    rolled up then.
+    rolled up then; those from before ratings (0011) pass no `RatingCategory`, and get neither
+    the ratings nor the other gaps filled then (load_catalogue_gaps).
     """
     groups = [
         IndicatorGroup.objects.get_or_create(name=name, defaults={"display_order": i * 10})[0]
@@ -237,3 +359,5 @@ def load_default_catalogue(
             right=right,
             defaults={"severity": severity, "message": message},
         )
+    if RatingCategory is not None:
+        load_catalogue_gaps(IndicatorGroup, Indicator, ValidationRule, RatingCategory)

@@ -20,6 +20,10 @@ def area_field(code, area_id):
     return f"a_{code}_{area_id}"
 
 
+def rating_field(code, category_id):
+    return f"r_{code}_{category_id}"
+
+
 def explanation_field(rule_id):
     return f"x_{rule_id}"
 
@@ -32,11 +36,21 @@ class MonthlyEntryForm(forms.Form):
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args, rows, areas, area_initial, warning_rules, explained, read_only, **kwargs
+        self,
+        *args,
+        rows,
+        areas,
+        area_initial,
+        warning_rules,
+        explained,
+        read_only,
+        ratings=(),
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.areas = areas
+        self.ratings = ratings
         for row in rows:
             indicator = row.indicator
             locked = read_only or bool(indicator.source)
@@ -52,6 +66,12 @@ class MonthlyEntryForm(forms.Form):
                     self.fields[area_field(indicator.code, area.pk)] = self._number(
                         area.name, read_only, area_initial.get((indicator.pk, area.pk))
                     )
+        # A rating: one count per category (how many were rated so), typed once a year.
+        for rating in ratings:
+            for line in rating.lines:
+                self.fields[rating_field(rating.indicator.code, line.category.pk)] = self._number(
+                    line.category.name, read_only, line.current.value
+                )
         for rule in warning_rules:
             self.fields[explanation_field(rule.pk)] = ReasonField(
                 label=f"Giải trình: {rule.message}",
@@ -110,6 +130,15 @@ class MonthlyEntryForm(forms.Form):
             if row.indicator.by_area
             for area in self.areas
             if self._posted(area_field(row.indicator.code, area.pk))
+        }
+
+    def rating_entries(self):
+        """{(code, category id): count or None} of the rating counts the POST sent."""
+        return {
+            (rating.indicator.code, line.category.pk): self.cleaned_data.get(name)
+            for rating in self.ratings
+            for line in rating.lines
+            if self._posted(name := rating_field(rating.indicator.code, line.category.pk))
         }
 
     def explanations(self):

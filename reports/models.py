@@ -31,6 +31,9 @@ class Indicator(models.Model):
         COUNT = "count", "Số lượng"
         MONEY = "money", "Tiền (đồng)"
         RATIO = "ratio", "Tỷ lệ (tử số / mẫu số)"
+        # Counts per category of a yearly rating (xếp loại), e.g. Ban công tác Mặt trận rated
+        # "Vững mạnh": one count per RatingCategory, kept in RatingValue.
+        RATING = "rating", "Xếp loại (số lượng theo từng loại)"
 
     class Rollup(models.TextChoices):
         """How months add up (units are then added up, ratios from their summed parts)."""
@@ -90,6 +93,17 @@ class Indicator(models.Model):
             raise ValidationError({"source": "Nguồn số liệu không tồn tại."})
         if self.active_from and self.active_to and self.active_to < self.active_from:
             raise ValidationError({"active_to": "Ngày kết thúc phải sau ngày bắt đầu."})
+        if self.kind == self.Kind.RATING and (self.rollup != self.Rollup.LAST or self.source):
+            raise ValidationError(
+                {
+                    "rollup": "Chỉ tiêu xếp loại lấy số mới nhất trong kỳ (số của năm) và do cán "
+                    "bộ tự nhập, không có nguồn tự động."
+                }
+            )
+
+    @property
+    def is_rating(self) -> bool:
+        return self.kind == self.Kind.RATING
 
     def is_active_in(self, period: datetime.date) -> bool:
         return (self.active_from is None or self.active_from <= period_end(period)) and (
@@ -237,6 +251,60 @@ class AreaValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} / {self.area} = {self.value}"
+
+
+class RatingCategory(models.Model):
+    """One category of a rating indicator ("Vững mạnh xuất sắc", "Vững mạnh" …), in order."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="categories",
+        verbose_name="chỉ tiêu xếp loại",
+        limit_choices_to={"kind": Indicator.Kind.RATING},
+    )
+    name = models.CharField("tên loại", max_length=100)
+    display_order = models.PositiveSmallIntegerField("thứ tự hiển thị", default=100)
+
+    class Meta:
+        verbose_name = "loại xếp loại"
+        verbose_name_plural = "loại xếp loại"
+        ordering = ["indicator__code", "display_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "name"], name="one_rating_category_name_per_indicator"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} – {self.name}"
+
+    def clean(self):
+        if self.indicator_id and self.indicator.kind != Indicator.Kind.RATING:
+            raise ValidationError({"indicator": "Chỉ chọn chỉ tiêu có loại giá trị “Xếp loại”."})
+
+
+class RatingValue(models.Model):
+    """A ward's count of one rating category in one month's report (usually December's)."""
+
+    report = models.ForeignKey(
+        MonthlyReport, on_delete=models.CASCADE, related_name="rating_values"
+    )
+    category = models.ForeignKey(RatingCategory, on_delete=models.PROTECT, related_name="values")
+    value = models.PositiveBigIntegerField("số lượng")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "số liệu xếp loại"
+        verbose_name_plural = "số liệu xếp loại"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "category"], name="one_rating_value_per_report_category"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} = {self.value}"
 
 
 class WarningExplanation(models.Model):

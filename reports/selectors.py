@@ -13,6 +13,7 @@ from reports.models import (
     Indicator,
     IndicatorValue,
     MonthlyReport,
+    RatingValue,
     ValidationRule,
     WarningExplanation,
 )
@@ -35,11 +36,21 @@ def reports_visible_to(user):
 # The catalogue is read by every entry page and changes only in the admin: cached until then.
 
 
-def active_indicators(period: datetime.date) -> list[Indicator]:
-    catalogue = page_cache.cached(
-        ("indicators",), lambda: list(Indicator.objects.select_related("group"))
+def _catalogue() -> list[Indicator]:
+    return page_cache.cached(
+        ("indicators",),
+        lambda: list(Indicator.objects.select_related("group").prefetch_related("categories")),
     )
-    return [indicator for indicator in catalogue if indicator.is_active_in(period)]
+
+
+def active_indicators(period: datetime.date) -> list[Indicator]:
+    """The month's figures (one value, or two for a ratio); ratings are apart (below)."""
+    return [i for i in _catalogue() if i.is_active_in(period) and not i.is_rating]
+
+
+def active_ratings(period: datetime.date) -> list[Indicator]:
+    """The month's rating indicators (counts per category), their categories prefetched."""
+    return [i for i in _catalogue() if i.is_active_in(period) and i.is_rating]
 
 
 def active_rules() -> list[ValidationRule]:
@@ -126,6 +137,107 @@ def _over_months(indicator: Indicator, months: list, by_month: dict) -> Figure:
     return Figure(sum(f.value for f in figures))
 
 
+def aggregate_rating(indicator: Indicator, months, *units: dict) -> dict[int, Figure]:
+    """A rating indicator's counts by category ({category id: Figure}) over a period and
+    units: each category's counts roll up through `aggregate` (the rating's rollup, the latest
+    month with a value: a year's rating is the year's figure), then add up over units.
+    Each unit is {category id: {month: Figure}}."""
+    return {
+        category.pk: aggregate(indicator, months, *(unit.get(category.pk, {}) for unit in units))
+        for category in indicator.categories.all()
+    }
+
+
+@dataclass
+class RatingLine:
+    category: object
+    figure: Figure
+    share: object  # Decimal percent of the rated total, unrounded; None without a total
+
+
+@dataclass
+class RatingFigure:
+    """A rating indicator's rolled-up counts by category, and each category's share of the
+    total recomputed from the counts (never an average of shares)."""
+
+    indicator: Indicator
+    lines: list[RatingLine]
+
+    @property
+    def total(self) -> int | None:
+        counts = [line.figure.value for line in self.lines if line.figure.value is not None]
+        return sum(counts) if counts else None
+
+    @property
+    def as_of(self):
+        earlier = [line.figure.as_of for line in self.lines if line.figure.as_of]
+        return min(earlier) if earlier else None
+
+
+def rating_figure(indicator: Indicator, months, *units: dict) -> RatingFigure:
+    by_category = aggregate_rating(indicator, months, *units)
+    total = sum(f.value for f in by_category.values() if f.value is not None)
+    lines = []
+    for category in indicator.categories.all():
+        figure = by_category[category.pk]
+        share = percent_of(figure.value, total) if figure.value is not None and total else None
+        lines.append(RatingLine(category, figure, share))
+    return RatingFigure(indicator, lines)
+
+
+def rating_months(rows) -> dict:
+    """{category id: {month: Figure}} from (category id, month, value) rows."""
+    by_category = defaultdict(dict)
+    for category_id, month, value in rows:
+        by_category[category_id][month] = Figure(value)
+    return by_category
+
+
+@dataclass
+class RatingEntryLine:
+    category: object
+    current: Figure
+    last_year: Figure
+    year_to_date: Figure
+
+
+@dataclass
+class RatingEntryRow:
+    indicator: Indicator
+    lines: list[RatingEntryLine]
+
+
+def rating_entry_rows(report: MonthlyReport, ratings: list[Indicator]) -> list[RatingEntryRow]:
+    """The entry page's rating rows: this month's count per category, the same month last
+    year and the year's figure so far. One query, whatever the number of ratings."""
+    if not ratings:
+        return []
+    period = report.period
+    first = periods.add_months(period, -12)
+    by_category = rating_months(
+        RatingValue.objects.filter(
+            report__ward_id=report.ward_id,
+            report__period__gte=first,
+            report__period__lte=period,
+        ).values_list("category_id", "report__period", "value")
+    )
+    year_months = periods.months_between(periods.month_start(period.year, 1), period)
+    rows = []
+    for indicator in ratings:
+        year = aggregate_rating(indicator, year_months, by_category)
+        lines = [
+            RatingEntryLine(
+                category=category,
+                current=by_category.get(category.pk, {}).get(period, Figure()),
+                last_year=by_category.get(category.pk, {}).get(first, Figure()),
+                year_to_date=year[category.pk],
+            )
+            for category in indicator.categories.all()
+        ]
+        rows.append(RatingEntryRow(indicator, lines))
+    return rows
+
+
 def entry_rows(report: MonthlyReport, indicators: list[Indicator]) -> list[IndicatorRow]:
     """Rows of the entry page with last month, same month last year and year to date.
 
@@ -167,9 +279,26 @@ def plain_rows(indicators: list[Indicator]) -> list[IndicatorRow]:
     return [IndicatorRow(indicator=indicator) for indicator in indicators]
 
 
-def computed_figures(report: MonthlyReport, indicators) -> dict[str, Figure]:
-    """Figures the portal computes itself (indicator.source), keyed by indicator code."""
-    context = SourceContext(report.ward, report.period, periods_end(report.period))
+def plain_ratings(ratings: list[Indicator]) -> list[RatingEntryRow]:
+    """Rating rows without figures: enough to read a posted form."""
+    return [
+        RatingEntryRow(
+            indicator,
+            [
+                RatingEntryLine(category, Figure(), Figure(), Figure())
+                for category in indicator.categories.all()
+            ],
+        )
+        for indicator in ratings
+    ]
+
+
+def computed_figures(report: MonthlyReport, indicators, figures=None) -> dict[str, Figure]:
+    """Figures the portal computes itself (indicator.source), keyed by indicator code;
+    `figures` ({code: value}) are the report's own, for shares recomputed from its counts."""
+    context = SourceContext(
+        report.ward, report.period, periods_end(report.period), figures=figures or {}
+    )
     computed = {}
     for indicator in indicators:
         if not indicator.source:
@@ -202,6 +331,7 @@ class EntryPage:
 
     indicators: list[Indicator]
     rows: list[IndicatorRow]
+    ratings: list[RatingEntryRow]
     areas: list
     can_edit: bool
     is_chair: bool
@@ -252,9 +382,10 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
         }
     if can_edit:
         # Computed figures (indicator.source) show what the portal knows right now.
+        own = {row.indicator.code: row.current.value for row in rows}
         computed = page_cache.cached(
             ("computed-figures", ward.code, report.period, [i.pk for i in indicators]),
-            lambda: computed_figures(report, indicators),
+            lambda: computed_figures(report, indicators, own),
             wards=[ward.code],
         )
         for row in rows:
@@ -263,6 +394,7 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
     return EntryPage(
         indicators=indicators,
         rows=rows,
+        ratings=rating_entry_rows(report, active_ratings(report.period)),
         areas=areas,
         can_edit=can_edit,
         is_chair=role_of(user) == Role.WARD_CHAIR and ward_for(user) == ward,

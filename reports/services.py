@@ -15,7 +15,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.text import visible_text
 from reports import selectors
-from reports.models import AreaValue, IndicatorValue, MonthlyReport, ReportEvent, WarningExplanation
+from reports.models import (
+    AreaValue,
+    IndicatorValue,
+    MonthlyReport,
+    RatingValue,
+    ReportEvent,
+    WarningExplanation,
+)
 from wards.selectors import Role, can_edit_ward, role_of, ward_for
 
 Status = MonthlyReport.Status
@@ -81,6 +88,7 @@ def report_save(
     user,
     entries: dict[str, Entry],
     area_entries: dict[tuple[str, int], int | None] | None = None,
+    rating_entries: dict[tuple[str, int], int | None] | None = None,
     explanations: dict[int, str] | None = None,
     base_version: int | None = None,
     require_version: bool = False,
@@ -93,7 +101,8 @@ def report_save(
     `base_version` is the version the user's page showed: if someone saved since, nothing is
     written and EditConflict lists what they changed. With `require_version` (a page's POST),
     a missing version is a conflict too, never an overwrite. Indicators missing from `entries`
-    keep their saved figures.
+    keep their saved figures. `rating_entries` are counts of rating categories, keyed by
+    (rating indicator code, category id); None removes a count.
     """
     report = _locked_report(report)
     _require_ward_editor(user, report)
@@ -111,10 +120,13 @@ def report_save(
         indicators = selectors.active_indicators(report.period)
     by_code = {i.code: i for i in indicators}
     entries = {code: entry for code, entry in entries.items() if code in by_code}
-    for code, figure in selectors.computed_figures(report, indicators).items():
+    existing = {v.indicator_id: v for v in IndicatorValue.objects.filter(report=report)}
+    # Shares computed from the report's own counts see the counts as they are being saved.
+    own = {i.code: existing[i.pk].value for i in indicators if i.pk in existing}
+    own.update({code: entry.value for code, entry in entries.items()})
+    for code, figure in selectors.computed_figures(report, indicators, own).items():
         entries[code] = Entry(figure.value, figure.denominator)
 
-    existing = {v.indicator_id: v for v in IndicatorValue.objects.filter(report=report)}
     to_create, to_update = [], []
     for code, entry in entries.items():
         indicator = by_code[code]
@@ -140,6 +152,8 @@ def report_save(
         )
     if area_entries:
         _save_area_values(report, by_code, area_entries)
+    if rating_entries:
+        _save_rating_values(report, user, rating_entries)
     if explanations is not None:
         _save_explanations(report, explanations)
 
@@ -166,6 +180,33 @@ def _save_area_values(report, by_code, area_entries):
             )
         elif current.value != value:
             current.value = value
+            current.save(update_fields=["value"])
+
+
+def _save_rating_values(report, user, rating_entries):
+    ratings = {i.code: i for i in selectors.active_ratings(report.period)}
+    categories = {
+        (code, category.pk): category
+        for code, indicator in ratings.items()
+        for category in indicator.categories.all()
+    }
+    existing = {v.category_id: v for v in RatingValue.objects.filter(report=report)}
+    for key, value in rating_entries.items():
+        category = categories.get(key)
+        if category is None:
+            continue
+        current = existing.get(category.pk)
+        if value is None:
+            if current:
+                current._history_user = user
+                current.delete()
+        elif current is None:
+            created = RatingValue(report=report, category=category, value=value)
+            created._history_user = user
+            created.save()
+        elif current.value != value:
+            current.value = value
+            current._history_user = user
             current.save(update_fields=["value"])
 
 

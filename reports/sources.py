@@ -24,12 +24,14 @@ class Source:
 
 @dataclass
 class SourceContext:
-    """What a source computes for: a ward and a month; `cache` lets sources share a read."""
+    """What a source computes for: a ward and a month; `cache` lets sources share a read;
+    `figures` are the report's own typed figures ({code: value}, as being saved)."""
 
     ward: object
     first_day: object
     last_day: object
     cache: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
 
 
 def _latest_memberships(context):
@@ -92,6 +94,19 @@ def _house_count(key):
     return lambda context: _houses(context)[key]
 
 
+def _share(part, whole):
+    """A ratio recomputed from two counts of the same report: (part, whole), or None until
+    both are typed (a share is never typed, so it always equals its counts)."""
+
+    def compute(context):
+        numerator, denominator = context.figures.get(part), context.figures.get(whole)
+        if numerator is None or denominator is None:
+            return None
+        return numerator, denominator
+
+    return compute
+
+
 FUNDS = "Sổ quỹ của phường, xã (mục Cuộc vận động, quỹ)"
 HOUSES = "Danh sách nhà Đại đoàn kết của phường, xã"
 POOR, DISASTER = Campaign.Fund.POOR_RELIEF, Campaign.Fund.DISASTER
@@ -108,4 +123,10 @@ SOURCES: dict[str, Source] = {
     "wards.members": Source("Số liệu tập hợp của các tổ chức thành viên", members),
     "wards.eligible": Source("Số liệu tập hợp của các tổ chức thành viên", eligible),
     "wards.membership_rate": Source("Số liệu tập hợp của các tổ chức thành viên", membership_rate),
+    "reports.tq_stable_share": Source(
+        "Tính từ số tổ hoạt động ổn định / số tổ tự quản", _share("TQ_ONDINH", "TQ_TO")
+    ),
+    "reports.tq_struggling_share": Source(
+        "Tính từ số tổ còn khó khăn / số tổ tự quản", _share("TQ_KHOKHAN", "TQ_TO")
+    ),
 }

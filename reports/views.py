@@ -17,7 +17,14 @@ from core import uploads
 from core.spreadsheets import workbook_response
 from reports import deadlines, excel, periods, selectors, services
 from reports.dashboards import progress
-from reports.forms import CommentForm, MonthlyEntryForm, area_field, denominator_field, value_field
+from reports.forms import (
+    CommentForm,
+    MonthlyEntryForm,
+    area_field,
+    denominator_field,
+    rating_field,
+    value_field,
+)
 from reports.models import (
     Indicator,
     MonthlyReport,
@@ -96,6 +103,7 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
     if form is None:
         form = MonthlyEntryForm(
             rows=page.rows,
+            ratings=page.ratings,
             areas=page.areas,
             area_initial=page.area_initial,
             warning_rules=page.warning_rules,
@@ -113,7 +121,7 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             "entry_groups": mark_safe(
                 render_to_string(
                     "reports/entry_groups.html",
-                    {"groups": _entry_groups(page, form)},
+                    {"groups": _entry_groups(page, form), "ratings": _rating_rows(page, form)},
                     using="jinja2",
                 )
             ),
@@ -151,6 +159,14 @@ def _entry_groups(page, form) -> dict:
     return groups
 
 
+def _rating_rows(page, form) -> list:
+    """The page's rating rows, each category line carrying its bound form field."""
+    for rating in page.ratings:
+        for line in rating.lines:
+            line.field = form[rating_field(rating.indicator.code, line.category.pk)]
+    return page.ratings
+
+
 @login_required
 def entry(request, code, year, month):
     period = periods.period_or_404(year, month)
@@ -169,6 +185,7 @@ def entry(request, code, year, month):
     form = MonthlyEntryForm(
         request.POST,
         rows=rows,
+        ratings=selectors.plain_ratings(selectors.active_ratings(period)),
         areas=list(ward_selectors.residential_areas(ward)),
         area_initial={},
         warning_rules=selectors.rules_by_ids(warning_ids),
@@ -185,6 +202,7 @@ def entry(request, code, year, month):
             user=request.user,
             entries={code_: services.Entry(*pair) for code_, pair in form.entries().items()},
             area_entries=form.area_entries(),
+            rating_entries=form.rating_entries(),
             explanations=form.explanations(),
             base_version=form.cleaned_data["version"],
             require_version=True,

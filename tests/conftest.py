@@ -20,14 +20,20 @@ def _catalogues_back_after_flush(sender, using, **kwargs):
     there, so that whichever test a worker runs next (pytest-xdist does not keep transactional
     tests last) finds them as the migrations left them."""
     from reports.catalogue import load_default_catalogue
-    from reports.models import Indicator, IndicatorGroup, ValidationRule
+    from reports.models import Indicator, IndicatorGroup, RatingCategory, ValidationRule
     from wards.catalogue import load_default_organisations
     from wards.models import MassOrganisation
 
     if sender.label != "reports" or Indicator.objects.using(using).exists():
         return
     load_default_organisations(MassOrganisation)
-    load_default_catalogue(IndicatorGroup, Indicator, ValidationRule, with_campaign_sources=True)
+    load_default_catalogue(
+        IndicatorGroup,
+        Indicator,
+        ValidationRule,
+        with_campaign_sources=True,
+        RatingCategory=RatingCategory,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,9 @@ STOCK_CODES = {
     "TQ_TO",
     "TQ_HO",
     "TQ_ONDINH",
+    "TQ_KHOKHAN",
+    "TH_SO_CHIHOI",
+    "TH_TOHOI_NN",
     "TN_DOI",
     "TN_THANHVIEN",
 }
@@ -68,9 +71,14 @@ MONEY_CODES = {
 }
 
 
+# Shares of the self-managed groups, computed from the month's counts: ratios of stocks.
+GROUP_SHARE_CODES = {"TQ_TYLE_ONDINH", "TQ_TYLE_KHOKHAN"}
+
+
 def kind_of(code: str) -> str:
-    """The membership rate is a ratio of stocks; funerals a ratio of flows; the rest by unit."""
-    if code == "TH_TYLE":
+    """The membership rate and the groups' shares are ratios of stocks; funerals a ratio of
+    flows; the rest by unit."""
+    if code == "TH_TYLE" or code in GROUP_SHARE_CODES:
         return STOCK_RATIO
     if code == "VH_TANG_VM":
         return FLOW_RATIO

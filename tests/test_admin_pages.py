@@ -100,6 +100,11 @@ ADD_FORM_VALUES = {
         "kind": Indicator.Kind.COUNT,
         "rollup": Indicator.Rollup.SUM,
     },
+    "reports.RatingCategory": lambda w: {
+        "indicator": Indicator.objects.get(code="XL_BCTMT").pk,
+        "name": "Khá (thử)",
+        "display_order": "25",
+    },
     "reports.ValidationRule": lambda w: {
         "left": _indicator_codes()[0],
         "operator": "<=",

@@ -52,8 +52,15 @@ from core.collation import vietnamese_key
 from core.numbers import NO_BREAK_SPACE, format_number, percent_of, with_unit
 from reports import deadlines, periods
 from reports.dashboards import progress as completeness
-from reports.models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
-from reports.selectors import Figure, aggregate, indicators_in_use
+from reports.models import (
+    Indicator,
+    IndicatorValue,
+    MonthlyReport,
+    RatingValue,
+    ReportEvent,
+    period_end,
+)
+from reports.selectors import Figure, RatingFigure, aggregate, indicators_in_use, rating_figure
 from reports.summaries.models import WardMonth
 from wards.models import Membership, Province, Ward
 
@@ -281,6 +288,45 @@ def figure_raw(indicator: Indicator, figure: Figure):
     if indicator.rollup == Indicator.Rollup.RATIO or indicator.kind == Indicator.Kind.RATIO:
         return percent(figure.value, figure.denominator)
     return figure.value
+
+
+# --- Ratings (xếp loại) ------------------------------------------------------------------------
+
+
+def rating_figures(
+    wards: Q, months: list[datetime.date], *, include_drafts: bool = False
+) -> list[RatingFigure]:
+    """Every rating indicator with a count in `months` for the wards `wards` selects (a Q on
+    the report's ward: Q(report__ward=ward), Q(report__ward__province=province)), by category:
+    each ward's counts roll up over months through reports.selectors.aggregate (a year's
+    rating is the year's figure), then add up over the wards; each category's share is
+    recomputed from the summed counts. Two queries, whatever the number of wards."""
+    if not months:
+        return []
+    rows = (
+        RatingValue.objects.filter(
+            _report_filter(include_drafts),
+            wards,
+            report__period__gte=months[0],
+            report__period__lte=months[-1],
+        )
+        .order_by()
+        .values_list("report__ward_id", "category_id", "report__period", "value")
+    )
+    units = defaultdict(lambda: defaultdict(dict))
+    for ward_id, category_id, month, value in rows:
+        units[ward_id][category_id][month] = Figure(value)
+    categories = {category_id for unit in units.values() for category_id in unit}
+    if not categories:
+        return []
+    indicators = (
+        Indicator.objects.filter(categories__in=categories)
+        .distinct()
+        .select_related("group")
+        .prefetch_related("categories")
+        .order_by("group__display_order", "display_order", "code")
+    )
+    return [rating_figure(indicator, months, *units.values()) for indicator in indicators]
 
 
 # --- Money and houses of a ward -------------------------------------------------------------
@@ -599,6 +645,7 @@ class WardDashboard:
     reports: dict
     due_months: int
     trend: list  # [(month, month a year earlier, {key: value}), …]
+    ratings: list = field(default_factory=list)  # [RatingFigure] with counts in the period
 
     @property
     def membership_rate(self):
@@ -707,6 +754,7 @@ def ward_dashboard(
         reports=reports,
         due_months=months_due(period, today),
         trend=trend,
+        ratings=rating_figures(Q(report__ward=ward), period.months, include_drafts=include_drafts),
     )
 
 

@@ -345,7 +345,39 @@ def ward_tables(data: figures.WardDashboard, downloads) -> list[Table]:
                 indicator_cell(indicator, figure.year_earlier),
             ]
         )
-    return [key_figures, trend, funds, members, indicators]
+    return [key_figures, trend, funds, members, indicators, *rating_tables(data.ratings, downloads)]
+
+
+RATING_KEY = "xep-loai-"
+
+
+def rating_tables(ratings, downloads) -> list[Table]:
+    """One table per rating indicator: the count of each category and its share of the
+    rated total, recomputed from the counts."""
+    tables = []
+    for rating in ratings:
+        indicator = rating.indicator
+        key = RATING_KEY + indicator.code.lower().replace("_", "-")
+        title = indicator.name
+        if rating.as_of:
+            title += f" (số liệu tháng {rating.as_of:%m/%Y})"
+        table = Table(
+            key,
+            title,
+            ["Xếp loại", f"Số lượng ({indicator.unit})", "Tỷ lệ"],
+            download_query=downloads(key),
+        )
+        for line in rating.lines:
+            table.rows.append(
+                [
+                    text_cell(line.category.name),
+                    count_cell(line.figure.value),
+                    percent_cell(line.share),
+                ]
+            )
+        table.footer = [text_cell("Tổng số"), count_cell(rating.total), text_cell("")]
+        tables.append(table)
+    return tables
 
 
 def unit_table(rows, total, *, key, title, unit_label, sort, query, downloads, link) -> Table:

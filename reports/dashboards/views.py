@@ -19,6 +19,7 @@ from reports.dashboards import figures as dashboards
 from reports.dashboards import progress
 from reports.dashboards.tables import (
     FORMATS,
+    RATING_KEY,
     download,
     month_label,
     province_summary_table,
@@ -142,6 +143,7 @@ def dashboard_ward(request, code):
             "ward": ward,
             "data": data,
             "tables": {t.key.replace("-", "_"): t for t in tables},
+            "rating_tables": [t for t in tables if t.key.startswith(RATING_KEY)],
             "charts": {"charts": _ward_charts(data)},
             "latest_report": latest,
             "due_items": progress.due_items(ward, today),

@@ -31,7 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, ExtractYear
 
 from campaigns.models import Campaign, Disbursement, Donation, House
@@ -40,8 +40,14 @@ from core.numbers import format_number
 from reports import periods
 from reports.dashboards.figures import change_text, percent, percent_text, points_text
 from reports.documents.models import Block, Document
-from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
-from reports.selectors import Figure, aggregate
+from reports.models import (
+    Indicator,
+    IndicatorValue,
+    MonthlyReport,
+    RatingValue,
+    ValidationRule,
+)
+from reports.selectors import Figure, aggregate, rating_figure, rating_months
 from wards.models import Membership, membership_rate
 
 Kind = Block.Kind
@@ -467,12 +473,64 @@ def _not_in_force(indicator: Indicator, span: Span) -> bool:
     )
 
 
+def _ratings(context: Context, chosen: list[Indicator], months) -> dict:
+    """{code: (RatingFigure now, RatingFigure of the previous span or None)} of the chosen
+    rating indicators, from approved reports; two queries, none without a rating."""
+    if not chosen or not months:
+        return {}
+    prefetch_related_objects(chosen, "categories")
+    by_category = rating_months(
+        RatingValue.objects.filter(
+            category__indicator__in=chosen,
+            report__ward_id=context.ward_id,
+            report__status=MonthlyReport.Status.APPROVED,
+            report__period__gte=months[0],
+            report__period__lte=months[-1],
+        )
+        .order_by()
+        .values_list("category_id", "report__period", "value")
+    )
+    return {
+        indicator.code: (
+            rating_figure(indicator, context.current.months, by_category),
+            rating_figure(indicator, context.previous.months, by_category)
+            if context.previous
+            else None,
+        )
+        for indicator in chosen
+    }
+
+
+def _rating_rows(context: Context, figures) -> list[dict]:
+    """A rating's rows: its total rated, then each category's count and share of the total,
+    and, with a previous span, the count then and the change."""
+    current, previous = figures
+    indicator = current.indicator
+
+    def line(name, count, share, previous_count):
+        cells = [cell(name), cell(indicator.unit), number_cell(count), cell(share)]
+        if context.previous:
+            cells += [number_cell(previous_count), cell(change_text(count, previous_count))]
+        return row(cells)
+
+    rows = [line(indicator.name, current.total, "", previous.total if previous else None)]
+    for index, category_line in enumerate(current.lines):
+        share = percent_text(category_line.share) if category_line.share is not None else ""
+        before = previous.lines[index].figure.value if previous else None
+        rows.append(
+            line(f"– {category_line.category.name}", category_line.figure.value, share, before)
+        )
+    return rows
+
+
 def indicators_figures(context: Context, options: dict) -> dict:
     codes = list(options.get("codes") or [])
     found = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
-    indicators = [found[code] for code in codes if code in found]
+    chosen = [found[code] for code in codes if code in found]
+    indicators = [i for i in chosen if not i.is_rating]
     spans = [context.current, *([context.previous] if context.previous else [])]
     months = sorted({m for span in spans for m in span.months})
+    ratings = _ratings(context, [i for i in chosen if i.is_rating], months)
     by_indicator = defaultdict(dict)
     if indicators and months:
         values = (
@@ -522,7 +580,7 @@ def indicators_figures(context: Context, options: dict) -> dict:
     rates = {
         indicator.code: rate_text(indicator, figures[indicator.code][0]) for indicator in indicators
     }
-    with_rates = any(rates.values())
+    with_rates = any(rates.values()) or bool(ratings)
     columns = [column("Chỉ tiêu", "left"), column("Đơn vị", "left"), column("Kết quả")]
     if with_rates:
         columns.append(column("Tỷ lệ"))
@@ -530,7 +588,10 @@ def indicators_figures(context: Context, options: dict) -> dict:
         columns += [column(context.previous_label), column("So sánh")]
 
     rows = []
-    for indicator in indicators:
+    for indicator in chosen:
+        if indicator.is_rating:
+            rows += _rating_rows(context, ratings[indicator.code])
+            continue
         current, previous = figures[indicator.code]
         line = [cell(indicator.name), cell(indicator.unit), result_cell(indicator, current)]
         if with_rates:
@@ -571,9 +632,16 @@ def indicators_figures(context: Context, options: dict) -> dict:
         for code in figures
         if figures[code][0].as_of
     ]
+    older += [
+        f"{rating.indicator.name}: số liệu tháng {rating.as_of:%m/%Y}"
+        for rating, _previous in ratings.values()
+        if rating.as_of
+    ]
     if older:
         notes.append(f"Số thời điểm lấy tháng mới nhất có số liệu trong kỳ; {'; '.join(older)}.")
-    idle = [i.name for i in indicators if _not_in_force(i, context.current)]
+    if ratings:
+        notes.append("Xếp loại: tỷ lệ của từng loại tính trên tổng số được xếp loại.")
+    idle = [i.name for i in chosen if _not_in_force(i, context.current)]
     if idle:
         notes.append(f"Chưa áp dụng trong kỳ: {'; '.join(idle)}.")
     return {"unit": "", "columns": columns, "rows": rows, "note": " ".join(notes)}
@@ -593,7 +661,7 @@ def compute(block: Block) -> dict:
     """The block's snapshot (see CONTRACT above) for its document's dates.
 
     A fixed number of queries whatever the dates, the funds, the organisations or the
-    number of indicators: at most four beyond loading the block's section and document.
+    number of indicators: at most six beyond loading the block's section and document.
     """
     if block.kind not in BUILDERS:
         raise ValueError(f"Not a figure block: {block.kind!r}")

@@ -23,6 +23,8 @@ from reports.models import (
     Indicator,
     IndicatorValue,
     MonthlyReport,
+    RatingCategory,
+    RatingValue,
     ReportEvent,
     ValidationRule,
     WarningExplanation,
@@ -90,6 +92,8 @@ def ward(world, settings, tmp_path, monkeypatch):
         area=ward.residential_areas.first(),
         value=12,
     )
+    # A rating count (xếp loại), its history kept.
+    RatingValue.objects.create(report=report, category=RatingCategory.objects.first(), value=3)
     WarningExplanation.objects.create(
         report=report, rule=ValidationRule.objects.first(), text="Số liệu đã kiểm tra lại."
     )

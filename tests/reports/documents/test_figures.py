@@ -12,7 +12,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Campaign
 from reports.documents import figures
 from reports.documents.models import Block, Document
-from reports.models import Indicator, MonthlyReport
+from reports.models import Indicator, MonthlyReport, RatingCategory
 from tests import factories
 
 Kind = Block.Kind
@@ -368,8 +368,10 @@ def test_indicator_queries_do_not_grow_with_months_or_indicators(make_document, 
     with CaptureQueriesContext(connection) as queries:
         snapshot = figures.compute(block)
 
-    assert len(queries) == 3
-    assert len(snapshot["rows"]) == len(every_code)
+    # The indicators, their values, the checks; with ratings chosen, their categories and counts.
+    assert len(queries) == 5
+    # A rating shows its total, then a row per category.
+    assert len(snapshot["rows"]) == len(every_code) + RatingCategory.objects.count()
 
 
 # --- Options ---------------------------------------------------------------------------------
