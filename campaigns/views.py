@@ -85,25 +85,37 @@ def campaign_list(request, code):
 @require_http_methods(["GET", "POST"])
 def campaign_create(request, code):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
+    return campaign_form_page(request, Place(ward))
+
+
+def campaign_form_page(request, place: Place, *, breadcrumbs=()):
+    """Create a commune's own campaign, or a province's own drive, once per posted form."""
+    create = services.province_campaign_create if place.is_province else services.campaign_create
     form = CampaignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     submissions.add_to(form, request)
-    form.instance.ward = ward  # the model's validation of the form sees the ward
+    for field, value in place.rows.items():  # the model's validation of the form sees the holder
+        setattr(form.instance, field, value)
     outcome = submissions.submit_once(
         request,
         form,
-        lambda: services.campaign_create(ward=ward, **form.cleaned_data),
+        lambda: create(**place.holder_kwargs, **form.cleaned_data),
         model=Campaign,
     )
     if outcome is not None:
         if outcome.record is None:
             messages.info(request, submissions.REPEATED_MESSAGE)
-            return redirect("campaigns:list", code=ward.code)
+            return place.redirect("list")
         _created(request, outcome, f"Đã tạo “{outcome.record.name}”.")
-        return redirect("campaigns:detail", code=ward.code, pk=outcome.record.pk)
+        return place.redirect("detail", outcome.record.pk)
     return render(
         request,
         "campaigns/form.html",
-        {"ward": ward, "form": form, "title": "Tạo cuộc vận động", "breadcrumbs": ["Tạo mới"]},
+        {
+            **place.context,
+            "form": form,
+            "title": "Tạo cuộc vận động",
+            "breadcrumbs": [*breadcrumbs, "Tạo mới"],
+        },
     )
 
 

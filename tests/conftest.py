@@ -62,6 +62,12 @@ class World:
             "province_officer": factories.user(
                 role=Role.PROVINCE_OFFICER, province_obj=self.province_a
             ),
+            "province_chair": factories.user(
+                role=Role.PROVINCE_CHAIR, province_obj=self.province_a
+            ),
+            "province_viewer": factories.user(
+                role=Role.PROVINCE_VIEWER, province_obj=self.province_a
+            ),
             "admin": factories.user(superuser=True),
             "unassigned": factories.user(),
         }
