@@ -255,7 +255,8 @@ def _months_with_data(m: _Models, ward_ids=None) -> set:
         if ward_ids is not None:
             queryset = queryset.filter(ward_id__in=ward_ids)
         return set(
-            queryset.filter(**{f"{day_field}__isnull": False})
+            # A province committee's own donations (ward NULL) are no ward's month.
+            queryset.filter(**{f"{day_field}__isnull": False, "ward__isnull": False})
             .annotate(month=TruncMonth(day_field))
             .order_by()
             .values_list("ward_id", "month")
