@@ -7,7 +7,7 @@ from django.db import transaction
 
 from campaigns import selectors, services
 from campaigns.models import Campaign, Donation
-from wards.models import ResidentialArea
+from wards.models import ResidentialArea, RoleAssignment
 
 DONORS = [
     ("individual", "Nguyễn Văn Bảy"),
@@ -29,9 +29,81 @@ HOUSEHOLDS = [
 ]
 
 
+PROVINCE_DONORS = [
+    ("organisation", "Ngân hàng TMCP Ngoại thương chi nhánh An Giang", 500_000_000),
+    ("organisation", "Công ty CP Xuất nhập khẩu Thủy sản An Giang", 300_000_000),
+    ("collective", "Cán bộ, công chức cơ quan Ủy ban MTTQ tỉnh", 45_000_000),
+    ("individual", "Nguyễn Hữu Phước", 20_000_000),
+    ("anonymous", "", 10_000_000),
+]
+PROVINCE_GOODS = [
+    ("organisation", "Công ty CP Lương thực An Giang", "Gạo", 5000, "kg", 75_000_000),
+    ("organisation", "Siêu thị Co.opmart Long Xuyên", "Mì gói", 400, "thùng", None),
+]
+
+
+def seed_province_drive(province, user, *, first_month: datetime.date):
+    """The province's own relief drive with cash and goods its committee received.
+    Idempotent: does nothing when the province already has drives."""
+    if Campaign.objects.filter(province=province).exists():
+        return
+    drive = services.province_campaign_create(
+        province=province,
+        name="Cứu trợ đồng bào bị thiệt hại do bão lũ",
+        kind=Campaign.Kind.FUND,
+        fund=Campaign.Fund.DISASTER,
+        starts_on=first_month,
+        target_amount=2_000_000_000,
+        description="Cuộc vận động của Ủy ban MTTQ tỉnh; tiền và hàng được phân bổ cho xã, "
+        "phường bị thiệt hại.",
+    )
+    day = first_month
+    for kind, name, amount in PROVINCE_DONORS:
+        day += datetime.timedelta(days=3)
+        services.donation_record(
+            campaign=drive,
+            province=province,
+            user=user,
+            received_on=day,
+            donor_kind=kind,
+            donor_name=name,
+            amount=amount,
+            channel=Donation.Channel.CASH if kind == "anonymous" else Donation.Channel.BANK,
+            bank_reference="" if kind == "anonymous" else f"FT{day:%y%m%d}{amount // 1000:06d}",
+        )
+    for kind, name, description, quantity, unit, value in PROVINCE_GOODS:
+        day += datetime.timedelta(days=2)
+        services.donation_record(
+            campaign=drive,
+            province=province,
+            user=user,
+            received_on=day,
+            donor_kind=kind,
+            donor_name=name,
+            form=Donation.Form.IN_KIND,
+            amount=value,
+            in_kind_description=description,
+            in_kind_quantity=quantity,
+            in_kind_unit=unit,
+        )
+    return drive
+
+
+def _province_officer(province, fallback):
+    assignment = (
+        RoleAssignment.objects.filter(province=province, role=RoleAssignment.Role.PROVINCE_OFFICER)
+        .select_related("user")
+        .first()
+    )
+    return assignment.user if assignment else fallback
+
+
 @transaction.atomic
 def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: datetime.date):
-    """Idempotent: does nothing when the ward already has campaigns."""
+    """Idempotent: does nothing when the ward (and its province) already has campaigns."""
+    seed_province_drive(
+        ward.province, _province_officer(ward.province, user), first_month=first_month
+    )
     if Campaign.objects.filter(ward=ward).exists():
         return
     rng = random.Random(f"campaigns-{ward.code}")
