@@ -116,6 +116,7 @@ def campaign_form_page(request, place: Place, *, breadcrumbs=()):
             "title": "Tạo cuộc vận động",
             "breadcrumbs": [*breadcrumbs, "Tạo mới"],
         },
+        status=400 if form.errors else 200,
     )
 
 
