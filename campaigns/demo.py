@@ -29,16 +29,15 @@ HOUSEHOLDS = [
 ]
 
 
-PROVINCE_DONORS = [
-    ("organisation", "Ngân hàng TMCP Ngoại thương chi nhánh An Giang", 500_000_000),
-    ("organisation", "Công ty CP Xuất nhập khẩu Thủy sản An Giang", 300_000_000),
-    ("collective", "Cán bộ, công chức cơ quan Ủy ban MTTQ tỉnh", 45_000_000),
-    ("individual", "Nguyễn Hữu Phước", 20_000_000),
-    ("anonymous", "", 10_000_000),
-]
-PROVINCE_GOODS = [
-    ("organisation", "Công ty CP Lương thực An Giang", "Gạo", 5000, "kg", 75_000_000),
-    ("organisation", "Siêu thị Co.opmart Long Xuyên", "Mì gói", 400, "thùng", None),
+# (kind, donor, amount or goods' equivalent, goods: (description, quantity, unit) or None)
+PROVINCE_GIFTS = [
+    ("organisation", "Ngân hàng TMCP Ngoại thương chi nhánh An Giang", 500_000_000, None),
+    ("organisation", "Công ty CP Xuất nhập khẩu Thủy sản An Giang", 300_000_000, None),
+    ("collective", "Cán bộ, công chức cơ quan Ủy ban MTTQ tỉnh", 45_000_000, None),
+    ("individual", "Nguyễn Hữu Phước", 20_000_000, None),
+    ("anonymous", "", 10_000_000, None),
+    ("organisation", "Công ty CP Lương thực An Giang", 75_000_000, ("Gạo", 5000, "kg")),
+    ("organisation", "Siêu thị Co.opmart Long Xuyên", None, ("Mì gói", 400, "thùng")),
 ]
 
 
@@ -57,9 +56,10 @@ def seed_province_drive(province, user, *, first_month: datetime.date):
         description="Cuộc vận động của Ủy ban MTTQ tỉnh; tiền và hàng được phân bổ cho xã, "
         "phường bị thiệt hại.",
     )
-    day = first_month
-    for kind, name, amount in PROVINCE_DONORS:
-        day += datetime.timedelta(days=3)
+    for index, (kind, name, amount, goods) in enumerate(PROVINCE_GIFTS):
+        day = first_month + datetime.timedelta(days=3 * index)
+        by_bank = goods is None and kind != "anonymous"
+        description, quantity, unit = goods or ("", None, "")
         services.donation_record(
             campaign=drive,
             province=province,
@@ -68,20 +68,11 @@ def seed_province_drive(province, user, *, first_month: datetime.date):
             donor_kind=kind,
             donor_name=name,
             amount=amount,
-            channel=Donation.Channel.CASH if kind == "anonymous" else Donation.Channel.BANK,
-            bank_reference="" if kind == "anonymous" else f"FT{day:%y%m%d}{amount // 1000:06d}",
-        )
-    for kind, name, description, quantity, unit, value in PROVINCE_GOODS:
-        day += datetime.timedelta(days=2)
-        services.donation_record(
-            campaign=drive,
-            province=province,
-            user=user,
-            received_on=day,
-            donor_kind=kind,
-            donor_name=name,
-            form=Donation.Form.IN_KIND,
-            amount=value,
+            form=Donation.Form.IN_KIND if goods else Donation.Form.CASH,
+            channel=Donation.Channel.BANK
+            if by_bank
+            else (Donation.Channel.OTHER if goods else Donation.Channel.CASH),
+            bank_reference=f"FT{day:%y%m%d}{index:04d}" if by_bank else "",
             in_kind_description=description,
             in_kind_quantity=quantity,
             in_kind_unit=unit,

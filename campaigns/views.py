@@ -124,13 +124,8 @@ def campaign_form_page(request, place: Place, *, breadcrumbs=()):
 def campaign_detail(request, code, pk):
     ward = ward_selectors.visible_ward_or_404(request.user, code)
     campaign = _campaign_or_404(ward, pk)
-    page = Paginator(selectors.donations_at(campaign, ward), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, personal = donations_page(request, campaign, ward)
     disbursements = campaign.disbursements.filter(ward=ward).select_related("household__area")[:50]
-    personal = selectors.can_see_personal_data(request.user, ward)
-    for donation in page.object_list:
-        donation.display_name = selectors.donor_name(donation, personal=personal)
     for payment in disbursements:
         payment.recipient = _recipient(payment, personal)
     return render(
@@ -147,6 +142,17 @@ def campaign_detail(request, code, pk):
             "breadcrumbs": [campaign.name],
         },
     )
+
+
+def donations_page(request, campaign, holder):
+    """(the page of the holder's donations asked for, whether donors are named in full)."""
+    page = Paginator(selectors.donations_at(campaign, holder), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    personal = selectors.can_see_personal_data(request.user, holder)
+    for donation in page.object_list:
+        donation.display_name = selectors.donor_name(donation, personal=personal)
+    return page, personal
 
 
 def _recipient(payment, personal):

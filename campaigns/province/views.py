@@ -7,7 +7,6 @@ province's viewers and admins read; communes' users get 403: these are the commi
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -77,11 +76,7 @@ def campaign_create(request, code):
 def campaign_detail(request, code, pk):
     province = _readable(request, code)
     campaign = _drive_or_404(province, pk)
-    donations = selectors.donations_at(campaign, province)
-    page = Paginator(donations, fund_views.PAGE_SIZE).get_page(request.GET.get("page"))
-    personal = selectors.can_see_personal_data(request.user, province)
-    for donation in page.object_list:
-        donation.display_name = selectors.donor_name(donation, personal=personal)
+    page, personal = fund_views.donations_page(request, campaign, province)
     return render(
         request,
         "campaigns/province/campaign_detail.html",

@@ -554,3 +554,40 @@ def test_a_preview_of_one_holder_cannot_be_confirmed_at_another(world, drive, lo
     )
     assert commune.status_code == 400
     assert not Donation.objects.exists()
+
+
+# --- Demo --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_has_province_roles_and_a_province_drive_with_cash_and_goods(world, login):
+    from django.contrib.auth import get_user_model
+
+    from campaigns.demo import seed_campaigns
+    from wards.demo import DEMO_PASSWORD, seed_demo
+
+    ward, logins = seed_demo()
+    users = get_user_model().objects
+    for username, role in [("chutich.tinh", "province_chair"), ("xem.tinh", "province_viewer")]:
+        user = users.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert (user.role_assignment.role, user.role_assignment.province) == (
+            role,
+            world.province_a,
+        )
+        assert username in {name for name, _ in logins}
+    for _ in range(2):  # idempotent
+        seed_campaigns(
+            ward,
+            users.get(username="canbo.mythoi"),
+            first_month=datetime.date(2026, 1, 1),
+            last_month=datetime.date(2026, 2, 1),
+        )
+    drive = Campaign.objects.get(province=world.province_a)
+    held = Donation.objects.filter(campaign=drive, ward__isnull=True, province=world.province_a)
+    assert held.filter(form="cash").exists() and held.filter(form="in_kind").exists()
+    # Recorded by a province officer of the province (the world has one besides the demo's).
+    assert {d.recorded_by.role_assignment.role for d in held} == {"province_officer"}
+    page = login(users.get(username="xem.tinh")).get(url("list", world))
+    cash_in = sum(d.amount for d in held if d.form == "cash")
+    assert f"{cash_in:,}\u00a0đ".replace(",", ".") in page.content.decode()
