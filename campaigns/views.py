@@ -367,6 +367,7 @@ class LedgerColumn:
     label: str  # as on the page
     attribute: str  # of LedgerMonth
     kind: str = "flow"  # "opening", "flow" or "closing": what the year's line shows
+    width: int = 20  # in the spreadsheet
 
 
 LEDGER_COLUMNS = [
@@ -374,16 +375,20 @@ LEDGER_COLUMNS = [
     LedgerColumn("Thu tiền mặt", "Thu tiền mặt", "receipts"),
     LedgerColumn("Chi tiền mặt", "Chi tiền mặt", "disbursements"),
     LedgerColumn("Số dư tiền mặt cuối kỳ", "Số dư tiền mặt cuối kỳ", "closing", "closing"),
-    LedgerColumn("Hiện vật nhận (giá trị quy đổi)", "Hiện vật nhận (quy đổi)", "in_kind_received"),
     LedgerColumn(
-        "Hiện vật đã trao (giá trị quy đổi)", "Hiện vật đã trao (quy đổi)", "in_kind_handed_out"
+        "Hiện vật nhận (giá trị quy đổi)", "Hiện vật nhận (quy đổi)", "in_kind_received", width=24
+    ),
+    LedgerColumn(
+        "Hiện vật đã trao (giá trị quy đổi)",
+        "Hiện vật đã trao (quy đổi)",
+        "in_kind_handed_out",
+        width=24,
     ),
 ]
 ALLOCATIONS_RECEIVED = LedgerColumn(
     "Nhận phân bổ từ tỉnh", "Nhận phân bổ từ tỉnh", "allocations_received"
 )
 ALLOCATIONS_GIVEN = LedgerColumn("Chi phân bổ", "Chi phân bổ", "allocations_given")
-LEDGER_HEADERS = ["Tháng", *(column.header for column in LEDGER_COLUMNS)]
 
 
 def ledger_columns(campaign: Campaign, place: Place) -> list[LedgerColumn]:
@@ -463,7 +468,7 @@ def ledger_workbook(request, place: Place, campaign: Campaign):
         rows=(
             [f"{month.month:%m/%Y}", *values] for month, values in zip(months, rows, strict=True)
         ),
-        widths=(10, *(24 if column.kind == "flow" else 20 for column in columns)),
+        widths=(10, *(column.width for column in columns)),
     )
     return workbook_response(workbook, f"so-quy-{holder.code}-{campaign.pk}-{year}.xlsx")
 
