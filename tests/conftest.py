@@ -113,6 +113,15 @@ def fuzz_world(world):
         donor_name="Nguyễn Văn Bình",
         amount=5_000_000,
     )
+    world.drive = factories.province_drive(province_obj=world.province_a)
+    world.province_donation = factories.donation(
+        fund_obj=world.drive,
+        user=world.users["province_officer"],
+        received_on=day(2026, 1, 6),
+        donor_kind="organisation",
+        donor_name="Công ty CP Lương thực An Giang",
+        amount=50_000_000,
+    )
     MonthlyReport.objects.create(ward=ward, period=day(2025, 11, 1), status=status.SUBMITTED)
     MonthlyReport.objects.create(ward=ward, period=day(2025, 12, 1), status=status.APPROVED)
     world.document = factories.document(
