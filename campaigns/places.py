@@ -49,4 +49,4 @@ class Place:
         """Template names: `ward` (breadcrumbs, ward links) for a commune, `province` for the
         committee; `holder` for either."""
         key = "province" if self.is_province else "ward"
-        return {key: self.holder, "holder": self.holder, "place": self}
+        return {key: self.holder, "holder": self.holder}

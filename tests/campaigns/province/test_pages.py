@@ -350,6 +350,26 @@ def test_a_reversal_asks_for_a_reason_and_takes_the_gift_out_of_the_committees_c
 def test_the_detail_lists_allocations_by_commune_with_their_status(world, drive, login):
     officer = world.users["province_officer"]
     factories.donation(fund_obj=drive, user=officer, amount=50_000_000)
+    factories.donation(
+        fund_obj=drive,
+        user=officer,
+        amount=None,
+        form="in_kind",
+        in_kind_description="Gạo",
+        in_kind_quantity=300,
+        in_kind_unit="kg",
+    )
+    factories.allocation(
+        drive=drive,
+        ward_obj=world.ward_y,
+        user=officer,
+        form="in_kind",
+        in_kind_description="Gạo",
+        in_kind_quantity=120,
+        in_kind_unit="kg",
+        decision_number="14/QĐ-MTTQ",
+        decision_date=datetime.date(2026, 4, 3),
+    )
     factories.allocation(
         drive=drive,
         ward_obj=world.ward_x,
@@ -373,6 +393,8 @@ def test_the_detail_lists_allocations_by_commune_with_their_status(world, drive,
     assert "đã nhận 06/04/2026" in page
     assert "Phường Long Xuyên 13/QĐ-MTTQ ngày 02/04/2026" in page
     assert "chờ xã xác nhận" in page
+    assert "Gạo kg 300 120 180" in page  # received, allocated, held
+    assert "Phường Long Xuyên 14/QĐ-MTTQ ngày 03/04/2026 120 kg Gạo" in page
 
 
 # --- The committee's book ---------------------------------------------------------------
