@@ -30,9 +30,74 @@ HOUSEHOLDS = [
 ]
 
 
+PROVINCE_DRIVE = "Cứu trợ đồng bào bị thiệt hại do bão lũ"
+
+# (kind, donor, amount or goods' equivalent, goods: (description, quantity, unit) or None)
+PROVINCE_GIFTS = [
+    ("organisation", "Ngân hàng TMCP Ngoại thương chi nhánh An Giang", 500_000_000, None),
+    ("organisation", "Công ty CP Xuất nhập khẩu Thủy sản An Giang", 300_000_000, None),
+    ("collective", "Cán bộ, công chức cơ quan Ủy ban MTTQ tỉnh", 45_000_000, None),
+    ("individual", "Nguyễn Hữu Phước", 20_000_000, None),
+    ("anonymous", "", 10_000_000, None),
+    ("organisation", "Công ty CP Lương thực An Giang", 75_000_000, ("Gạo", 5000, "kg")),
+    ("organisation", "Siêu thị Co.opmart Long Xuyên", None, ("Mì gói", 400, "thùng")),
+]
+
+
+def seed_province_drive(province, user, *, first_month: datetime.date):
+    """The province's own relief drive with cash and goods its committee received.
+    Idempotent: does nothing when the province already has drives."""
+    if Campaign.objects.filter(province=province).exists():
+        return
+    drive = services.province_campaign_create(
+        province=province,
+        name=PROVINCE_DRIVE,
+        kind=Campaign.Kind.FUND,
+        fund=Campaign.Fund.DISASTER,
+        starts_on=first_month,
+        target_amount=2_000_000_000,
+        description="Cuộc vận động của Ủy ban MTTQ tỉnh; tiền và hàng được phân bổ cho xã, "
+        "phường bị thiệt hại.",
+    )
+    for index, (kind, name, amount, goods) in enumerate(PROVINCE_GIFTS):
+        day = first_month + datetime.timedelta(days=3 * index)
+        by_bank = goods is None and kind != "anonymous"
+        description, quantity, unit = goods or ("", None, "")
+        services.donation_record(
+            campaign=drive,
+            province=province,
+            user=user,
+            received_on=day,
+            donor_kind=kind,
+            donor_name=name,
+            amount=amount,
+            form=Donation.Form.IN_KIND if goods else Donation.Form.CASH,
+            channel=Donation.Channel.BANK
+            if by_bank
+            else (Donation.Channel.OTHER if goods else Donation.Channel.CASH),
+            bank_reference=f"FT{day:%y%m%d}{index:04d}" if by_bank else "",
+            in_kind_description=description,
+            in_kind_quantity=quantity,
+            in_kind_unit=unit,
+        )
+    return drive
+
+
+def _province_officer(province, fallback):
+    assignment = (
+        RoleAssignment.objects.filter(province=province, role=RoleAssignment.Role.PROVINCE_OFFICER)
+        .select_related("user")
+        .first()
+    )
+    return assignment.user if assignment else fallback
+
+
 @transaction.atomic
 def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: datetime.date):
-    """Idempotent: does nothing when the ward already has campaigns."""
+    """Idempotent: does nothing when the ward (and its province) already has campaigns."""
+    seed_province_drive(
+        ward.province, _province_officer(ward.province, user), first_month=first_month
+    )
     if Campaign.objects.filter(ward=ward).exists():
         return
     rng = random.Random(f"campaigns-{ward.code}")
@@ -117,59 +182,15 @@ def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: dateti
     seed_allocations(ward, user, households, on=last_month)
 
 
-ALLOCATION_DRIVE = "Hỗ trợ đồng bào bị thiệt hại do lũ (phân bổ)"
-
-
 def seed_allocations(ward, user, households, *, on: datetime.date):
-    """A province drive that gave the demo ward two allocations: cash it confirmed and paid a
-    household from, and rice still waiting for its confirmation. Idempotent (by the drive's
-    name)."""
-    drive, created = Campaign.objects.get_or_create(
-        name=ALLOCATION_DRIVE,
-        province=ward.province,
-        defaults={
-            "kind": Campaign.Kind.FUND,
-            "fund": Campaign.Fund.DISASTER,
-            "starts_on": on.replace(day=1),
-            "target_amount": 500_000_000,
-        },
-    )
-    if not created:
+    """The province's drive gives the demo ward two allocations: cash it confirmed and paid a
+    household from, and rice still waiting for its confirmation. Idempotent: does nothing
+    once the drive gave the ward anything."""
+    drive = Campaign.objects.filter(name=PROVINCE_DRIVE, province=ward.province).first()
+    if drive is None or drive.allocations.filter(ward=ward).exists():
         return
-    officer = (
-        RoleAssignment.objects.filter(
-            role=RoleAssignment.Role.PROVINCE_OFFICER, province=ward.province
-        )
-        .select_related("user")
-        .first()
-    )
-    province_user = officer.user if officer else user
+    province_user = _province_officer(ward.province, user)
     start = on.replace(day=1)
-    for amount, donor in [
-        (200_000_000, "Ngân hàng TMCP Công Thương chi nhánh An Giang"),
-        (80_000_000, "Công ty CP Xuất nhập khẩu Thủy sản An Giang"),
-    ]:
-        services.donation_record(
-            campaign=drive,
-            province=ward.province,
-            user=province_user,
-            received_on=start,
-            donor_kind="organisation",
-            donor_name=donor,
-            amount=amount,
-        )
-    services.donation_record(
-        campaign=drive,
-        province=ward.province,
-        user=province_user,
-        received_on=start,
-        donor_kind="collective",
-        donor_name="Hội Liên hiệp Phụ nữ tỉnh",
-        form=Donation.Form.IN_KIND,
-        in_kind_description="Gạo",
-        in_kind_quantity=2_000,
-        in_kind_unit="kg",
-    )
     cash = allocation_services.allocation_record(
         campaign=drive,
         ward=ward,

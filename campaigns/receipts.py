@@ -1,5 +1,7 @@
 """The printed receipt (biên nhận) of one donation, as a one-page A4 PDF."""
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 
@@ -8,6 +10,7 @@ from core.numbers import UNVALUED, format_number, format_quantity
 from core.printing import place_and_date, render_document
 from core.templatetags.people import vietnamese_name
 from core.words import amount_in_words
+from wards.models import Province, Ward
 
 ANONYMOUS_DONOR = "Nhà hảo tâm"
 # Print densities (classes of print.css), tried in turn until the receipt fits one page:
@@ -22,21 +25,36 @@ def _reversal(donation: Donation):
         return None
 
 
+def issuer_name(holder: Ward | Province) -> str:
+    """The holder as the committee's name ends: "phường Mỹ Thới", "tỉnh An Giang"."""
+    if isinstance(holder, Ward):
+        return f"{holder.get_kind_display().lower()} {holder.short_name}"
+    return holder.name[:1].lower() + holder.name[1:]
+
+
+def _short_name(holder: Ward | Province) -> str:
+    """The place a document is dated at: "Mỹ Thới", "An Giang", "Hà Nội"."""
+    if isinstance(holder, Ward):
+        return holder.short_name
+    kind = "Thành phố" if holder.kind == Province.Kind.CITY else "Tỉnh"
+    return holder.name.removeprefix(kind + " ")
+
+
 def receipt_context(donation: Donation) -> dict:
-    ward = donation.ward
+    holder = donation.holder
     reversal = _reversal(donation)
     in_kind = donation.form == Donation.Form.IN_KIND
     anonymous = donation.donor_kind == Donation.DonorKind.ANONYMOUS or not donation.donor_name
     return {
         "donation": donation,
-        "ward": ward,
+        "ward": holder,
         "campaign": donation.campaign,
-        "ward_name_upper": ward.name.upper(),
-        "place_and_date": place_and_date(ward, donation.received_on),
-        "summary": "Tiếp nhận hiện vật ủng hộ" if in_kind else "Tiếp nhận tiền ủng hộ",
-        "issuer_sentence": (
-            f"Ủy ban Mặt trận Tổ quốc Việt Nam {ward.get_kind_display().lower()} {ward.short_name}"
+        "ward_name_upper": holder.name.upper(),
+        "place_and_date": place_and_date(
+            SimpleNamespace(short_name=_short_name(holder)), donation.received_on
         ),
+        "summary": "Tiếp nhận hiện vật ủng hộ" if in_kind else "Tiếp nhận tiền ủng hộ",
+        "issuer_sentence": f"Ủy ban Mặt trận Tổ quốc Việt Nam {issuer_name(holder)}",
         "donor_name": ANONYMOUS_DONOR if anonymous else donation.donor_name,
         "in_kind": in_kind,
         "quantity": format_quantity(donation.in_kind_quantity),
@@ -70,5 +88,6 @@ def receipt_pdf(donation: Donation) -> bytes:
 def receipt_filename(donation: Donation) -> str:
     """ "bien-nhan-30301-2026-00012.pdf" """
     return (
-        f"bien-nhan-{donation.ward.code}-{donation.receipt_year}-{donation.receipt_number:05d}.pdf"
+        f"bien-nhan-{donation.holder.code}-{donation.receipt_year}-"
+        f"{donation.receipt_number:05d}.pdf"
     )

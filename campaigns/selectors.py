@@ -21,6 +21,7 @@ from campaigns.models import (
     DonationReversal,
     House,
     Household,
+    holder_fields,
 )
 from core import numbers
 from core.numbers import format_quantity
@@ -62,15 +63,49 @@ def campaigns_of_ward(ward) -> QuerySet[Campaign]:
     )
 
 
+def province_campaigns(province) -> QuerySet[Campaign]:
+    """A province's own drives (not its communes')."""
+    return Campaign.objects.filter(province=province).select_related("province")
+
+
+def campaigns_at(holder: Ward | Province) -> QuerySet[Campaign]:
+    """The drives whose money this holder keeps books of: a commune's own and its province's;
+    the province committee's own."""
+    if isinstance(holder, Province):
+        return province_campaigns(holder)
+    return campaigns_of_ward(holder)
+
+
 def households_visible_to(user) -> QuerySet[Household]:
     return scope_to_user(Household.objects.select_related("area", "ward"), user)
 
 
-def can_see_personal_data(user, ward) -> bool:
-    """Personal data of beneficiaries: that ward's own officers only (officer, chair)."""
+def can_see_personal_data(user, holder: Ward | Province) -> bool:
+    """Personal data of beneficiaries and donors: that ward's own officers only (officer,
+    chair); at a province's committee, that province's officer and chair."""
+    if isinstance(holder, Province):
+        return can_see_province_personal_data(user, holder)
     from wards.selectors import ward_for
 
-    return role_of(user) in (Role.WARD_OFFICER, Role.WARD_CHAIR) and ward_for(user) == ward
+    return role_of(user) in (Role.WARD_OFFICER, Role.WARD_CHAIR) and ward_for(user) == holder
+
+
+def can_see_province_personal_data(user, province: Province) -> bool:
+    """Donors of a province committee in full: its officer and chair (its viewers, the
+    communes and admins read them as `donor_name` masks them)."""
+    return (
+        role_of(user) in (Role.PROVINCE_OFFICER, Role.PROVINCE_CHAIR)
+        and province_for(user) == province
+    )
+
+
+def donations_at(campaign: Campaign, holder: Ward | Province) -> QuerySet[Donation]:
+    """Every donation one holder recorded for a drive, reversed ones included, newest first."""
+    return (
+        Donation.objects.filter(campaign=campaign, **holder_fields(holder))
+        .select_related("reversal")
+        .order_by("-received_on", "-receipt_number")
+    )
 
 
 def _sum(queryset, field="amount"):
@@ -445,3 +480,82 @@ def campaign_totals(campaigns) -> dict[int, CampaignTotals]:
         )
         for pk in ids
     }
+
+
+# --- A province's own drives ---------------------------------------------------------------
+
+
+@dataclass
+class ProvinceDriveTotals:
+    """What a province's committee holds of one drive: cash raised at the committee, the
+    equivalents of goods it received (apart), cash allocated to communes, cash still held."""
+
+    raised: int = 0  # cash
+    in_kind: int = 0  # equivalents of goods received
+    allocated: int = 0  # cash, counted allocations (from their decision date)
+
+    @property
+    def held(self) -> int:
+        # The committee's book (holder_rows): donations in, allocations out, no payments.
+        return self.raised - self.allocated
+
+    @property
+    def grand_total(self) -> int:
+        return self.raised + self.in_kind
+
+
+def province_drive_totals(campaigns, province: Province) -> dict[int, ProvinceDriveTotals]:
+    """ProvinceDriveTotals per campaign id of the province's drives: two grouped queries."""
+    ids = [c.pk for c in campaigns if c.province_id == province.pk]
+    received = {
+        row["campaign_id"]: row
+        for row in counted_donations()
+        .filter(campaign_id__in=ids, ward__isnull=True, province=province)
+        .values("campaign_id")
+        .annotate(cash=Sum("amount", filter=IS_CASH), goods=Sum("amount", filter=IS_IN_KIND))
+    }
+    allocated = dict(
+        counted_allocations()
+        .filter(IS_CASH, campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(total=Sum("amount"))
+        .values_list("campaign_id", "total")
+    )
+    return {
+        pk: ProvinceDriveTotals(
+            int(received.get(pk, {}).get("cash") or 0),
+            int(received.get(pk, {}).get("goods") or 0),
+            int(allocated.get(pk) or 0),
+        )
+        for pk in ids
+    }
+
+
+def province_progress(campaign: Campaign, province: Province) -> dict:
+    """The committee's side of a province drive: cash raised against the target, goods and
+    their equivalents apart, cash allocated to communes and held, goods held."""
+    rows = holder_rows(campaign, province)
+    sums = rows.donations.aggregate(
+        raised=Coalesce(Sum("amount", filter=IS_CASH), 0),
+        in_kind_value=Coalesce(Sum("amount", filter=IS_IN_KIND), 0),
+        in_kind_count=Count("pk", filter=IS_IN_KIND),
+        in_kind_unvalued=Count("pk", filter=IS_IN_KIND & Q(amount__isnull=True)),
+    )
+    return {
+        **sums,
+        "grand_total": sums["raised"] + sums["in_kind_value"],
+        "allocated": _sum(rows.allocations_out.filter(IS_CASH)),
+        "balance": fund_balance(campaign=campaign, at=province),
+        "goods": goods_held(campaign, province),
+        "percent": numbers.percent_of(sums["raised"], campaign.target_amount),
+    }
+
+
+def allocations_of(campaign: Campaign) -> QuerySet[Allocation]:
+    """A drive's counted allocations, commune by commune."""
+    return (
+        counted_allocations()
+        .filter(campaign=campaign)
+        .select_related("ward")
+        .order_by("ward__code", "-decision_date", "-pk")
+    )

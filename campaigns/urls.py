@@ -29,5 +29,6 @@ urlpatterns = [
     path(f"{WARD}/ho-tro-nha-nuoc/", views.support_list, name="supports"),
     path("", include("campaigns.bank.urls")),
     path("", include("campaigns.allocations.urls")),
+    path("", include("campaigns.province.urls")),
     path(f"{WARD}/ung-ho/<int:pk>/bien-nhan.pdf", views.receipt_pdf, name="receipt_pdf"),
 ]

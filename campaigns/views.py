@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +34,7 @@ from campaigns.models import (
     Household,
     HousePhoto,
 )
+from campaigns.places import Place
 from core.numbers import percent_of
 from core.spreadsheets import table_workbook, workbook_response
 from wards import selectors as ward_selectors
@@ -84,25 +86,38 @@ def campaign_list(request, code):
 @require_http_methods(["GET", "POST"])
 def campaign_create(request, code):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
+    return campaign_form_page(request, Place(ward))
+
+
+def campaign_form_page(request, place: Place, *, breadcrumbs=()):
+    """Create a commune's own campaign, or a province's own drive, once per posted form."""
+    create = services.province_campaign_create if place.is_province else services.campaign_create
     form = CampaignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     submissions.add_to(form, request)
-    form.instance.ward = ward  # the model's validation of the form sees the ward
+    for field, value in place.rows.items():  # the model's validation of the form sees the holder
+        setattr(form.instance, field, value)
     outcome = submissions.submit_once(
         request,
         form,
-        lambda: services.campaign_create(ward=ward, **form.cleaned_data),
+        lambda: create(**place.holder_kwargs, **form.cleaned_data),
         model=Campaign,
     )
     if outcome is not None:
         if outcome.record is None:
             messages.info(request, submissions.REPEATED_MESSAGE)
-            return redirect("campaigns:list", code=ward.code)
+            return place.redirect("list")
         _created(request, outcome, f"Đã tạo “{outcome.record.name}”.")
-        return redirect("campaigns:detail", code=ward.code, pk=outcome.record.pk)
+        return place.redirect("detail", outcome.record.pk)
     return render(
         request,
         "campaigns/form.html",
-        {"ward": ward, "form": form, "title": "Tạo cuộc vận động", "breadcrumbs": ["Tạo mới"]},
+        {
+            **place.context,
+            "form": form,
+            "title": "Tạo cuộc vận động",
+            "breadcrumbs": [*breadcrumbs, "Tạo mới"],
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -110,16 +125,8 @@ def campaign_create(request, code):
 def campaign_detail(request, code, pk):
     ward = ward_selectors.visible_ward_or_404(request.user, code)
     campaign = _campaign_or_404(ward, pk)
-    donations = (
-        Donation.objects.filter(campaign=campaign, ward=ward)
-        .select_related("reversal")
-        .order_by("-received_on", "-receipt_number")
-    )
-    page = Paginator(donations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, personal = donations_page(request, campaign, ward)
     disbursements = campaign.disbursements.filter(ward=ward).select_related("household__area")[:50]
-    personal = selectors.can_see_personal_data(request.user, ward)
-    for donation in page.object_list:
-        donation.display_name = selectors.donor_name(donation, personal=personal)
     for payment in disbursements:
         payment.recipient = _recipient(payment, personal)
     return render(
@@ -151,6 +158,17 @@ def _province_drive_context(request, campaign, ward) -> dict:
     }
 
 
+def donations_page(request, campaign, holder):
+    """(the page of the holder's donations asked for, whether donors are named in full)."""
+    page = Paginator(selectors.donations_at(campaign, holder), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    personal = selectors.can_see_personal_data(request.user, holder)
+    for donation in page.object_list:
+        donation.display_name = selectors.donor_name(donation, personal=personal)
+    return page, personal
+
+
 def _recipient(payment, personal):
     if payment.household is None:
         return payment.description
@@ -158,13 +176,14 @@ def _recipient(payment, personal):
     return f"{name} ({payment.household.area})" if payment.household.area else name
 
 
-def _record_once(request, form, record, campaign, ward, model):
-    """A fund's money form, written by the service `record` once per posted form."""
+def _record_once(request, form, record, campaign, holder, model):
+    """A fund's money form, written by the service `record` once per posted form, at the
+    holder (`{"ward": …}` or `{"province": …}`)."""
     submissions.add_to(form, request)
     return submissions.submit_once(
         request,
         form,
-        lambda: record(campaign=campaign, ward=ward, user=request.user, **form.cleaned_data),
+        lambda: record(campaign=campaign, **holder, user=request.user, **form.cleaned_data),
         model=model,
     )
 
@@ -173,61 +192,87 @@ def _record_once(request, form, record, campaign, ward, model):
 @require_http_methods(["GET", "POST"])
 def donation_create(request, code, pk):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
-    campaign = _campaign_or_404(ward, pk)
+    return donation_form_page(request, Place(ward), _campaign_or_404(ward, pk))
+
+
+def donation_form_page(request, place: Place, campaign: Campaign, *, breadcrumbs=()):
+    """Record a donation at a commune or at the province's committee, once per posted form."""
     form = DonationForm(request.POST or None, initial={"received_on": timezone.localdate()})
     try:
-        outcome = _record_once(request, form, services.donation_record, campaign, ward, Donation)
+        outcome = _record_once(
+            request, form, services.donation_record, campaign, place.holder_kwargs, Donation
+        )
     except (services.FundRefusal, ValidationError) as refusal:
         form.add_service_error(refusal)
     else:
         if outcome is not None:
             if outcome.record is None:
                 messages.info(request, submissions.REPEATED_MESSAGE)
-                return redirect("campaigns:detail", code=ward.code, pk=campaign.pk)
+                return place.redirect("detail", campaign.pk)
             donation = outcome.record
             _created(
                 request,
                 outcome,
                 f"Đã ghi nhận khoản ủng hộ, biên nhận số {donation.receipt_label}.",
             )
-            return redirect("campaigns:donation_detail", code=ward.code, pk=donation.pk)
+            return place.redirect("donation_detail", donation.pk)
     return render(
         request,
         "campaigns/form.html",
         {
-            "ward": ward,
+            **place.context,
             "form": form,
             "title": f"Ghi nhận ủng hộ – {campaign.name}",
-            "breadcrumbs": [campaign.name, "Ghi nhận ủng hộ"],
+            "breadcrumbs": [*breadcrumbs, campaign.name, "Ghi nhận ủng hộ"],
         },
         status=400 if form.errors else 200,
+    )
+
+
+def held_donation_or_404(place: Place, pk) -> Donation:
+    """A donation this commune, or this province's committee, recorded."""
+    return get_object_or_404(
+        Donation.objects.select_related(
+            "ward__province", "province", "campaign", "recorded_by", "reversal__reversed_by"
+        ),
+        pk=pk,
+        **place.rows,
     )
 
 
 @login_required
 def donation_detail(request, code, pk):
     ward = ward_selectors.visible_ward_or_404(request.user, code)
-    donation = get_object_or_404(
-        Donation.objects.select_related("campaign", "recorded_by", "reversal__reversed_by"),
-        pk=pk,
-        ward=ward,
+    place = Place(ward)
+    return donation_page(
+        request, place, held_donation_or_404(place, pk), can_edit=_can_edit(request, ward)
     )
-    personal = selectors.can_see_personal_data(request.user, ward)
+
+
+def donation_page(request, place: Place, donation: Donation, *, can_edit, breadcrumbs=()):
+    personal = selectors.can_see_personal_data(request.user, place.holder)
     return render(
         request,
         "campaigns/donation_detail.html",
         {
-            "ward": ward,
+            **place.context,
             "donation": donation,
             "reversal": getattr(donation, "reversal", None),
-            "can_edit": _can_edit(request, ward),
+            "can_edit": can_edit,
             "reversal_form": ReversalForm(),
             "personal": personal,
             "donor_name": selectors.donor_name(donation, personal=personal),
             # Other readers get nothing that would name a donor who asked not to be named.
             "donor_withheld": not personal and donation.is_anonymous,
             "public_name": selectors.public_donor_name(donation),
-            "breadcrumbs": [donation.campaign.name, f"Biên nhận {donation.receipt_label}"],
+            "campaign_url": place.url("detail", donation.campaign_id),
+            "receipt_url": place.url("receipt_pdf", donation.pk),
+            "reverse_url": place.url("donation_reverse", donation.pk),
+            "breadcrumbs": [
+                *breadcrumbs,
+                donation.campaign.name,
+                f"Biên nhận {donation.receipt_label}",
+            ],
         },
     )
 
@@ -235,8 +280,11 @@ def donation_detail(request, code, pk):
 @login_required
 @require_POST
 def donation_reverse(request, code, pk):
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
-    donation = get_object_or_404(Donation, pk=pk, ward=ward)
+    place = Place(ward_selectors.editable_ward_or_error(request.user, code))
+    return donation_reverse_action(request, place, held_donation_or_404(place, pk))
+
+
+def donation_reverse_action(request, place: Place, donation: Donation):
     form = ReversalForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Ghi rõ lý do điều chỉnh.")
@@ -256,7 +304,7 @@ def donation_reverse(request, code, pk):
                 f"Đã điều chỉnh biên nhận {donation.receipt_label}; khoản này không còn được "
                 "tính vào quỹ.",
             )
-    return redirect("campaigns:donation_detail", code=ward.code, pk=donation.pk)
+    return place.redirect("donation_detail", donation.pk)
 
 
 @login_required
@@ -270,7 +318,7 @@ def disbursement_create(request, code, pk):
     form = DisbursementForm(request.POST or None, ward=ward, initial=initial)
     try:
         outcome = _record_once(
-            request, form, services.disbursement_record, campaign, ward, Disbursement
+            request, form, services.disbursement_record, campaign, {"ward": ward}, Disbursement
         )
     except services.FundRefusal as refusal:
         goods = form.cleaned_data.get("form") == Disbursement.Form.IN_KIND
@@ -316,78 +364,127 @@ def _year(request):
     return year
 
 
-def _ledger(request, code, pk):
-    ward = ward_selectors.visible_ward_or_404(request.user, code)
-    campaign = _campaign_or_404(ward, pk)
+def _ledger_months(request, place: Place, campaign: Campaign):
     year = _year(request)
     months = selectors.ledger(
         campaign=campaign,
         first=datetime.date(year, 1, 1),
         last=datetime.date(year, 12, 31),
-        at=ward,
+        at=place.holder,
     )
-    return ward, campaign, year, months
+    return year, months
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    header: str  # as in the spreadsheet
+    label: str  # as on the page
+    attribute: str  # of LedgerMonth
+    kind: str = "flow"  # "opening", "flow" or "closing": what the year's line shows
+    width: int = 20  # in the spreadsheet
+
+
+LEDGER_COLUMNS = [
+    LedgerColumn("Số dư tiền mặt đầu kỳ", "Số dư tiền mặt đầu kỳ", "opening", "opening"),
+    LedgerColumn("Thu tiền mặt", "Thu tiền mặt", "receipts"),
+    LedgerColumn("Chi tiền mặt", "Chi tiền mặt", "disbursements"),
+    LedgerColumn("Số dư tiền mặt cuối kỳ", "Số dư tiền mặt cuối kỳ", "closing", "closing"),
+    LedgerColumn(
+        "Hiện vật nhận (giá trị quy đổi)", "Hiện vật nhận (quy đổi)", "in_kind_received", width=24
+    ),
+    LedgerColumn(
+        "Hiện vật đã trao (giá trị quy đổi)",
+        "Hiện vật đã trao (quy đổi)",
+        "in_kind_handed_out",
+        width=24,
+    ),
+]
+ALLOCATIONS_RECEIVED = LedgerColumn(
+    "Nhận phân bổ từ tỉnh", "Nhận phân bổ từ tỉnh", "allocations_received"
+)
+ALLOCATIONS_GIVEN = LedgerColumn("Chi phân bổ", "Chi phân bổ", "allocations_given")
+
+
+def ledger_columns(campaign: Campaign, place: Place) -> list[LedgerColumn]:
+    """The book's columns: a province drive's book also moves cash by allocations, received
+    by a commune (after its receipts), given by the province's committee (after its payments).
+    A ward's own fund has no allocations and keeps its columns."""
+    if not campaign.province_id:
+        return LEDGER_COLUMNS
+    extra, after = (
+        (ALLOCATIONS_GIVEN, "disbursements")
+        if place.is_province
+        else (ALLOCATIONS_RECEIVED, "receipts")
+    )
+    at = next(i for i, c in enumerate(LEDGER_COLUMNS) if c.attribute == after) + 1
+    return [*LEDGER_COLUMNS[:at], extra, *LEDGER_COLUMNS[at:]]
+
+
+def _ledger_table(columns, months) -> tuple[list, list]:
+    """(one row of values per month, the year's line): the opening of January, the sum of each
+    flow, the closing of December."""
+    rows = [[getattr(month, c.attribute) for c in columns] for month in months]
+    year = []
+    for index, column in enumerate(columns):
+        values = [row[index] for row in rows]
+        year.append({"opening": values[0], "closing": values[-1]}.get(column.kind, sum(values)))
+    return rows, year
 
 
 @login_required
 def ledger(request, code, pk):
-    ward, campaign, year, months = _ledger(request, code, pk)
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    return ledger_page(request, Place(ward), _campaign_or_404(ward, pk))
+
+
+def ledger_page(request, place: Place, campaign: Campaign, *, breadcrumbs=()):
+    year, months = _ledger_months(request, place, campaign)
+    columns = ledger_columns(campaign, place)
+    rows, year_line = _ledger_table(columns, months)
     return render(
         request,
         "campaigns/ledger.html",
         {
-            "ward": ward,
+            **place.context,
             "campaign": campaign,
             "year": year,
-            "months": months,
-            "total_receipts": sum(m.receipts for m in months),
-            "total_disbursements": sum(m.disbursements for m in months),
-            "total_in_kind_received": sum(m.in_kind_received for m in months),
-            "total_in_kind_handed_out": sum(m.in_kind_handed_out for m in months),
-            "breadcrumbs": [campaign.name, f"Sổ quỹ năm {year}"],
+            "columns": columns,
+            "rows": [(month.month, values) for month, values in zip(months, rows, strict=True)],
+            "year_line": year_line,
+            "xlsx_url": place.url("ledger_xlsx", campaign.pk),
+            "allocations": len(columns) > len(LEDGER_COLUMNS),
+            "breadcrumbs": [*breadcrumbs, campaign.name, f"Sổ quỹ năm {year}"],
         },
     )
 
 
-LEDGER_HEADERS = [
-    "Tháng",
-    "Số dư tiền mặt đầu kỳ",
-    "Thu tiền mặt",
-    "Chi tiền mặt",
-    "Số dư tiền mặt cuối kỳ",
-    "Hiện vật nhận (giá trị quy đổi)",
-    "Hiện vật đã trao (giá trị quy đổi)",
-]
-
-
 @login_required
 def ledger_xlsx(request, code, pk):
-    ward, campaign, year, months = _ledger(request, code, pk)
+    ward = ward_selectors.visible_ward_or_404(request.user, code)
+    return ledger_workbook(request, Place(ward), _campaign_or_404(ward, pk))
+
+
+def ledger_workbook(request, place: Place, campaign: Campaign):
+    year, months = _ledger_months(request, place, campaign)
+    columns = ledger_columns(campaign, place)
+    rows, _year_line = _ledger_table(columns, months)
+    holder = place.holder
     workbook = table_workbook(
         sheet_title=f"So quy {year}",
         preamble=[
-            [f"Sổ quỹ {campaign.name} – {ward.name} – năm {year}"],
+            [f"Sổ quỹ {campaign.name} – {holder.name} – năm {year}"],
             [
                 "Đơn vị: đồng. Sổ quỹ tiền mặt; giá trị quy đổi của hiện vật ghi riêng, không "
                 "tính vào số dư."
             ],
         ],
-        header=LEDGER_HEADERS,
+        header=["Tháng", *(column.header for column in columns)],
         rows=(
-            [
-                f"{month.month:%m/%Y}",
-                month.opening,
-                month.receipts,
-                month.disbursements,
-                month.closing,
-                month.in_kind_received,
-                month.in_kind_handed_out,
-            ]
-            for month in months
+            [f"{month.month:%m/%Y}", *values] for month, values in zip(months, rows, strict=True)
         ),
-        widths=(10, 20, 20, 20, 20, 24, 24),
+        widths=(10, *(column.width for column in columns)),
     )
-    return workbook_response(workbook, f"so-quy-{ward.code}-{campaign.pk}-{year}.xlsx")
+    return workbook_response(workbook, f"so-quy-{holder.code}-{campaign.pk}-{year}.xlsx")
 
 
 @login_required
@@ -565,14 +662,11 @@ def support_list(request, code):
 @login_required
 @require_safe
 def receipt_pdf(request, code, pk):
-    ward = visible_ward_or_404(request.user, code)
-    donation = get_object_or_404(
-        Donation.objects.select_related(
-            "ward__province", "campaign", "recorded_by", "reversal__reversed_by"
-        ),
-        pk=pk,
-        ward=ward,
-    )
+    place = Place(visible_ward_or_404(request.user, code))
+    return receipt_response(held_donation_or_404(place, pk))
+
+
+def receipt_response(donation: Donation) -> HttpResponse:
     response = HttpResponse(receipts.receipt_pdf(donation), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=receipts.receipt_filename(donation)

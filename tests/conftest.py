@@ -68,6 +68,12 @@ class World:
             "province_officer": factories.user(
                 role=Role.PROVINCE_OFFICER, province_obj=self.province_a
             ),
+            "province_chair": factories.user(
+                role=Role.PROVINCE_CHAIR, province_obj=self.province_a
+            ),
+            "province_viewer": factories.user(
+                role=Role.PROVINCE_VIEWER, province_obj=self.province_a
+            ),
             "admin": factories.user(superuser=True),
             "unassigned": factories.user(),
         }
@@ -112,6 +118,15 @@ def fuzz_world(world):
         donor_kind="individual",
         donor_name="Nguyễn Văn Bình",
         amount=5_000_000,
+    )
+    world.drive = factories.province_drive(province_obj=world.province_a)
+    world.province_donation = factories.donation(
+        fund_obj=world.drive,
+        user=world.users["province_officer"],
+        received_on=day(2026, 1, 6),
+        donor_kind="organisation",
+        donor_name="Công ty CP Lương thực An Giang",
+        amount=50_000_000,
     )
     MonthlyReport.objects.create(ward=ward, period=day(2025, 11, 1), status=status.SUBMITTED)
     MonthlyReport.objects.create(ward=ward, period=day(2025, 12, 1), status=status.APPROVED)

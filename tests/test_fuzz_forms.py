@@ -34,6 +34,10 @@ def ward_url(name, *extra):
     return lambda w: reverse(name, args=[w.ward_x.code, *[e(w) for e in extra]])
 
 
+def province_url(name, *extra):
+    return lambda w: reverse(name, args=[w.province_a.code, *[e(w) for e in extra]])
+
+
 def month_url(name, year, month):
     return lambda w: reverse(name, args=[w.ward_x.code, year, month])
 
@@ -66,6 +70,21 @@ PAGES = [
         "disbursement_create",
         "ward_officer",
         ward_url("campaigns:disbursement_create", lambda w: w.fund.pk),
+    ),
+    # A province's own drives (campaigns/province).
+    FormPage(
+        "province_campaign_create", "province_officer", province_url("campaigns:province_create")
+    ),
+    FormPage(
+        "province_donation_create",
+        "province_officer",
+        province_url("campaigns:province_donation_create", lambda w: w.drive.pk),
+    ),
+    FormPage(
+        "province_donation_reverse",
+        "province_chair",
+        province_url("campaigns:province_donation_reverse", lambda w: w.province_donation.pk),
+        fields={"reason": forms.CharField()},
     ),
     FormPage("household_create", "ward_officer", ward_url("campaigns:household_create")),
     FormPage(
@@ -251,6 +270,18 @@ SEARCHES = [
         "campaign_detail",
         "ward_officer",
         ward_url("campaigns:detail", lambda w: w.fund.pk),
+        ["page"],
+    ),
+    (
+        "province_ledger",
+        "province_viewer",
+        province_url("campaigns:province_ledger", lambda w: w.drive.pk),
+        ["nam"],
+    ),
+    (
+        "province_detail",
+        "province_viewer",
+        province_url("campaigns:province_detail", lambda w: w.drive.pk),
         ["page"],
     ),
     (

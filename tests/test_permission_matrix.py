@@ -22,8 +22,12 @@ ROLES = [
     "ward_chair",
     "party_viewer",
     "province_officer",
+    "province_chair",
+    "province_viewer",
     "admin",
 ]
+# Province roles read every page a province officer reads.
+PROVINCE_ROLES = ["province_officer", "province_chair", "province_viewer"]
 
 # The world's wards seen from a ward-X user / a province-A officer: own, same province, other.
 TARGETS = ["x", "y", "z"]
@@ -49,7 +53,7 @@ def ward_read(target):
         "ward_officer": own_ward,
         "ward_chair": own_ward,
         "party_viewer": own_ward,
-        "province_officer": own_province,
+        **{role: own_province for role in PROVINCE_ROLES},
         "admin": OK,
     }
 
@@ -57,7 +61,7 @@ def ward_read(target):
 def ward_write(target):
     """Changing one ward's directory: its officer and chair, admins; readers get 403."""
     expected = ward_read(target)
-    for reader in ("party_viewer", "province_officer"):
+    for reader in ("party_viewer", *PROVINCE_ROLES):
         if expected[reader] == OK:
             expected[reader] = FORBIDDEN
     return expected
@@ -71,9 +75,34 @@ def province_read(target):
         "ward_officer": FORBIDDEN,
         "ward_chair": FORBIDDEN,
         "party_viewer": FORBIDDEN,
-        "province_officer": own,
+        **{role: own for role in PROVINCE_ROLES},
         "admin": OK,
     }
+
+
+def province_internal_read(target):
+    """A province committee's own books: its province roles and admins read; communes' users
+    of the province get 403, everyone else 404 (the province is not theirs to see)."""
+    own = OK if target in ("x", "y") else NOT_FOUND
+    ward_users = FORBIDDEN if target in ("x", "y") else NOT_FOUND
+    return {
+        "anonymous": REDIRECT,
+        "unassigned": NOT_FOUND,
+        "ward_officer": ward_users,
+        "ward_chair": ward_users,
+        "party_viewer": ward_users,
+        **{role: own for role in PROVINCE_ROLES},
+        "admin": OK,
+    }
+
+
+def province_write(target):
+    """Recording in a province committee's books: its officer and chair, admins; the
+    province's viewer and its communes' users get 403."""
+    expected = province_internal_read(target)
+    if expected["province_viewer"] == OK:
+        expected["province_viewer"] = FORBIDDEN
+    return expected
 
 
 def ward_url(name, *, obj=None):
@@ -95,6 +124,17 @@ def report_url(name):
 def province_url(name, *args):
     def build(world, target):
         return reverse(name, args=[world.ward(target).province.code, *args])
+
+    return build
+
+
+def drive_url(name, obj="drive"):
+    """A URL of the province drive (or its committee's donation) of ward `target`'s province."""
+
+    def build(world, target):
+        return reverse(
+            name, args=[world.ward(target).province.code, getattr(world, f"{obj}_for")(target).pk]
+        )
 
     return build
 
@@ -127,7 +167,7 @@ def document_url(name, part=None):
     return build
 
 
-def province_write(target):
+def allocation_write(target):
     """Recording a province's allocations: its officer (and chair), admins; its viewer 403."""
     expected = province_read(target)
     if expected.get("province_viewer") == OK:
@@ -135,7 +175,7 @@ def province_write(target):
     return expected
 
 
-def drive_url(name, *, allocation=False):
+def allocation_url(name, *, allocation=False):
     """A URL of the province drive of ward `target`'s province (and of its allocation to
     `target`)."""
 
@@ -173,7 +213,10 @@ def public_drive_url(name, *tail):
 
 # name → (URL builder, expected statuses for a target ward, or a fixed map)
 MATRIX = {
-    "home": (fixed_url("home"), lambda target: {**logged_in(OK), "province_officer": REDIRECT}),
+    "home": (
+        fixed_url("home"),
+        lambda target: {**logged_in(OK), **{role: REDIRECT for role in PROVINCE_ROLES}},
+    ),
     "login": (fixed_url("login"), lambda target: anyone(OK)),
     "health": (fixed_url("health"), lambda target: anyone(OK)),  # no ward data
     "logout": (fixed_url("logout"), lambda target: anyone(NOT_ALLOWED)),  # POST only
@@ -184,11 +227,19 @@ MATRIX = {
     "otp:verify": (fixed_url("otp:verify"), lambda target: anyone(REDIRECT)),
     "otp:setup": (
         fixed_url("otp:setup"),
-        lambda target: {**logged_in(FORBIDDEN), "province_officer": OK, "admin": OK},
+        lambda target: {
+            **logged_in(FORBIDDEN),
+            **{role: OK for role in PROVINCE_ROLES},
+            "admin": OK,
+        },
     ),
     "otp:disable": (
         fixed_url("otp:disable"),
-        lambda target: {**logged_in(FORBIDDEN), "province_officer": REDIRECT, "admin": REDIRECT},
+        lambda target: {
+            **logged_in(FORBIDDEN),
+            **{role: REDIRECT for role in PROVINCE_ROLES},
+            "admin": REDIRECT,
+        },
     ),
     "wards:province": (province_url("wards:province"), province_read),
     "wards:detail": (ward_url("wards:detail"), ward_read),
@@ -263,20 +314,52 @@ MATRIX = {
     ),
     "campaigns:receipt_pdf": (ward_url("campaigns:receipt_pdf", obj="donation"), ward_read),
     # Allocations (campaigns/allocations)
-    "campaigns:allocation_list": (drive_url("campaigns:allocation_list"), province_read),
-    "campaigns:allocation_create": (drive_url("campaigns:allocation_create"), province_write),
+    "campaigns:allocation_list": (allocation_url("campaigns:allocation_list"), province_read),
+    "campaigns:allocation_create": (
+        allocation_url("campaigns:allocation_create"),
+        allocation_write,
+    ),
     "campaigns:allocation_update": (
-        drive_url("campaigns:allocation_update", allocation=True),
-        province_write,
+        allocation_url("campaigns:allocation_update", allocation=True),
+        allocation_write,
     ),
     "campaigns:allocation_reverse": (
-        drive_url("campaigns:allocation_reverse", allocation=True),
-        province_write,
+        allocation_url("campaigns:allocation_reverse", allocation=True),
+        allocation_write,
     ),
     "campaigns:allocation_received": (ward_url("campaigns:allocation_received"), ward_read),
     "campaigns:allocation_confirm": (
         ward_url("campaigns:allocation_confirm", obj="allocation"),
         post_only,
+    ),
+    # Province drives (campaigns/province)
+    "campaigns:province_list": (province_url("campaigns:province_list"), province_internal_read),
+    "campaigns:province_create": (province_url("campaigns:province_create"), province_write),
+    "campaigns:province_detail": (drive_url("campaigns:province_detail"), province_internal_read),
+    "campaigns:province_donation_create": (
+        drive_url("campaigns:province_donation_create"),
+        province_write,
+    ),
+    "campaigns:province_ledger": (drive_url("campaigns:province_ledger"), province_internal_read),
+    "campaigns:province_ledger_xlsx": (
+        drive_url("campaigns:province_ledger_xlsx"),
+        province_internal_read,
+    ),
+    "campaigns:province_bank_import": (
+        drive_url("campaigns:province_bank_import"),
+        province_write,
+    ),
+    "campaigns:province_donation_detail": (
+        drive_url("campaigns:province_donation_detail", "province_donation"),
+        province_internal_read,
+    ),
+    "campaigns:province_donation_reverse": (
+        drive_url("campaigns:province_donation_reverse", "province_donation"),
+        post_only,
+    ),
+    "campaigns:province_receipt_pdf": (
+        drive_url("campaigns:province_receipt_pdf", "province_donation"),
+        province_internal_read,
     ),
     "reports:entry_template": (report_url("reports:entry_template"), ward_read),
     "reports:entry_import": (report_url("reports:entry_import"), ward_write),
@@ -399,6 +482,18 @@ def matrix_world(world):
     wards = {"x": world.ward_x, "y": world.ward_y, "z": world.ward_z}
     world.ward = wards.__getitem__
     money = {}
+    drives = {}
+    for province in (world.province_a, world.province_b):
+        drive = factories.province_drive(province_obj=province)
+        drives[province.pk] = {
+            "drive": drive,
+            "province_donation": factories.donation(
+                fund_obj=drive,
+                user=world.users["admin"],
+                received_on=datetime.date(2026, 1, 6),
+                amount=200_000,
+            ),
+        }
     for target, ward in wards.items():
         MonthlyReport.objects.create(ward=ward, period=datetime.date(2025, 10, 1))
         campaign = factories.fund(ward_obj=ward, name="Quỹ Vì người nghèo")
@@ -415,8 +510,18 @@ def matrix_world(world):
             ),
         }
         money[target].update(_matrix_document(ward, world.users["admin"]))
+        money[target].update(drives[ward.province_id])
     _matrix_allocations(world, wards, money)
-    for kind in ("campaign", "household", "house", "donation", "document", "drive", "allocation"):
+    for kind in (
+        "campaign",
+        "household",
+        "house",
+        "donation",
+        "document",
+        "drive",
+        "province_donation",
+        "allocation",
+    ):
         setattr(world, f"{kind}_for", lambda target, kind=kind: money[target][kind])
     for part in ("section", "block", "task"):
         setattr(world, f"{part}_id_for", lambda target, part=part: money[target][f"{part}_id"])
@@ -430,16 +535,15 @@ def matrix_world(world):
 
 
 def _matrix_allocations(world, wards, money):
-    """A drive of each province, holding money, that gave each of its communes an allocation
-    not yet confirmed."""
+    """The drive of each province, given money, gives each of its communes an allocation not
+    yet confirmed."""
     admin = world.users["admin"]
-    drives = {}
+    funded = set()
     for target, ward in wards.items():
-        drive = drives.get(ward.province_id)
-        if drive is None:
-            drive = drives[ward.province_id] = factories.province_drive(province_obj=ward.province)
+        drive = money[target]["drive"]
+        if drive.pk not in funded:
+            funded.add(drive.pk)
             factories.donation(fund_obj=drive, user=admin, amount=10_000_000)
-        money[target]["drive"] = drive
         money[target]["allocation"] = factories.allocation(
             drive=drive, ward_obj=ward, user=admin, amount=1_000_000
         )

@@ -44,6 +44,8 @@ def demo_users(ward):
         ("chutich.mythoi", "Trần Văn Hùng", Role.WARD_CHAIR, ward, None),
         ("danguy.mythoi", "Lê Minh Tâm", Role.PARTY_VIEWER, ward, None),
         ("tinh.angiang", "Phạm Thị Hoa", Role.PROVINCE_OFFICER, None, ward.province),
+        ("chutich.tinh", "Đỗ Văn Thành", Role.PROVINCE_CHAIR, None, ward.province),
+        ("xem.tinh", "Vũ Thị Ngọc", Role.PROVINCE_VIEWER, None, ward.province),
     ]
 
 

@@ -1,7 +1,8 @@
 """Donations written from a confirmed bank statement: every ticked line once, or nothing.
 
 A statement line is known by its key: the bank's reference, the date and the amount. The key is
-stored on the donation under a unique constraint per ward, so one line becomes at most one
+stored on the donation under a unique constraint per holder (a commune, or a province's
+committee), so one line becomes at most one
 counted donation even when the same preview is confirmed twice at once (a double click, two
 tabs): a line already recorded is skipped and reported, never written again. A donation that
 was reversed frees its line, so a corrected import records it again under the next key.
@@ -19,7 +20,7 @@ from django.db.models.functions import Trim, Upper
 
 from campaigns import selectors, services
 from campaigns.bank import statements
-from campaigns.models import Campaign, Donation, DonationReversal
+from campaigns.models import Campaign, Donation, DonationReversal, holder_fields
 
 NOTE = "Nhập từ sao kê ngân hàng (dòng {row})"
 KEY_MAX_LENGTH = Donation._meta.get_field("statement_line").max_length - 10
@@ -77,14 +78,14 @@ def line_key(row: statements.StatementRow) -> str:
     return key if len(key) <= KEY_MAX_LENGTH else hashlib.sha256(key.encode()).hexdigest()
 
 
-def existing_donations(ward, rows) -> list[statements.Existing]:
-    """The ward's counted cash donations that could match a row: by reference, or on its
+def existing_donations(holder, rows) -> list[statements.Existing]:
+    """The holder's counted cash donations that could match a row: by reference, or on its
     dates (a statement holds money: goods and their equivalents never match)."""
     references = {statements.reference_key(row.reference) for row in rows}
     days = {row.received_on for row in rows}
     donations = (
         selectors.counted_donations()
-        .filter(selectors.IS_CASH, ward=ward)
+        .filter(selectors.IS_CASH, **holder_fields(holder))
         .annotate(reference_key=Upper(Trim("bank_reference")))
         .filter(Q(reference_key__in=references) | Q(received_on__in=days))
         .select_related("campaign")
@@ -101,9 +102,9 @@ def existing_donations(ward, rows) -> list[statements.Existing]:
     ]
 
 
-def statement_preview(*, ward, rows: list[statements.StatementRow]) -> list[Line]:
+def statement_preview(*, holder, rows: list[statements.StatementRow]) -> list[Line]:
     """The rows as proposed lines: those that look already recorded are flagged, unticked."""
-    statements.flag_duplicates(rows, existing_donations(ward, rows))
+    statements.flag_duplicates(rows, existing_donations(holder, rows))
     return [
         Line(index, row, not row.is_duplicate, row.donor_name, row.donor_kind)
         for index, row in enumerate(rows)
@@ -130,7 +131,7 @@ def statement_lines(values: Mapping[str, str], rows) -> list[Line]:
     return lines
 
 
-def statement_confirm(*, ward, campaign: Campaign, user, rows: list, lines: list[Line]):
+def statement_confirm(*, holder, campaign: Campaign, user, rows: list, lines: list[Line]):
     """Write the ticked lines, all at once, or nothing (StatementRefusal)."""
     problems = [line.problem for line in lines if line.problem]
     if problems:
@@ -138,7 +139,7 @@ def statement_confirm(*, ward, campaign: Campaign, user, rows: list, lines: list
     chosen = [
         ChosenLine(line.index, line.row, line.name, line.kind) for line in lines if line.included
     ]
-    return statement_record(ward=ward, campaign=campaign, user=user, rows=rows, chosen=chosen)
+    return statement_record(holder=holder, campaign=campaign, user=user, rows=rows, chosen=chosen)
 
 
 @dataclass
@@ -147,9 +148,9 @@ class _LineState:
     uses: int  # donations ever made from it, reversed ones included
 
 
-def _line_states(ward, keys: set[str], days: set[datetime.date]) -> dict[str, _LineState]:
+def _line_states(holder, keys: set[str], days: set[datetime.date]) -> dict[str, _LineState]:
     donations = (
-        Donation.objects.filter(ward=ward, received_on__in=days)
+        Donation.objects.filter(**holder_fields(holder), received_on__in=days)
         .exclude(statement_line="")
         .annotate(reversed=Exists(DonationReversal.objects.filter(donation=OuterRef("pk"))))
         .only("pk", "statement_line", "receipt_number", "receipt_year")
@@ -166,10 +167,10 @@ def _line_states(ward, keys: set[str], days: set[datetime.date]) -> dict[str, _L
     return states
 
 
-def _check_still_new(ward, rows, lines: list[ChosenLine]) -> None:
+def _check_still_new(holder, rows, lines: list[ChosenLine]) -> None:
     """Refuse when a ticked row now looks like a donation recorded after the preview."""
     fresh = [statements.StatementRow.from_data(row.to_data()) for row in rows]
-    statements.flag_duplicates(fresh, existing_donations(ward, fresh))
+    statements.flag_duplicates(fresh, existing_donations(holder, fresh))
     for line in lines:
         seen = set(line.row.duplicates)
         new = [reason for reason in fresh[line.index].duplicates if reason not in seen]
@@ -183,7 +184,7 @@ def _check_still_new(ward, rows, lines: list[ChosenLine]) -> None:
 
 @transaction.atomic
 def statement_record(
-    *, ward, campaign: Campaign, user, rows: list, chosen: list[ChosenLine]
+    *, holder, campaign: Campaign, user, rows: list, chosen: list[ChosenLine]
 ) -> StatementResult:
     """Write the chosen lines, oldest first, in one transaction; lines already recorded are
     skipped. Raises StatementRefusal (nothing written) when a line is refused."""
@@ -191,7 +192,7 @@ def statement_record(
         raise StatementRefusal(NOTHING_CHOSEN)
     chosen = sorted(chosen, key=lambda line: (line.row.received_on, line.row.row))
     keys = {line.index: line_key(line.row) for line in chosen}
-    states = _line_states(ward, set(keys.values()), {line.row.received_on for line in chosen})
+    states = _line_states(holder, set(keys.values()), {line.row.received_on for line in chosen})
     result = StatementResult(recorded=[], skipped=[])
     pending = []
     for line in chosen:
@@ -200,7 +201,7 @@ def statement_record(
             result.skipped.append(Skipped(line.row.row, _label(state.counted)))
         else:
             pending.append(line)
-    _check_still_new(ward, rows, pending)
+    _check_still_new(holder, rows, pending)
     for line in pending:
         key = keys[line.index]
         state = states.get(key) or _LineState(None, 0)
@@ -208,7 +209,7 @@ def statement_record(
             with transaction.atomic():
                 donation = services.donation_record(
                     campaign=campaign,
-                    ward=ward,
+                    **holder_fields(holder),
                     user=user,
                     received_on=line.row.received_on,
                     donor_kind=line.kind,
@@ -226,7 +227,7 @@ def statement_record(
             raise StatementRefusal(f"Dòng {line.row.row}: {' '.join(error.messages)}") from error
         except IntegrityError:
             # The same line, confirmed at the same moment elsewhere, was committed first.
-            first = _line_states(ward, {key}, {line.row.received_on}).get(key)
+            first = _line_states(holder, {key}, {line.row.received_on}).get(key)
             if first is None or first.counted is None:
                 raise
             result.skipped.append(Skipped(line.row.row, _label(first.counted)))

@@ -9,13 +9,14 @@ twice) is skipped, never written again.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from campaigns import selectors
 from campaigns.bank import services, statements
 from campaigns.models import Campaign, Donation
+from campaigns.places import Place
 from core import uploads
 from wards import selectors as ward_selectors
 
@@ -42,9 +43,9 @@ class BadToken(Exception):
     pass
 
 
-def _money_campaign_or_404(ward, pk) -> Campaign:
+def money_campaign_or_404(holder, pk) -> Campaign:
     campaign = (
-        selectors.campaigns_of_ward(ward)
+        selectors.campaigns_at(holder)
         .filter(pk=pk, kind__in=[Campaign.Kind.FUND, Campaign.Kind.HOUSING])
         .first()
     )
@@ -53,22 +54,23 @@ def _money_campaign_or_404(ward, pk) -> Campaign:
     return campaign
 
 
-def _scope(ward, campaign, user) -> dict:
-    return {"ward": ward.code, "campaign": campaign.pk, "user": user.pk}
+def _scope(place: Place, campaign, user) -> dict:
+    where = "province" if place.is_province else "ward"
+    return {where: place.holder.code, "campaign": campaign.pk, "user": user.pk}
 
 
-def _token(*, ward, campaign, user, filename, rows) -> str:
+def _token(*, place, campaign, user, filename, rows) -> str:
     payload = {"filename": filename, "rows": [row.to_data() for row in rows]}
     return uploads.sign_preview(
-        salt=TOKEN_SALT, scope=_scope(ward, campaign, user), payload=payload
+        salt=TOKEN_SALT, scope=_scope(place, campaign, user), payload=payload
     )
 
 
-def _read_token(token, *, ward, campaign, user) -> tuple[str, list[statements.StatementRow]]:
+def _read_token(token, *, place, campaign, user) -> tuple[str, list[statements.StatementRow]]:
     """(file name, rows read at the preview); BadToken if forged, stale or for elsewhere."""
     try:
         data = uploads.read_preview(
-            token, salt=TOKEN_SALT, scope=_scope(ward, campaign, user), max_age=TOKEN_MAX_AGE
+            token, salt=TOKEN_SALT, scope=_scope(place, campaign, user), max_age=TOKEN_MAX_AGE
         )
         rows = [statements.StatementRow.from_data(item) for item in data["rows"]]
     except (uploads.StalePreview, KeyError, TypeError, ValueError) as error:
@@ -76,11 +78,12 @@ def _read_token(token, *, ward, campaign, user) -> tuple[str, list[statements.St
     return str(data.get("filename", "")), rows
 
 
-def _context(ward, campaign) -> dict:
+def _context(place, campaign, breadcrumbs) -> dict:
     return {
-        "ward": ward,
+        **place.context,
         "campaign": campaign,
-        "breadcrumbs": [campaign.name, "Nhập sao kê ngân hàng"],
+        "back_url": place.url("detail", campaign.pk),
+        "breadcrumbs": [*breadcrumbs, campaign.name, "Nhập sao kê ngân hàng"],
         "kinds": DonorKind.choices,
     }
 
@@ -89,11 +92,16 @@ def _context(ward, campaign) -> dict:
 @require_http_methods(["GET", "POST"])
 def bank_import_view(request, code, pk):
     ward = ward_selectors.editable_ward_or_error(request.user, code)
-    campaign = _money_campaign_or_404(ward, pk)
-    context = _context(ward, campaign)
+    return statement_import(request, Place(ward), money_campaign_or_404(ward, pk))
+
+
+def statement_import(request, place: Place, campaign: Campaign, *, breadcrumbs=()):
+    """Upload, preview and confirm a statement into the holder's donations (a commune's or
+    the province committee's)."""
+    context = _context(place, campaign, breadcrumbs)
 
     if request.method == "POST" and request.POST.get("action") == "confirm":
-        return _confirm(request, ward=ward, campaign=campaign, context=context)
+        return _confirm(request, place=place, campaign=campaign, context=context)
 
     form = (
         StatementForm(request.POST, request.FILES) if request.method == "POST" else StatementForm()
@@ -113,9 +121,9 @@ def bank_import_view(request, code, pk):
 
     token, lines = None, []
     if not parsed.problems:
-        lines = services.statement_preview(ward=ward, rows=parsed.rows)
+        lines = services.statement_preview(holder=place.holder, rows=parsed.rows)
         token = _token(
-            ward=ward, campaign=campaign, user=request.user, filename=file.name, rows=parsed.rows
+            place=place, campaign=campaign, user=request.user, filename=file.name, rows=parsed.rows
         )
     return render(
         request,
@@ -132,11 +140,11 @@ def bank_import_view(request, code, pk):
     )
 
 
-def _confirm(request, *, ward, campaign, context):
+def _confirm(request, *, place, campaign, context):
     """Write the ticked rows, all at once, or nothing."""
     try:
         filename, rows = _read_token(
-            request.POST.get("token", ""), ward=ward, campaign=campaign, user=request.user
+            request.POST.get("token", ""), place=place, campaign=campaign, user=request.user
         )
     except BadToken:
         return render(
@@ -153,7 +161,7 @@ def _confirm(request, *, ward, campaign, context):
     lines = services.statement_lines(request.POST, rows)
     try:
         result = services.statement_confirm(
-            ward=ward, campaign=campaign, user=request.user, rows=rows, lines=lines
+            holder=place.holder, campaign=campaign, user=request.user, rows=rows, lines=lines
         )
     except services.StatementRefusal as refused:
         return render(
@@ -180,4 +188,4 @@ def _confirm(request, *, ward, campaign, context):
             if result.recorded
             else f"Không ghi thêm khoản nào: các dòng đã chọn đều đã được ghi trước đó ({where}).",
         )
-    return redirect("campaigns:detail", ward.code, campaign.pk)
+    return place.redirect("detail", campaign.pk)
