@@ -202,6 +202,32 @@ class GoodsMixin:
         return " ".join(part for part in parts if part)
 
 
+class CashOrGoods(GoodsMixin, models.Model):
+    """Money or goods going out of a holder: a disbursement to a household or purpose, an
+    allocation from a province drive to a commune."""
+
+    form = models.CharField(
+        "hình thức", max_length=8, choices=GiftForm.choices, default=GiftForm.CASH
+    )
+    amount = models.PositiveBigIntegerField(
+        "số tiền (đồng)",
+        null=True,
+        blank=True,
+        help_text="Tiền: số tiền. Hiện vật: giá trị quy đổi nếu có.",
+    )
+    in_kind_description = models.CharField("hiện vật", max_length=255, blank=True)
+    in_kind_quantity = models.DecimalField(
+        "số lượng", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    in_kind_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        _clean_gift(self)
+
+
 class Donation(GoodsMixin, models.Model):
     class DonorKind(models.TextChoices):
         INDIVIDUAL = "individual", "Cá nhân"
@@ -344,7 +370,7 @@ class DonationReversal(models.Model):
         return f"Điều chỉnh {self.donation}"
 
 
-class Allocation(GoodsMixin, models.Model):
+class Allocation(CashOrGoods):
     """Money or goods a province drive passes down to one commune (chi phân bổ).
 
     One record is both sides: "chi phân bổ" in the province's book from the decision date,
@@ -367,20 +393,6 @@ class Allocation(GoodsMixin, models.Model):
         related_name="allocations_received",
         verbose_name="phường, xã nhận",
     )
-    form = models.CharField(
-        "hình thức", max_length=8, choices=GiftForm.choices, default=GiftForm.CASH
-    )
-    amount = models.PositiveBigIntegerField(
-        "số tiền (đồng)",
-        null=True,
-        blank=True,
-        help_text="Tiền: số tiền phân bổ. Hiện vật: giá trị quy đổi nếu có.",
-    )
-    in_kind_description = models.CharField("hiện vật", max_length=255, blank=True)
-    in_kind_quantity = models.DecimalField(
-        "số lượng", max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    in_kind_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
     decision_number = models.CharField("số quyết định", max_length=100)
     decision_date = models.DateField("ngày quyết định")
     purpose = models.CharField("mục đích", max_length=255)
@@ -426,9 +438,6 @@ class Allocation(GoodsMixin, models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_on is not None
-
-    def clean(self):
-        _clean_gift(self)
 
 
 class AllocationReversal(models.Model):
@@ -489,7 +498,7 @@ class Household(models.Model):
         return self.head_name
 
 
-class Disbursement(GoodsMixin, models.Model):
+class Disbursement(CashOrGoods):
     """Money paid out of a fund, or goods the fund received handed out (not cash out)."""
 
     Form = GiftForm
@@ -522,20 +531,6 @@ class Disbursement(GoodsMixin, models.Model):
     )
     purpose = models.CharField("mục đích", max_length=12, choices=Purpose.choices)
     description = models.CharField("nội dung", max_length=255, blank=True)
-    form = models.CharField(
-        "hình thức", max_length=8, choices=GiftForm.choices, default=GiftForm.CASH
-    )
-    amount = models.PositiveBigIntegerField(
-        "số tiền (đồng)",
-        null=True,
-        blank=True,
-        help_text="Tiền: số tiền chi. Hiện vật: giá trị quy đổi nếu có.",
-    )
-    in_kind_description = models.CharField("hiện vật", max_length=255, blank=True)
-    in_kind_quantity = models.DecimalField(
-        "số lượng", max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    in_kind_unit = models.CharField("đơn vị tính", max_length=30, blank=True)
     decision_reference = models.CharField("số quyết định", max_length=100)
     paid_on = models.DateField("ngày chi")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
@@ -558,9 +553,6 @@ class Disbursement(GoodsMixin, models.Model):
     def __str__(self):
         what = self.goods_text if self.is_in_kind else self.amount
         return f"{self.get_purpose_display()} – {what}"
-
-    def clean(self):
-        _clean_gift(self)
 
 
 class House(models.Model):
