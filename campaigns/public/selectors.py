@@ -7,7 +7,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -684,11 +684,7 @@ class Received:
 
     cash: int = 0
     cash_rows: int = 0
-    goods: dict = None
-
-    def __post_init__(self):
-        if self.goods is None:
-            self.goods = {}
+    goods: dict = field(default_factory=dict)
 
     @property
     def goods_lines(self) -> list[GoodsTotal]:
@@ -748,11 +744,7 @@ class CommuneAllocations:
     ward: object
     rows: list
     cash: int = 0
-    goods: dict = None
-
-    def __post_init__(self):
-        if self.goods is None:
-            self.goods = {}
+    goods: dict = field(default_factory=dict)
 
     @property
     def goods_lines(self) -> list[GoodsTotal]:
@@ -932,11 +924,7 @@ def drive_trail(campaign: Campaign) -> DriveTrail:
 class PaidTotals:
     cash: int = 0
     rows: int = 0
-    goods: dict = None
-
-    def __post_init__(self):
-        if self.goods is None:
-            self.goods = {}
+    goods: dict = field(default_factory=dict)
 
     @property
     def goods_lines(self) -> list[GoodsTotal]:
