@@ -48,11 +48,10 @@ def _province(communes: int):
     """The marked province with its communes, figures, memberships and drive (bulk_create)."""
     from django.db import connection
 
-    from bench.province_summary import _free_code
+    from bench.province_summary import _free_code, approved_months
     from campaigns import services as campaign_services
     from campaigns.models import Allocation, Campaign, Disbursement, Donation
     from reports import periods
-    from reports.models import Indicator, IndicatorValue, MonthlyReport
     from wards.models import MassOrganisation, Membership, Province, Ward
 
     name = f"Tỉnh Đo Báo Cáo {MARKER}"
@@ -70,29 +69,7 @@ def _province(communes: int):
     )
     wards = list(Ward.objects.filter(province=province).order_by("pk"))
     months = [periods.month_start(year, month) for month in range(1, 13)]
-    reports = MonthlyReport.objects.bulk_create(
-        (
-            MonthlyReport(ward=ward, period=month, status=MonthlyReport.Status.APPROVED)
-            for ward in wards
-            for month in months
-        ),
-        batch_size=2000,
-    )
-    indicators = list(Indicator.objects.all())
-    values = []
-    for n, report in enumerate(reports):
-        for k, indicator in enumerate(indicators):
-            value = (n * 7 + k * 13) % 50 + 1
-            is_ratio = indicator.kind == Indicator.Kind.RATIO
-            values.append(
-                IndicatorValue(
-                    report=report,
-                    indicator=indicator,
-                    value=value * 1000 if indicator.kind == Indicator.Kind.MONEY else value,
-                    denominator=value + 10 if is_ratio else None,
-                )
-            )
-    IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    approved_months(wards, months)
     organisations = list(MassOrganisation.objects.filter(is_active=True))
     Membership.objects.bulk_create(
         Membership(

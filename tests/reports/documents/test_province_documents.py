@@ -156,7 +156,11 @@ def test_the_officer_creates_the_chair_issues_the_viewer_reads(world, people, lo
     page = flat(client.get(response["Location"]).content.decode())
     assert "Đã tạo dự thảo báo cáo tổng kết năm." in page
     assert "Tiếp nhận, phân bổ các nguồn vận động của Ủy ban MTTQ tỉnh" in page
-    assert client.get(reverse("reports:province_documents", args=["91"])).status_code == 200
+    listing = client.get(reverse("reports:province_documents", args=["91"])).content.decode()
+    assert f'href="{url("document", document)}"' in listing
+    assert "Tổng kết công tác Mặt trận năm 2026" in listing
+    # The province's menu leads to its documents.
+    assert f'href="{reverse("reports:province_documents", args=["91"])}"' in listing
 
     # The officer edits the frame but may not issue.
     assert client.get(url("document_frame", document)).status_code == 200
