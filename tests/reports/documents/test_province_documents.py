@@ -20,7 +20,7 @@ from campaigns.models import Allocation, Disbursement, Donation
 from campaigns.selectors import fund_balance
 from core.numbers import format_number
 from reports.documents.models import Block, Document
-from reports.models import IndicatorValue, MonthlyReport
+from reports.models import Indicator, IndicatorValue, MonthlyReport
 from tests import factories
 from tests.readers import pdf_text
 from wards.models import RoleAssignment
@@ -263,6 +263,16 @@ def drive_figures(drive, province):
     return figures
 
 
+def row_start(code):
+    """An indicator's row as the table reads: its name, then its unit."""
+    indicator = Indicator.objects.get(code=code)
+    return f"{indicator.name} {indicator.unit}"
+
+
+def amounts(values):
+    return " ".join(format_number(value) for value in values)
+
+
 def add_indicators_block(client, document):
     section = document.sections.get(heading__startswith="Củng cố tổ chức")
     response = client.post(
@@ -319,23 +329,23 @@ def test_the_pdf_shows_the_province_header_and_figures_from_raw_rows(
         # A flow summed over two communes; a stock (each commune's latest month); a rate
         # from the summed parts.
         assert "Chỉ tiêu tỉnh" in shown
-        assert f" {format_number(flow)} " in shown
-        assert f" {format_number(stock)} " in shown
-        assert f" {format_number(whole)} " in shown
-        assert percent_text(stock, whole) in shown
+        assert f"{row_start(FLOW)} {format_number(flow)} " in shown
+        assert f"{row_start(STOCK)} {format_number(stock)} {percent_text(stock, whole)}" in shown
+        assert f"{row_start(WHOLE)} {format_number(whole)} " in shown
         # Neither a draft month nor another province's commune counts.
         assert f" {format_number(flow + 700)} " not in shown
         assert f" {format_number(flow + 9000)} " not in shown
         # The drive: cash and goods on rows of their own.
-        assert "tiền mặt" in shown and "hiện vật quy đổi" in shown
-        for amount in (*cash, *goods[:2], goods[3]):
-            assert format_number(amount) in shown, amount
-        assert format_number(cash[0] + goods[0]) in shown  # only in the labelled grand total
-        assert "Tổng cộng (tiền mặt và hiện vật quy đổi)" in shown
+        assert f"{data.name} – tiền mặt {amounts(cash)}" in shown
+        assert f"{data.name} – hiện vật quy đổi {amounts(goods)}" in shown
+        grand_total = [c + g for c, g in zip(cash, goods, strict=True)]
+        assert f"Tổng cộng (tiền mặt và hiện vật quy đổi) {amounts(grand_total)}" in shown
         # The allocations, with their decision numbers.
-        for number in ("15/QĐ-MTTQ", "16/QĐ-MTTQ", "17/QĐ-MTTQ"):
-            assert number in shown
-        assert "Chưa xác nhận" in shown
+        for allocation in Allocation.objects.filter(campaign=data).select_related("ward"):
+            decision = f"Số {allocation.decision_number} ngày {allocation.decision_date:%d/%m/%Y}"
+            assert f"{allocation.ward.name} {decision} " in shown
+        assert "16/QĐ-MTTQ ngày 02/04/2026 9.000.000 — — Chưa xác nhận" in shown
+        assert "17/QĐ-MTTQ ngày 02/04/2026 — 100 thùng Mì tôm 4.000.000 04/04/2026" in shown
         assert "1.700.000" not in shown  # a commune's receipt is not the committee's
 
 
@@ -402,3 +412,26 @@ def test_a_document_belongs_to_exactly_one_holder(world, people):
         Document.objects.filter(pk=document.pk).update(ward=world.ward_x)
     with pytest.raises(IntegrityError), transaction.atomic():
         Document.objects.filter(pk=document.pk).update(province=None)
+
+
+def test_only_province_documents_offer_the_drive_tables(world, people, login):
+    province_document = factories.province_document(
+        province_obj=world.province_a, user=people["officer"]
+    )
+    section = province_document.sections.first()
+    form = login(people["officer"]).get(
+        url("document_block_add_figure", province_document, section.pk)
+    )
+    assert 'value="drives"' in form.content.decode()
+    assert 'value="allocations"' in form.content.decode()
+
+    ward_document = factories.document(ward_obj=world.ward_x, user=world.users["ward_officer"])
+    section = ward_document.sections.first()
+    client = login(world.users["ward_officer"])
+    add_url = reverse(
+        "reports:document_block_add_figure", args=[world.ward_x.code, ward_document.pk, section.pk]
+    )
+    assert 'value="drives"' not in client.get(add_url).content.decode()
+    refused = client.post(add_url, {"kind": "drives", "position": "0"})
+    assert refused.status_code == 400
+    assert not section.blocks.filter(kind="drives").exists()
