@@ -13,7 +13,7 @@ find_python = $(shell for c in python3.13 python3.12 "env PYENV_VERSION=3.13.0 p
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo "$$c"; break; fi; done)
 
-.PHONY: run test test-e2e lint bench bench-national bench-province loadtest setup demo clean
+.PHONY: run test test-e2e lint bench bench-national bench-province bench-province-report loadtest setup demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@python="$(find_python)"; \
@@ -62,6 +62,11 @@ bench-national: setup
 # of 120 communes (database mttq_bench_province), with the query count at 1 and 120 communes.
 bench-province: setup
 	$(PY) bench/province_summary.py --write
+
+# Only the province year report PDF (110 communes, database mttq_bench_province_report) against
+# bare WeasyPrint on the same HTML.
+bench-province-report: setup
+	$(PY) bench/province_report.py --write
 
 # Mixed load on the national dataset: gunicorn + locust on 127.0.0.1 for 60 s, then the
 # consistency check; merges loadtest_* into bench/results.json. LOADTEST_ARGS e.g. "--users 600".

@@ -33,32 +33,15 @@ def _free_code(taken: set[str]) -> str:
     return next(f"{n:02d}" for n in range(99, 0, -1) if f"{n:02d}" not in taken)
 
 
-def _province(communes: int):
-    """The marked province of `communes` communes with MONTHS months of approved figures."""
-    from django.db import connection
-
-    from reports import periods
+def approved_months(wards, months):
+    """Approved reports of the wards for the months, with a value of every indicator of the
+    catalogue (bulk_create)."""
     from reports.models import Indicator, IndicatorValue, MonthlyReport
-    from wards.models import Province, Ward
 
-    name = f"Tỉnh {communes} xã {MARKER}"
-    existing = Province.objects.filter(name=name).first()
-    if existing:
-        return existing
-    code = _free_code(set(Province.objects.values_list("code", flat=True)))
-    province = Province.objects.create(code=code, name=name, kind=Province.Kind.PROVINCE)
-    taken = set(Ward.objects.values_list("code", flat=True))
-    codes = (f"{n:05d}" for n in range(99_999, 0, -1) if f"{n:05d}" not in taken)
-    Ward.objects.bulk_create(
-        Ward(code=next(codes), name=f"Xã Đo {i}", kind=Ward.Kind.COMMUNE, province=province)
-        for i in range(communes)
-    )
-    last = periods.add_months(datetime.date.today().replace(day=1), -1)
-    months = [periods.add_months(last, -k) for k in range(MONTHS)]
     reports = MonthlyReport.objects.bulk_create(
         (
             MonthlyReport(ward=ward, period=month, status=MonthlyReport.Status.APPROVED)
-            for ward in Ward.objects.filter(province=province)
+            for ward in wards
             for month in months
         ),
         batch_size=2000,
@@ -78,6 +61,30 @@ def _province(communes: int):
                 )
             )
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
+
+
+def _province(communes: int):
+    """The marked province of `communes` communes with MONTHS months of approved figures."""
+    from django.db import connection
+
+    from reports import periods
+    from wards.models import Province, Ward
+
+    name = f"Tỉnh {communes} xã {MARKER}"
+    existing = Province.objects.filter(name=name).first()
+    if existing:
+        return existing
+    code = _free_code(set(Province.objects.values_list("code", flat=True)))
+    province = Province.objects.create(code=code, name=name, kind=Province.Kind.PROVINCE)
+    taken = set(Ward.objects.values_list("code", flat=True))
+    codes = (f"{n:05d}" for n in range(99_999, 0, -1) if f"{n:05d}" not in taken)
+    Ward.objects.bulk_create(
+        Ward(code=next(codes), name=f"Xã Đo {i}", kind=Ward.Kind.COMMUNE, province=province)
+        for i in range(communes)
+    )
+    last = periods.add_months(datetime.date.today().replace(day=1), -1)
+    months = [periods.add_months(last, -k) for k in range(MONTHS)]
+    approved_months(Ward.objects.filter(province=province), months)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # planner statistics for the rows just loaded
             cursor.execute("ANALYZE")

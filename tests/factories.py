@@ -214,3 +214,18 @@ def document(
     return document_services.document_create(
         ward=ward_obj, kind=kind, starts_on=starts_on, ends_on=ends_on, user=user
     )
+
+
+def province_document(
+    *,
+    province_obj,
+    user,
+    kind="year",
+    starts_on=datetime.date(2026, 1, 1),
+    ends_on=datetime.date(2026, 12, 31),
+):
+    """A draft document of the province's committee created through the service: the 2026
+    year report unless told."""
+    return document_services.document_create(
+        province=province_obj, kind=kind, starts_on=starts_on, ends_on=ends_on, user=user
+    )

@@ -14,6 +14,7 @@ from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
 from reports.models import MonthlyReport
 from tests import factories
+from wards.models import Province
 
 ROLES = [
     "anonymous",
@@ -187,6 +188,38 @@ def allocation_url(name, *, allocation=False):
         return reverse(name, args=args)
 
     return build
+
+
+def province_document_url(name, part=None):
+    """A URL of the document of target's province (made on first use, with a section, a block
+    and a queued rendering); part as in document_url."""
+
+    def build(world, target):
+        province = world.ward(target).province
+        made = world.__dict__.setdefault("province_documents", {})
+        if province.pk not in made:
+            made[province.pk] = _matrix_document(province, world.users["admin"])
+        parts = made[province.pk]
+        args = [province.code, parts["document"].pk]
+        if part:
+            args.append(parts[f"{part}_id"])
+        return reverse(name, args=args)
+
+    return build
+
+
+def province_read_redirects(target):
+    return {
+        role: REDIRECT if status == OK else status for role, status in province_read(target).items()
+    }
+
+
+def province_issue(target):
+    """Issuing a province document: its chair and admins; its officer gets 403."""
+    expected = province_read(target)
+    if expected["province_officer"] == OK:
+        expected["province_officer"] = FORBIDDEN
+    return expected
 
 
 def post_only(target):
@@ -448,6 +481,40 @@ MATRIX = {
     ),
 }
 
+# Province documents (reports/documents): read by the province's officers (the officer also
+# writes them, as province_read says OK), issued by its chair; ward roles 403, others 404.
+PROVINCE_DOCUMENT_ROWS = {
+    "documents": (None, province_read),
+    "document_new": (None, province_read),
+    "document": ("", province_read),
+    "document_frame": ("", province_read),
+    "document_pdf": ("", province_read_redirects),
+    "document_pdf_progress": ("task", province_read),
+    "document_docx": ("", province_read),
+    "document_preview": ("", province_read),
+    "document_refresh": ("", post_only),
+    "document_issue": ("", province_issue),
+    "document_copy": ("", post_only),
+    "document_delete": ("", province_read),
+    "document_section_add": ("", post_only),
+    "document_section": ("section", province_read_redirects),
+    "document_section_edit": ("section", province_read),
+    "document_section_move": ("section", post_only),
+    "document_section_delete": ("section", province_read),
+    "document_block_add_text": ("section", province_read),
+    "document_block_add_figure": ("section", province_read),
+    "document_block_edit": ("block", province_read),
+    "document_block_move": ("block", post_only),
+    "document_block_delete": ("block", province_read),
+    "document_block_refresh": ("block", post_only),
+}
+for _name, (_part, _expected) in PROVINCE_DOCUMENT_ROWS.items():
+    _full = f"reports:province_{_name}"
+    MATRIX[_full] = (
+        province_url(_full) if _part is None else province_document_url(_full, _part or None),
+        _expected,
+    )
+
 # The Django admin is classified as a whole: superusers only, everyone else to its login.
 ADMIN_NAMESPACE = "admin"
 ADMIN_SAMPLES = [
@@ -550,9 +617,12 @@ def _matrix_allocations(world, wards, money):
 
 
 def _matrix_document(ward, user):
-    """A draft term report with one section and a text block, and a queued PDF rendering."""
+    """A draft term report with one section and a text block, and a queued PDF rendering, of
+    a ward (or of a province, `ward` being a Province)."""
+    is_province = isinstance(ward, Province)
     document = Document.objects.create(
-        ward=ward,
+        ward=None if is_province else ward,
+        province=ward if is_province else None,
         kind=Document.Kind.TERM,
         starts_on=datetime.date(2020, 1, 1),
         ends_on=datetime.date(2024, 12, 31),

@@ -35,8 +35,8 @@ from django.db.models import Count, F, Q, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce, ExtractYear
 
 from campaigns.models import Campaign, Disbursement, Donation, House
-from campaigns.selectors import GRAND_TOTAL_LABEL, counted_donations
-from core.numbers import format_number
+from campaigns.selectors import GRAND_TOTAL_LABEL, counted_allocations, counted_donations
+from core.numbers import format_number, format_quantity
 from reports import periods
 from reports.dashboards.figures import change_text, percent, percent_text, points_text
 from reports.documents.models import Block, Document
@@ -47,7 +47,13 @@ from reports.models import (
     RatingValue,
     ValidationRule,
 )
-from reports.selectors import Figure, aggregate, rating_figure, rating_months
+from reports.selectors import (
+    Figure,
+    aggregate,
+    province_period_figures,
+    rating_figure,
+    rating_months,
+)
 from wards.models import Membership, membership_rate
 
 Kind = Block.Kind
@@ -57,7 +63,11 @@ DEFAULT_CAPTIONS = {
     Kind.HOUSES.value: "Nhà Đại đoàn kết xây mới, sửa chữa đã bàn giao",
     Kind.MEMBERSHIPS.value: "Tỷ lệ tập hợp đoàn viên, hội viên của các tổ chức thành viên",
     Kind.INDICATORS.value: "Kết quả các chỉ tiêu",
+    Kind.DRIVES.value: "Tiếp nhận, phân bổ các cuộc vận động của Ủy ban MTTQ tỉnh",
+    Kind.ALLOCATIONS.value: "Các khoản phân bổ về phường, xã",
 }
+# Figure blocks of the province committee's own money (province documents only).
+PROVINCE_KINDS = frozenset({Kind.DRIVES.value, Kind.ALLOCATIONS.value})
 NO_VALUE = "—"
 CASH, IN_KIND = Donation.Form.CASH, Donation.Form.IN_KIND
 TOTAL_LABEL = "Tổng cộng"
@@ -91,15 +101,29 @@ class Span:
 
 @dataclass(frozen=True)
 class Context:
-    ward_id: int
+    ward_id: int | None  # a commune's document
     current: Span
     previous: Span | None
     previous_label: str  # "Nhiệm kỳ trước" or "Kỳ trước"
+    province_id: int | None = None  # a province's document: its communes, summed
 
     def within(self, field: str) -> Q:
         """Rows in the current dates or in the previous term's."""
         condition = self.current.q(field)
         return condition | self.previous.q(field) if self.previous else condition
+
+    def units(self, prefix: str = "") -> Q:
+        """Rows of the commune, or of every commune of the province (`prefix`: the path to
+        the row's ward, e.g. "report__")."""
+        if self.province_id is None:
+            return Q(**{f"{prefix}ward_id": self.ward_id})
+        return Q(**{f"{prefix}ward__province_id": self.province_id})
+
+    def receipts(self) -> Q:
+        """Donations counted for the holder: a province's also those its committee received."""
+        if self.province_id is None:
+            return self.units()
+        return self.units() | Q(ward__isnull=True, province_id=self.province_id)
 
 
 def _context(document: Document) -> Context:
@@ -107,7 +131,13 @@ def _context(document: Document) -> Context:
     if document.previous_starts_on and document.previous_ends_on:
         previous = Span(document.previous_starts_on, document.previous_ends_on)
     label = "Nhiệm kỳ trước" if document.kind == Document.Kind.TERM else "Kỳ trước"
-    return Context(document.ward_id, Span(document.starts_on, document.ends_on), previous, label)
+    return Context(
+        document.ward_id,
+        Span(document.starts_on, document.ends_on),
+        previous,
+        label,
+        province_id=document.province_id,
+    )
 
 
 # --- Cells and texts ---------------------------------------------------------------------------
@@ -136,7 +166,7 @@ def _int(value) -> int:
 # --- Funds ---------------------------------------------------------------------------------------
 
 
-def _money_by_fund_year(queryset, day_field: str, context: Context) -> dict:
+def _money_by_fund_year(queryset, day_field: str, context: Context, units: Q) -> dict:
     """{form: {(fund, year): (current, previous)}} of amounts, cash and goods' money
     equivalents apart; one grouped query."""
     previous_sum = Sum("amount", filter=context.previous.q(day_field)) if context.previous else None
@@ -144,7 +174,7 @@ def _money_by_fund_year(queryset, day_field: str, context: Context) -> dict:
     if previous_sum is not None:
         annotations["previous"] = previous_sum
     rows = (
-        queryset.filter(context.within(day_field), ward_id=context.ward_id)
+        queryset.filter(context.within(day_field), units)
         .annotate(year=ExtractYear(day_field))
         .values("form", "campaign__fund", "year")
         .annotate(**annotations)
@@ -168,8 +198,10 @@ def funds_figures(context: Context, options: dict) -> dict:
 
     Kinds go on rows rather than columns so that the table keeps three figure columns (five
     with the previous term) and fits the width of an A4 page."""
-    received = _money_by_fund_year(counted_donations(), "received_on", context)
-    paid = _money_by_fund_year(Disbursement.objects.all(), "paid_on", context)
+    # A province's: its communes' and its committee's receipts, its communes' payments;
+    # allocations move money inside the province and add nothing here.
+    received = _money_by_fund_year(counted_donations(), "received_on", context, context.receipts())
+    paid = _money_by_fund_year(Disbursement.objects.all(), "paid_on", context, context.units())
     money = {form: (received[form], paid[form]) for form in (CASH, IN_KIND)}
 
     def total(amounts, fund=None, year=None, index=0):
@@ -266,7 +298,7 @@ def houses_figures(context: Context, options: dict) -> dict:
         annotations["previous"] = Count("pk", filter=context.previous.q("handed_over_on"))
     rows_by_kind_year = {
         (r["kind"], r["year"]): r
-        for r in House.objects.filter(context.within("handed_over_on"), ward_id=context.ward_id)
+        for r in House.objects.filter(context.within("handed_over_on"), context.units())
         .annotate(year=ExtractYear("handed_over_on"))
         .values("kind", "year")
         .annotate(**annotations)
@@ -342,18 +374,19 @@ def memberships_figures(context: Context, options: dict) -> dict:
     previous_end = context.previous.last if context.previous else None
     records = (
         Membership.objects.filter(
-            ward_id=context.ward_id,
+            context.units(),
             organisation__is_active=True,
             as_of__lte=max(end, previous_end or end),
         )
         .select_related("organisation")
         .order_by("organisation__display_order", "organisation__name", "as_of", "pk")
     )
+    # {organisation: (organisation, {ward: records oldest first})}: a province's communes
+    # each give their latest record, summed.
     by_organisation = {}
     for record in records:
-        by_organisation.setdefault(record.organisation_id, (record.organisation, []))[1].append(
-            record
-        )
+        wards = by_organisation.setdefault(record.organisation_id, (record.organisation, {}))[1]
+        wards.setdefault(record.ward_id, []).append(record)
 
     columns = [
         column("Tổ chức", "left"),
@@ -396,15 +429,18 @@ def memberships_figures(context: Context, options: dict) -> dict:
 
     totals = {"start": [0, 0, False], "end": [0, 0, False], "previous": [0, 0, False]}
 
-    def pair_on(records, day, key):
-        record = _latest_on(records, day) if day else None
-        if record is None:
+    def pair_on(histories, day, key):
+        found = [_latest_on(records, day) for records in histories.values()] if day else []
+        found = [record for record in found if record is not None]
+        if not found:
             return None
+        members = sum(record.members for record in found)
+        eligible = sum(record.eligible for record in found)
         total = totals[key]
-        total[0] += record.members
-        total[1] += record.eligible
+        total[0] += members
+        total[1] += eligible
         total[2] = True
-        return record.members, record.eligible
+        return members, eligible
 
     rows = []
     for organisation, history in by_organisation.values():
@@ -481,8 +517,8 @@ def _ratings(context: Context, chosen: list[Indicator], months) -> dict:
     prefetch_related_objects(chosen, "categories")
     by_category = rating_months(
         RatingValue.objects.filter(
+            context.units("report__"),
             category__indicator__in=chosen,
-            report__ward_id=context.ward_id,
             report__status=MonthlyReport.Status.APPROVED,
             report__period__gte=months[0],
             report__period__lte=months[-1],
@@ -532,7 +568,16 @@ def indicators_figures(context: Context, options: dict) -> dict:
     months = sorted({m for span in spans for m in span.months})
     ratings = _ratings(context, [i for i in chosen if i.is_rating], months)
     by_indicator = defaultdict(dict)
-    if indicators and months:
+    by_unit = defaultdict(list)  # a province's: {indicator id: [{month: Figure} per commune]}
+    if indicators and months and context.province_id is not None:
+        figures_by_ward, _approved = province_period_figures(
+            context.province_id, months[0], months[-1]
+        )
+        wanted = {indicator.pk for indicator in indicators}
+        for (_ward_id, indicator_id), by_month in figures_by_ward.items():
+            if indicator_id in wanted:
+                by_unit[indicator_id].append(by_month)
+    elif indicators and months:
         values = (
             IndicatorValue.objects.filter(
                 indicator__in=indicators,
@@ -549,6 +594,9 @@ def indicators_figures(context: Context, options: dict) -> dict:
     pairs = _pairs(indicators) if len(indicators) > 1 else {}
 
     def figure(indicator, span):
+        if context.province_id is not None:
+            # Each commune by the indicator's rule, then the communes added up.
+            return aggregate(indicator, span.months, *by_unit[indicator.pk])
         recorded = by_indicator[indicator.pk]
         return aggregate(indicator, span.months, recorded)
 
@@ -612,6 +660,8 @@ def indicators_figures(context: Context, options: dict) -> dict:
 
     months_used = context.current.months
     notes = ["Số liệu từ các báo cáo tháng đã duyệt"]
+    if context.province_id is not None:
+        notes[0] += " của các phường, xã trong tỉnh, cộng theo quy tắc của từng chỉ tiêu"
     if months_used:
         notes[0] += f", tháng {months_used[0]:%m/%Y} – tháng {months_used[-1]:%m/%Y}"
     notes[0] += "."
@@ -647,6 +697,185 @@ def indicators_figures(context: Context, options: dict) -> dict:
     return {"unit": "", "columns": columns, "rows": rows, "note": " ".join(notes)}
 
 
+# --- The province committee's drives and allocations -------------------------------------------
+
+PROVINCE_ONLY_NOTE = "Bảng này chỉ có số liệu trong báo cáo của tỉnh, thành phố."
+
+
+def _province_only(columns) -> dict:
+    return {"unit": "", "columns": columns, "rows": [], "note": PROVINCE_ONLY_NOTE}
+
+
+def _by_campaign_form(queryset, day_field: str, span: Span) -> dict:
+    """{(campaign, form): (amount within the span, amount up to its last day)}: one query."""
+    rows = (
+        queryset.filter(**{f"{day_field}__lte": span.last})
+        .values("campaign_id", "form")
+        .annotate(
+            within=Coalesce(Sum("amount", filter=span.q(day_field)), 0),
+            to_date=Coalesce(Sum("amount"), 0),
+        )
+        .order_by()
+    )
+    return {(r["campaign_id"], r["form"]): (_int(r["within"]), _int(r["to_date"])) for r in rows}
+
+
+def drives_figures(context: Context, options: dict) -> dict:
+    """Per drive of the province's committee, cash and goods' money equivalents on rows of
+    their own: received by the committee, allocated to communes, paid by the communes from it
+    (within the dates), and held by the committee on the last day (as
+    campaigns.selectors.fund_balance(campaign=, as_of=, at=province) counts cash). Four
+    queries whatever the number of drives."""
+    columns = [
+        column("Cuộc vận động", "left"),
+        column("Tỉnh tiếp nhận"),
+        column("Đã phân bổ về xã"),
+        column("Xã đã chi"),
+        column("Tỉnh còn giữ"),
+    ]
+    if context.province_id is None:
+        return _province_only(columns)
+    span = context.current
+    drives = list(
+        Campaign.objects.filter(province_id=context.province_id, starts_on__lte=span.last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=span.first))
+        .order_by("starts_on", "name", "pk")
+    )
+    ids = [drive.pk for drive in drives]
+    received = _by_campaign_form(
+        counted_donations().filter(campaign__in=ids, ward__isnull=True), "received_on", span
+    )
+    allocated = _by_campaign_form(
+        counted_allocations().filter(campaign__in=ids), "decision_date", span
+    )
+    paid = _by_campaign_form(Disbursement.objects.filter(campaign__in=ids), "paid_on", span)
+
+    def amounts(form, drive_ids):
+        def within(book):
+            return sum(book.get((pk, form), (0, 0))[0] for pk in drive_ids)
+
+        def to_date(book):
+            return sum(book.get((pk, form), (0, 0))[1] for pk in drive_ids)
+
+        return (
+            within(received),
+            within(allocated),
+            within(paid),
+            to_date(received) - to_date(allocated),
+        )
+
+    def cells(label, values):
+        return [cell(label), *(number_cell(value) for value in values)]
+
+    has_goods = {
+        pk
+        for book in (received, allocated, paid)
+        for (pk, form), pair in book.items()
+        if form == IN_KIND and any(pair)
+    }
+    rows = []
+    for drive in drives:
+        rows.append(row(cells(f"{drive.name} – {CASH_LABEL}", amounts(CASH, [drive.pk]))))
+        if drive.pk in has_goods:
+            rows.append(row(cells(f"{drive.name} – {IN_KIND_LABEL}", amounts(IN_KIND, [drive.pk]))))
+    cash, goods = amounts(CASH, ids), amounts(IN_KIND, ids)
+    rows.append(row(cells(CASH_TOTAL, cash), total=True))
+    if has_goods:
+        rows.append(row(cells(IN_KIND_TOTAL, goods), total=True))
+    rows.append(
+        row(
+            cells(GRAND_TOTAL_LABEL, [c + g for c, g in zip(cash, goods, strict=True)]),
+            total=True,
+        )
+    )
+    note = (
+        "Đơn vị: đồng. Tiền mặt và hiện vật ghi riêng, hiện vật theo giá trị quy đổi; "
+        "chỉ cộng với nhau ở dòng tổng cộng. “Tỉnh tiếp nhận”: Ủy ban MTTQ tỉnh trực tiếp nhận; "
+        "“Xã đã chi”: các phường, xã chi cho hộ từ nguồn của cuộc vận động; “Tỉnh còn giữ”: "
+        f"đến ngày {span.last:%d/%m/%Y}. Không tính các khoản đã điều chỉnh hủy."
+    )
+    return {"unit": "Đơn vị: đồng", "columns": columns, "rows": rows, "note": note}
+
+
+def _goods_text(allocation) -> str:
+    if allocation.form != IN_KIND:
+        return NO_VALUE
+    quantity = format_quantity(allocation.in_kind_quantity)
+    return " ".join(
+        part for part in (quantity, allocation.in_kind_unit, allocation.in_kind_description) if part
+    )
+
+
+def allocations_figures(context: Context, options: dict) -> dict:
+    """Every counted allocation decided within the dates, commune by commune: its decision,
+    cash, goods (what and their money equivalent) and when the commune confirmed it."""
+    columns = [
+        column("Phường, xã", "left"),
+        column("Quyết định", "left"),
+        column("Tiền mặt (đồng)"),
+        column("Hiện vật", "left"),
+        column("Giá trị hiện vật quy đổi (đồng)"),
+        column("Xã nhận ngày", "left"),
+    ]
+    if context.province_id is None:
+        return _province_only(columns)
+    span = context.current
+    allocations = list(
+        counted_allocations()
+        .filter(
+            span.q("decision_date"),
+            campaign__province_id=context.province_id,
+        )
+        .select_related("ward")
+        .order_by("decision_date", "ward__name", "pk")
+    )
+    rows, cash, goods = [], 0, 0
+    for allocation in allocations:
+        amount = _int(allocation.amount)
+        is_cash = allocation.form == CASH
+        cash += amount if is_cash else 0
+        goods += 0 if is_cash else amount
+        rows.append(
+            row(
+                [
+                    cell(allocation.ward.name),
+                    cell(
+                        f"Số {allocation.decision_number} ngày {allocation.decision_date:%d/%m/%Y}"
+                    ),
+                    number_cell(amount) if is_cash else cell(NO_VALUE),
+                    cell(_goods_text(allocation)),
+                    cell(NO_VALUE) if is_cash else number_cell(allocation.amount),
+                    cell(
+                        f"{allocation.confirmed_on:%d/%m/%Y}"
+                        if allocation.confirmed_on
+                        else "Chưa xác nhận"
+                    ),
+                ]
+            )
+        )
+    communes = len({allocation.ward_id for allocation in allocations})
+    rows.append(
+        row(
+            [
+                cell(f"{TOTAL_LABEL}: {format_number(len(allocations))} khoản"),
+                cell(f"{format_number(communes)} phường, xã"),
+                number_cell(cash),
+                cell(""),
+                number_cell(goods),
+                cell(""),
+            ],
+            total=True,
+        )
+    )
+    return {
+        "unit": "",
+        "columns": columns,
+        "rows": rows,
+        "note": "Các khoản phân bổ theo ngày quyết định, không tính khoản đã điều chỉnh hủy; "
+        "tiền mặt và hiện vật ghi riêng.",
+    }
+
+
 # --- The block ---------------------------------------------------------------------------------
 
 BUILDERS = {
@@ -654,6 +883,8 @@ BUILDERS = {
     Kind.HOUSES.value: houses_figures,
     Kind.MEMBERSHIPS.value: memberships_figures,
     Kind.INDICATORS.value: indicators_figures,
+    Kind.DRIVES.value: drives_figures,
+    Kind.ALLOCATIONS.value: allocations_figures,
 }
 
 
@@ -697,7 +928,7 @@ def clean_options(kind: str, options: dict | None) -> dict:
         raise ValidationError("Loại khối số liệu không hợp lệ.")
     if kind in (Kind.FUNDS, Kind.HOUSES):
         return {"chart": bool(options.get("chart"))}
-    if kind == Kind.MEMBERSHIPS:
+    if kind in (Kind.MEMBERSHIPS, *PROVINCE_KINDS):
         return {}
     codes = options.get("codes") or []
     if isinstance(codes, str):

@@ -241,8 +241,15 @@ class FigureBlockForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, blocks=None, fixed_kind=None, **kwargs):
+    def __init__(self, *args, blocks=None, fixed_kind=None, province=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not province:
+            # The province committee's drives and allocations are tables of its own reports.
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in FIGURE_KINDS
+                if value not in figures.PROVINCE_KINDS
+            ]
         self.fields["codes"].choices = figures.indicator_choices()
         self.fields["codes"].error_messages["invalid_choice"] = (
             "Chỉ tiêu “%(value)s” không có trong danh mục."

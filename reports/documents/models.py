@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from wards.models import Ward
+from wards.models import Province, Ward
 
 
 class Document(models.Model):
@@ -26,8 +26,22 @@ class Document(models.Model):
         DRAFT = "draft", "Dự thảo"
         ISSUED = "issued", "Đã ban hành"
 
+    # A document is the commune's (ward set) or the province committee's (province set).
     ward = models.ForeignKey(
-        Ward, on_delete=models.PROTECT, related_name="documents", verbose_name="phường, xã"
+        Ward,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name="phường, xã",
+        null=True,
+        blank=True,
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name="tỉnh, thành phố",
+        null=True,
+        blank=True,
     )
     kind = models.CharField("loại báo cáo", max_length=10, choices=Kind.choices)
     status = models.CharField(
@@ -112,10 +126,29 @@ class Document(models.Model):
                 condition=Q(status="issued"),
                 name="issued_number_unique_per_ward_symbol_year",
             ),
+            models.UniqueConstraint(
+                fields=["province", "symbol", "issued_year", "number"],
+                condition=Q(status="issued"),
+                name="issued_number_unique_per_province_symbol_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(ward__isnull=False, province__isnull=True)
+                | Q(ward__isnull=True, province__isnull=False),
+                name="document_belongs_to_ward_or_province",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title} {self.summary}"
+
+    @property
+    def holder(self) -> Ward | Province:
+        """The commune or the province whose document this is."""
+        return self.ward if self.ward_id else self.province
+
+    @property
+    def is_province(self) -> bool:
+        return self.ward_id is None
 
     @property
     def is_issued(self) -> bool:
@@ -165,6 +198,9 @@ class Block(models.Model):
         HOUSES = "houses", "Số liệu: nhà Đại đoàn kết"
         MEMBERSHIPS = "memberships", "Số liệu: tỷ lệ tập hợp đoàn viên, hội viên"
         INDICATORS = "indicators", "Số liệu: tổng các chỉ tiêu đã chọn"
+        # Province documents: the committee's own drives, and what it allocated to communes.
+        DRIVES = "drives", "Số liệu: cuộc vận động của tỉnh (tiếp nhận, phân bổ, còn giữ)"
+        ALLOCATIONS = "allocations", "Số liệu: các khoản phân bổ về phường, xã"
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="blocks")
     position = models.PositiveIntegerField("thứ tự")

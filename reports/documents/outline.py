@@ -13,6 +13,7 @@ Term labels ("2014 – 2019") come from the dates, never from constants.
 import datetime
 from dataclasses import dataclass, field
 
+from reports.documents import holders
 from reports.documents.models import Block, Document, Section
 
 PART, ROMAN, ARABIC, LETTER = (level.value for level in Section.Level)
@@ -54,6 +55,14 @@ def _memberships() -> OutlineBlock:
 
 def _indicators(*codes: str) -> OutlineBlock:
     return OutlineBlock(Block.Kind.INDICATORS.value, {"codes": list(codes)})
+
+
+def _drives() -> OutlineBlock:
+    return OutlineBlock(Block.Kind.DRIVES.value, {})
+
+
+def _allocations() -> OutlineBlock:
+    return OutlineBlock(Block.Kind.ALLOCATIONS.value, {})
 
 
 # Default indicator codes (reports/catalogue.py) by field of work.
@@ -155,13 +164,63 @@ def _period_sections() -> list[OutlineSection]:
     ]
 
 
-def default_sections(kind: str) -> list[OutlineSection]:
-    """The outline a new document of this kind starts with (fresh objects on every call)."""
+# --- The province committee's reports ----------------------------------------------------------
+
+# The province's own work with money: its drives, what it passed down to the communes.
+PROVINCE_DRIVES_HEADING = (
+    "Tiếp nhận, phân bổ các nguồn vận động của Ủy ban MTTQ tỉnh về các phường, xã"
+)
+
+
+def _province_period_sections() -> list[OutlineSection]:
+    return [
+        OutlineSection(ROMAN, "Kết quả thực hiện trên địa bàn tỉnh"),
+        OutlineSection(
+            ARABIC,
+            "Công tác tuyên truyền, vận động, tập hợp nhân dân ở các phường, xã",
+            [_memberships()],
+        ),
+        OutlineSection(
+            ARABIC,
+            "Các cuộc vận động, phong trào thi đua, an sinh xã hội",
+            [_funds(), _houses()],
+        ),
+        OutlineSection(ARABIC, PROVINCE_DRIVES_HEADING, [_drives(), _allocations()]),
+        OutlineSection(ARABIC, "Giám sát, phản biện xã hội, phát huy dân chủ"),
+        OutlineSection(
+            ARABIC,
+            "Củng cố tổ chức, hoạt động của Mặt trận các cấp",
+            [_indicators(*PERIOD_CODES)],
+        ),
+        OutlineSection(ROMAN, "Đánh giá chung"),
+        OutlineSection(ARABIC, "Ưu điểm"),
+        OutlineSection(ARABIC, "Hạn chế và nguyên nhân"),
+        OutlineSection(ROMAN, "Phương hướng, nhiệm vụ kỳ tới"),
+    ]
+
+
+def _province_term_sections() -> list[OutlineSection]:
+    sections = _term_sections()
+    # The committee's drives and allocations follow the second programme (social welfare).
+    second = next(
+        index
+        for index, section in enumerate(sections)
+        if section.level == ARABIC and section.heading == PROGRAMMES[1][0]
+    )
+    sections.insert(
+        second + 1, OutlineSection(LETTER, PROVINCE_DRIVES_HEADING, [_drives(), _allocations()])
+    )
+    return sections
+
+
+def default_sections(kind: str, *, province: bool = False) -> list[OutlineSection]:
+    """The outline a new document of this kind starts with (fresh objects on every call);
+    `province`: the province committee's report, with its drives and allocations."""
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown document kind: {kind!r}")
     if kind == Kind.TERM:
-        return _term_sections()
-    if kind in Kind.values:
-        return _period_sections()
-    raise ValueError(f"Unknown document kind: {kind!r}")
+        return _province_term_sections() if province else _term_sections()
+    return _province_period_sections() if province else _period_sections()
 
 
 # --- The official frame ------------------------------------------------------------------------
@@ -252,7 +311,22 @@ def period_title(kind: str, starts_on: datetime.date, ends_on: datetime.date) ->
     return f"Báo cáo từ {starts_on:%d-%m-%Y} đến {ends_on:%d-%m-%Y}"
 
 
+def _province_recipients(kind: str) -> str:
+    lines = [
+        "- Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam;",
+        "- Thường trực Tỉnh ủy, HĐND, UBND tỉnh;",
+        "- Các tổ chức thành viên;",
+        "- Ban Thường trực Ủy ban MTTQ các phường, xã;",
+    ]
+    if kind == Kind.TERM:
+        lines.append("- Đại biểu dự Đại hội;")
+    lines.append("- Lưu: VT.")
+    return "\n".join(lines)
+
+
 def _recipients(ward, kind: str) -> str:
+    if holders.is_province(ward):
+        return _province_recipients(kind)
     unit = ward.get_kind_display().lower()
     province = ward.province.name  # "Tỉnh An Giang" → "tỉnh An Giang" inside a sentence
     lines = [
@@ -269,7 +343,7 @@ def _recipients(ward, kind: str) -> str:
 
 def _closing(ward, starts_on: datetime.date, ends_on: datetime.date) -> str:
     next_term = term_label(ends_on.year, ends_on.year + term_years(starts_on, ends_on))
-    unit = f"{ward.get_kind_display().lower()} {ward.short_name}"
+    unit = f"{holders.unit_word(ward)} {holders.short_name(ward)}"
     return (
         f"Với tinh thần “{CONGRESS_MOTTO}”, Đại hội đại biểu Mặt trận Tổ quốc Việt Nam "
         f"{unit} nhiệm kỳ {next_term} quyết tâm thực hiện thắng lợi chương trình hành động "
@@ -278,17 +352,20 @@ def _closing(ward, starts_on: datetime.date, ends_on: datetime.date) -> str:
 
 
 def frame_defaults(ward, kind: str, starts_on: datetime.date, ends_on: datetime.date) -> dict:
-    """Document field values for a new document of the ward (nothing is saved)."""
+    """Document field values for a new document of the ward, or of the province (`ward` a
+    Province: "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM" / "TỈNH AN GIANG"); nothing is saved."""
     values = {
         "issuing_body": ward.name.upper(),
         "issuing_board": "BAN THƯỜNG TRỰC",
-        "place": ward.short_name,
+        "place": holders.short_name(ward),
         "summary": _summary(kind, starts_on, ends_on),
         "recipients": _recipients(ward, kind),
         "closing": "",
         "previous_starts_on": None,
         "previous_ends_on": None,
     }
+    if holders.is_province(ward):
+        values["parent_body"] = "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM"
     if kind == Kind.TERM:
         values["closing"] = _closing(ward, starts_on, ends_on)
         values["previous_starts_on"] = years_earlier(starts_on, term_years(starts_on, ends_on))

@@ -163,5 +163,5 @@ def stored_or_rendered_pdf(document: Document) -> bytes:
 
 
 def pdf_filename(document: Document) -> str:
-    """ "bao-cao-30301-12.pdf" """
-    return f"bao-cao-{document.ward.code}-{document.pk}.pdf"
+    """ "bao-cao-30301-12.pdf" (a province's: "bao-cao-91-13.pdf")"""
+    return f"bao-cao-{document.holder.code}-{document.pk}.pdf"

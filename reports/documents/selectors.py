@@ -1,8 +1,13 @@
-"""Reads of term and period documents, always through the ward scoping of wards/selectors."""
+"""Reads of term and period documents, always through the ward scoping of wards/selectors.
+
+A province's documents are not ward data: the views reach them only after the province gate
+of wards/selectors (province_page_or_error), and read them by that province.
+"""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from reports.documents import holders
 from reports.documents.models import Block, Document, Section
 from wards.selectors import scope_to_user
 
@@ -11,12 +16,21 @@ def documents_visible_to(user) -> QuerySet[Document]:
     return scope_to_user(Document.objects.all(), user)
 
 
+def _holder_documents(user, holder) -> QuerySet[Document]:
+    """The holder's documents: a ward's through the ward scoping; a province's, the province
+    being one the caller checked the user may read (wards.selectors.province_page_or_error)."""
+    if holders.is_province(holder):
+        return Document.objects.filter(province=holder).select_related("province")
+    return documents_visible_to(user).filter(ward=holder).select_related("ward__province")
+
+
 def ward_documents(user, ward, *, search: str = "") -> QuerySet[Document]:
-    """The ward's documents the user may read, newest first, optionally searched.
+    """The ward's (or province's) documents the user may read, newest first, optionally
+    searched.
 
     The search matches the summary, the title, the kind's name, or the number ("05" or "5").
     """
-    documents = documents_visible_to(user).filter(ward=ward).select_related("created_by")
+    documents = _holder_documents(user, ward).select_related("created_by")
     search = " ".join(search.split())
     if search:
         matches = Q(summary__icontains=search) | Q(title__icontains=search)
@@ -32,7 +46,7 @@ def ward_documents(user, ward, *, search: str = "") -> QuerySet[Document]:
 
 def document_or_404(user, ward, pk) -> Document:
     try:
-        return documents_visible_to(user).select_related("ward__province").get(ward=ward, pk=pk)
+        return _holder_documents(user, ward).get(pk=pk)
     except Document.DoesNotExist:
         raise Http404("Không tìm thấy văn bản.") from None
 

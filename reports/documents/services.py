@@ -13,9 +13,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from reports.documents import figures, outline, richtext
+from reports.documents import figures, holders, outline, richtext
 from reports.documents.models import Block, Document, Section
-from wards.selectors import ADMIN, Role, can_edit_ward, role_of, ward_for
+from wards.selectors import (
+    ADMIN,
+    Role,
+    can_approve_province,
+    can_edit_province,
+    can_edit_ward,
+    role_of,
+    ward_for,
+)
 
 ISSUED_MESSAGE = "Văn bản đã ban hành, không sửa được."
 TEXT_MAX_LENGTH = 100_000
@@ -85,29 +93,44 @@ def _check_version(saved, base_version, require_version, what: str):
 # --- Permissions and locking ---------------------------------------------------------------
 
 
-def can_write(user, ward) -> bool:
-    """The ward's officer and chair, and admins, write its documents."""
-    return can_edit_ward(user, ward)
+def can_write(user, holder) -> bool:
+    """The ward's (or the province's) officer and chair, and admins, write its documents."""
+    if holders.is_province(holder):
+        return can_edit_province(user, holder)
+    return can_edit_ward(user, holder)
 
 
-def can_issue(user, ward) -> bool:
+def can_issue(user, holder) -> bool:
+    """The chair of the ward's (or the province's) committee, and admins, issue them."""
+    if holders.is_province(holder):
+        return can_approve_province(user, holder)
     role = role_of(user)
     if role == ADMIN:
         return True
-    return role == Role.WARD_CHAIR and ward_for(user) == ward
+    return role == Role.WARD_CHAIR and ward_for(user) == holder
 
 
-def _require_writer(user, ward):
-    if not can_write(user, ward):
+def issue_refusal(holder) -> str:
+    if holders.is_province(holder):
+        return "Chỉ Chủ tịch Ủy ban MTTQ của tỉnh, thành phố được ban hành văn bản."
+    return "Chỉ Chủ tịch Ủy ban MTTQ của phường, xã được ban hành văn bản."
+
+
+def _require_writer(user, holder):
+    if not can_write(user, holder):
+        if holders.is_province(holder):
+            raise PermissionDenied("Bạn không có quyền sửa văn bản của tỉnh, thành phố này.")
         raise PermissionDenied("Bạn không có quyền sửa văn bản của phường, xã này.")
 
 
 def _draft(document: Document, user) -> Document:
     """The document re-read under a row lock; refused if issued or not the user's to write."""
     locked = (
-        Document.objects.select_for_update(of=("self",)).select_related("ward").get(pk=document.pk)
+        Document.objects.select_for_update(of=("self",))
+        .select_related("ward", "province")
+        .get(pk=document.pk)
     )
-    _require_writer(user, locked.ward)
+    _require_writer(user, locked.holder)
     if locked.is_issued:
         raise DocumentRefusal(ISSUED_MESSAGE)
     return locked
@@ -221,7 +244,7 @@ def _renumber(items):
 
 def _frame_errors(document: Document):
     try:
-        document.full_clean(exclude=["created_by", "issued_by", "pdf_file", "ward"])
+        document.full_clean(exclude=["created_by", "issued_by", "pdf_file", "ward", "province"])
     except ValidationError as error:
         raise ValidationError(error.message_dict) from None
     symbol = document.symbol
@@ -238,24 +261,29 @@ def _frame_errors(document: Document):
 
 
 @transaction.atomic
-def document_create(*, ward, kind, starts_on, ends_on, user) -> Document:
-    """A new draft with the official frame and the default outline; figures computed now."""
-    _require_writer(user, ward)
+def document_create(*, ward=None, province=None, kind, starts_on, ends_on, user) -> Document:
+    """A new draft of the ward's, or the province committee's, with the official frame and
+    the default outline; figures computed now."""
+    holder = ward if province is None else province
+    if (ward is None) == (province is None):
+        raise ValueError("A document belongs to one ward or one province.")
+    _require_writer(user, holder)
     if kind not in Document.Kind.values:
         raise ValidationError({"kind": "Hãy chọn loại báo cáo."})
     _dates(starts_on, ends_on)
     document = Document(
         ward=ward,
+        province=province,
         kind=kind,
         starts_on=starts_on,
         ends_on=ends_on,
         issued_on=timezone.localdate(),
         created_by=user,
-        **outline.frame_defaults(ward, kind, starts_on, ends_on),
+        **outline.frame_defaults(holder, kind, starts_on, ends_on),
     )
     _frame_errors(document)
     document.save()
-    _add_outline(document, outline.default_sections(kind))
+    _add_outline(document, outline.default_sections(kind, province=province is not None))
     return document
 
 
@@ -333,7 +361,7 @@ def _refresh_all(document: Document) -> int:
     blocks = list(
         Block.objects.filter(section__document=document)
         .exclude(kind=Block.Kind.TEXT)
-        .select_related("section__document__ward")
+        .select_related("section__document__ward", "section__document__province")
     )
     for block in blocks:
         _compute(block)
@@ -354,14 +382,15 @@ def document_refresh_figures(*, document: Document, user) -> int:
 def document_issue(*, document: Document, user, number=None) -> Document:
     """Issue (ban hành): figures computed one last time, then the document is frozen."""
     document = _draft(document, user)
-    if not can_issue(user, document.ward):
-        raise PermissionDenied("Chỉ Chủ tịch Ủy ban MTTQ của phường, xã được ban hành văn bản.")
+    if not can_issue(user, document.holder):
+        raise PermissionDenied(issue_refusal(document.holder))
     if number is not None:
         document.number = number
     if not document.number:
         raise ValidationError({"number": "Hãy ghi số văn bản trước khi ban hành."})
     taken = Document.objects.filter(
-        ward=document.ward,
+        ward=document.ward_id,
+        province=document.province_id,
         status=Document.Status.ISSUED,
         number=document.number,
         symbol=document.symbol,
@@ -401,8 +430,8 @@ def document_copy_as_draft(*, document: Document, user) -> Document:
 
     This is how an issued document is revised: nobody "unissues" a document.
     """
-    source = Document.objects.select_related("ward").get(pk=document.pk)
-    _require_writer(user, source.ward)
+    source = Document.objects.select_related("ward", "province").get(pk=document.pk)
+    _require_writer(user, source.holder)
     copy = Document.objects.get(pk=source.pk)
     copy.pk = None
     copy._state.adding = True

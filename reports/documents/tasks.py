@@ -19,7 +19,7 @@ Status = TaskResultStatus
 @task
 def render_document_pdf(document_id: int) -> int:
     """Render and store the document's PDF (nothing is laid out if it is current); its pages."""
-    document = Document.objects.select_related("ward__province").get(pk=document_id)
+    document = Document.objects.select_related("ward__province", "province").get(pk=document_id)
     pdf.stored_or_rendered_pdf(document)
     document.refresh_from_db(fields=["pdf_pages"])
     return document.pdf_pages or 0

@@ -14,14 +14,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from reports.documents import docx, frame, outline, pdf, richtext, selectors, services, tasks
+from reports.documents import (
+    docx,
+    frame,
+    holders,
+    outline,
+    pdf,
+    richtext,
+    selectors,
+    services,
+    tasks,
+)
 from reports.documents.forms import (
     DocumentCreateForm,
     FigureBlockForm,
@@ -45,15 +54,34 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 # --- Shared helpers --------------------------------------------------------------------------
 
 
-def _readable(request, code, pk):
-    ward = ward_selectors.visible_ward_or_404(request.user, code)
-    return ward, selectors.document_or_404(request.user, ward, pk)
+PROVINCE_ONLY = "Văn bản của tỉnh, thành phố dành cho cán bộ Ủy ban MTTQ tỉnh, thành phố."
 
 
-def _writable(request, code, pk):
-    """404 for a ward or document the user cannot see, 403 for one they may only read."""
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
-    return ward, selectors.document_or_404(request.user, ward, pk)
+def _visible_holder(request, code, level):
+    """The ward, or the province (its officers, chair and viewers: 403 for anyone else),
+    whose documents the URL names; 404 for one the user cannot see."""
+    if level == holders.PROVINCE:
+        return ward_selectors.province_page_or_error(request.user, code, PROVINCE_ONLY)
+    return ward_selectors.visible_ward_or_404(request.user, code)
+
+
+def _editable_holder(request, code, level):
+    """As _visible_holder, then 403 for a reader."""
+    if level == holders.PROVINCE:
+        ward_selectors.province_page_or_error(request.user, code, PROVINCE_ONLY)
+        return ward_selectors.editable_province_or_error(request.user, code)
+    return ward_selectors.editable_ward_or_error(request.user, code)
+
+
+def _readable(request, code, pk, level):
+    holder = _visible_holder(request, code, level)
+    return holder, selectors.document_or_404(request.user, holder, pk)
+
+
+def _writable(request, code, pk, level):
+    """404 for a holder or document the user cannot see, 403 for one they may only read."""
+    holder = _editable_holder(request, code, level)
+    return holder, selectors.document_or_404(request.user, holder, pk)
 
 
 def _posted(request):
@@ -62,7 +90,7 @@ def _posted(request):
 
 
 def _editor_url(document, anchor=""):
-    url = reverse("reports:document", args=[document.ward.code, document.pk])
+    url = holders.holder_url("document", document.holder, document.pk)
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -82,18 +110,18 @@ def _outline(document):
 
 
 def _permissions(user, document):
-    can_write = services.can_write(user, document.ward)
+    can_write = services.can_write(user, document.holder)
     return {
         "can_edit": can_write and not document.is_issued,
         "can_copy": can_write,
-        "can_issue": services.can_issue(user, document.ward) and not document.is_issued,
+        "can_issue": services.can_issue(user, document.holder) and not document.is_issued,
     }
 
 
 def _editor_context(request, document, **extra):
     numbered = _outline(document)
     return {
-        "ward": document.ward,
+        **holders.context(document.holder),
         "document": document,
         "sections": numbered,
         "section_form": SectionForm(
@@ -122,7 +150,7 @@ def _render_outline(request, document, *, notice="", status=200, **extra):
 def _render_section(request, document, section_id, *, notice=""):
     item, is_first, is_last = _numbered_section(document, section_id, with_place=True)
     context = {
-        "ward": document.ward,
+        **holders.context(document.holder),
         "document": document,
         "item": item,
         "is_first": is_first,
@@ -204,7 +232,7 @@ def _form_errors(form, error: ValidationError):
 
 def _form_page(request, document, template, context, *, status=200, target=None):
     """A form as a fragment (htmx: swapped in place) or inside its own page."""
-    context = {"ward": document.ward, "document": document, **context}
+    context = {**holders.context(document.holder), "document": document, **context}
     if request.htmx:
         response = render(request, f"{TEMPLATES}/partials/{template}", context)
         if status != 200 and target:
@@ -221,7 +249,7 @@ def _confirm_delete(request, document, *, question, action, cancel, title):
         request,
         f"{TEMPLATES}/confirm_delete.html",
         {
-            "ward": document.ward,
+            **holders.context(document.holder),
             "document": document,
             "question": question,
             "action": action,
@@ -314,34 +342,36 @@ def _block_differences(form, saved) -> list[Difference]:
 
 @login_required
 @require_safe
-def document_list(request, code):
-    ward = ward_selectors.visible_ward_or_404(request.user, code)
+def document_list(request, code, level=holders.WARD):
+    holder = _visible_holder(request, code, level)
     search = request.GET.get("q", "").strip()
-    documents = selectors.ward_documents(request.user, ward, search=search)
+    documents = selectors.ward_documents(request.user, holder, search=search)
     page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         f"{TEMPLATES}/list.html",
         {
-            "ward": ward,
+            **holders.context(holder),
             "page": page,
             "search": search,
-            "can_write": services.can_write(request.user, ward),
+            "can_write": services.can_write(request.user, holder),
             "breadcrumbs": ["Văn bản, báo cáo"],
         },
     )
 
 
 @login_required
-def document_new(request, code):
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
+def document_new(request, code, level=holders.WARD):
+    holder = _editable_holder(request, code, level)
     form = DocumentCreateForm(_posted(request))
+    province = holders.is_province(holder)
     try:
         outcome = submissions.submit_once(
             request,
             form,
             lambda: services.document_create(
-                ward=ward,
+                ward=None if province else holder,
+                province=holder if province else None,
                 kind=form.cleaned_data["kind"],
                 starts_on=form.cleaned_data["starts_on"],
                 ends_on=form.cleaned_data["ends_on"],
@@ -355,20 +385,29 @@ def document_new(request, code):
         if outcome is not None and not outcome.created:
             messages.info(request, submissions.REPEATED_MESSAGE)
             if outcome.record is None:
-                return redirect("reports:documents", code=ward.code)
+                return redirect(holders.holder_url("documents", holder))
             return redirect(_editor_url(outcome.record))
         if outcome is not None:
             document = outcome.record
             messages.success(
                 request,
                 f"Đã tạo dự thảo {document.get_kind_display().lower()}. "
-                "Các bảng số liệu đã được tính từ dữ liệu của phường, xã.",
+                "Các bảng số liệu đã được tính từ "
+                + (
+                    "số liệu đã duyệt của các phường, xã."
+                    if province
+                    else "dữ liệu của phường, xã."
+                ),
             )
             return redirect(_editor_url(document))
     return render(
         request,
         f"{TEMPLATES}/new.html",
-        {"ward": ward, "form": form, "breadcrumbs": ["Văn bản, báo cáo", "Tạo văn bản"]},
+        {
+            **holders.context(holder),
+            "form": form,
+            "breadcrumbs": ["Văn bản, báo cáo", "Tạo văn bản"],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -378,8 +417,8 @@ def document_new(request, code):
 
 @login_required
 @require_safe
-def document_detail(request, code, pk):
-    _ward, document = _readable(request, code, pk)
+def document_detail(request, code, pk, level=holders.WARD):
+    _ward, document = _readable(request, code, pk, level)
     context = _editor_context(request, document)
     context["breadcrumbs"] = ["Văn bản, báo cáo", document.get_kind_display()]
     context["frame"] = frame.frame(document)
@@ -387,8 +426,8 @@ def document_detail(request, code, pk):
 
 
 @login_required
-def document_frame(request, code, pk):
-    _ward, document = _writable(request, code, pk)
+def document_frame(request, code, pk, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     if document.is_issued:
         messages.error(request, services.ISSUED_MESSAGE)
         return redirect(_editor_url(document))
@@ -418,7 +457,7 @@ def document_frame(request, code, pk):
         request,
         f"{TEMPLATES}/frame.html",
         {
-            "ward": document.ward,
+            **holders.context(document.holder),
             "document": document,
             "form": form,
             "conflict": conflict,
@@ -430,8 +469,8 @@ def document_frame(request, code, pk):
 
 @login_required
 @require_POST
-def document_refresh(request, code, pk):
-    _ward, document = _writable(request, code, pk)
+def document_refresh(request, code, pk, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     try:
         count = services.document_refresh_figures(document=document, user=request.user)
     except services.DocumentRefusal as refusal:
@@ -440,10 +479,10 @@ def document_refresh(request, code, pk):
 
 
 @login_required
-def document_issue(request, code, pk):
-    _ward, document = _writable(request, code, pk)
-    if not services.can_issue(request.user, document.ward):
-        raise PermissionDenied("Chỉ Chủ tịch Ủy ban MTTQ của phường, xã được ban hành văn bản.")
+def document_issue(request, code, pk, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
+    if not services.can_issue(request.user, document.holder):
+        raise PermissionDenied(services.issue_refusal(document.holder))
     if document.is_issued:
         messages.error(request, services.ISSUED_MESSAGE)
         return redirect(_editor_url(document))
@@ -466,7 +505,7 @@ def document_issue(request, code, pk):
         request,
         f"{TEMPLATES}/issue.html",
         {
-            "ward": document.ward,
+            **holders.context(document.holder),
             "document": document,
             "form": form,
             "frame": frame.frame(document),
@@ -478,8 +517,8 @@ def document_issue(request, code, pk):
 
 @login_required
 @require_POST
-def document_copy(request, code, pk):
-    _ward, document = _writable(request, code, pk)
+def document_copy(request, code, pk, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     outcome = submissions.create_once(
         request,
         lambda: services.document_copy_as_draft(document=document, user=request.user),
@@ -493,21 +532,21 @@ def document_copy(request, code, pk):
 
 
 @login_required
-def document_delete(request, code, pk):
-    ward, document = _writable(request, code, pk)
+def document_delete(request, code, pk, level=holders.WARD):
+    holder, document = _writable(request, code, pk, level)
     if request.method == "POST":
         try:
             services.document_delete(document=document, user=request.user)
         except services.DocumentRefusal as refusal:
             return _refused(request, document, refusal)
         messages.success(request, "Đã xóa dự thảo.")
-        return redirect("reports:documents", code=ward.code)
+        return redirect(holders.holder_url("documents", holder))
     return _confirm_delete(
         request,
         document,
         question=f"Xóa dự thảo “{document.summary}”? Mọi mục và đoạn văn của dự thảo "
         "sẽ mất, không khôi phục được.",
-        action=reverse("reports:document_delete", args=[ward.code, document.pk]),
+        action=holders.holder_url("document_delete", document.holder, document.pk),
         cancel=_editor_url(document),
         title="Xóa dự thảo",
     )
@@ -518,8 +557,8 @@ def document_delete(request, code, pk):
 
 @login_required
 @require_POST
-def section_add(request, code, pk):
-    _ward, document = _writable(request, code, pk)
+def section_add(request, code, pk, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     numbered = frame.numbered_sections(document)
     form = SectionForm(
         request.POST, numbered_sections=[(n.label, n.section) for n in numbered], prefix="new"
@@ -556,16 +595,16 @@ def section_add(request, code, pk):
 
 @login_required
 @require_safe
-def section_detail(request, code, pk, section_id):
-    _ward, document = _readable(request, code, pk)
+def section_detail(request, code, pk, section_id, level=holders.WARD):
+    _ward, document = _readable(request, code, pk, level)
     if not request.htmx:
         return redirect(_editor_url(document, f"section-{section_id}"))
     return _render_section(request, document, section_id)
 
 
 @login_required
-def section_edit(request, code, pk, section_id):
-    _ward, document = _writable(request, code, pk)
+def section_edit(request, code, pk, section_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     item = _numbered_section(document, section_id)
     if document.is_issued:
         return _refused(request, document, services.ISSUED_MESSAGE)
@@ -607,8 +646,8 @@ def section_edit(request, code, pk, section_id):
 
 @login_required
 @require_POST
-def section_move(request, code, pk, section_id):
-    _ward, document = _writable(request, code, pk)
+def section_move(request, code, pk, section_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     section = selectors.section_or_404(document, section_id)
     return _write(
         request,
@@ -623,8 +662,8 @@ def section_move(request, code, pk, section_id):
 
 
 @login_required
-def section_delete(request, code, pk, section_id):
-    _ward, document = _writable(request, code, pk)
+def section_delete(request, code, pk, section_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     section = selectors.section_or_404(document, section_id)
     if request.method == "POST":
         return _write(
@@ -641,7 +680,9 @@ def section_delete(request, code, pk, section_id):
         question=f"Xóa mục “{section.heading}”"
         + (f" cùng {blocks} khối nội dung trong mục" if blocks else "")
         + "? Không khôi phục được.",
-        action=reverse("reports:document_section_delete", args=[code, document.pk, section.pk]),
+        action=holders.holder_url(
+            "document_section_delete", document.holder, document.pk, section.pk
+        ),
         cancel=_editor_url(document, f"section-{section.pk}"),
         title="Xóa mục",
     )
@@ -655,8 +696,8 @@ def _position(form):
 
 
 @login_required
-def block_add_text(request, code, pk, section_id):
-    _ward, document = _writable(request, code, pk)
+def block_add_text(request, code, pk, section_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     item = _numbered_section(document, section_id)
     if document.is_issued:
         return _refused(request, document, services.ISSUED_MESSAGE)
@@ -690,8 +731,8 @@ def block_add_text(request, code, pk, section_id):
             "form": form,
             "item": item,
             "title": f"Thêm đoạn văn vào mục {item.full_heading}",
-            "action": reverse(
-                "reports:document_block_add_text", args=[code, document.pk, section_id]
+            "action": holders.holder_url(
+                "document_block_add_text", document.holder, document.pk, section_id
             ),
             "target": f"#section-{section_id}-new",
         },
@@ -720,13 +761,14 @@ def _keep_clean_text(form):
 
 
 @login_required
-def block_add_figure(request, code, pk, section_id):
-    _ward, document = _writable(request, code, pk)
+def block_add_figure(request, code, pk, section_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     item = _numbered_section(document, section_id)
     if document.is_issued:
         return _refused(request, document, services.ISSUED_MESSAGE)
     form = FigureBlockForm(
         _posted(request),
+        province=document.is_province,
         blocks=item.blocks,
         initial={"chart": True},
         auto_id=f"s{section_id}_%s",
@@ -761,8 +803,8 @@ def block_add_figure(request, code, pk, section_id):
             "form": form,
             "item": item,
             "title": f"Thêm bảng số liệu vào mục {item.full_heading}",
-            "action": reverse(
-                "reports:document_block_add_figure", args=[code, document.pk, section_id]
+            "action": holders.holder_url(
+                "document_block_add_figure", document.holder, document.pk, section_id
             ),
             "target": f"#section-{section_id}-new",
         },
@@ -772,8 +814,8 @@ def block_add_figure(request, code, pk, section_id):
 
 
 @login_required
-def block_edit(request, code, pk, block_id):
-    _ward, document = _writable(request, code, pk)
+def block_edit(request, code, pk, block_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     block = selectors.block_or_404(document, block_id)
     if document.is_issued:
         return _refused(request, document, services.ISSUED_MESSAGE)
@@ -782,6 +824,7 @@ def block_edit(request, code, pk, block_id):
     if block.is_figure:
         form = FigureBlockForm(
             data,
+            province=document.is_province,
             fixed_kind=block.kind,
             auto_id=f"b{block.pk}_%s",
             initial={
@@ -834,7 +877,9 @@ def block_edit(request, code, pk, block_id):
             "block": block,
             "title": f"Sửa {'bảng số liệu' if block.is_figure else 'đoạn văn'} "
             f"trong mục {item.full_heading}",
-            "action": reverse("reports:document_block_edit", args=[code, document.pk, block.pk]),
+            "action": holders.holder_url(
+                "document_block_edit", document.holder, document.pk, block.pk
+            ),
             "target": f"#block-{block.pk}",
             "conflict": conflict,
         },
@@ -845,8 +890,8 @@ def block_edit(request, code, pk, block_id):
 
 @login_required
 @require_POST
-def block_move(request, code, pk, block_id):
-    _ward, document = _writable(request, code, pk)
+def block_move(request, code, pk, block_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     block = selectors.block_or_404(document, block_id)
     return _write(
         request,
@@ -860,8 +905,8 @@ def block_move(request, code, pk, block_id):
 
 
 @login_required
-def block_delete(request, code, pk, block_id):
-    _ward, document = _writable(request, code, pk)
+def block_delete(request, code, pk, block_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     block = selectors.block_or_404(document, block_id)
     if request.method == "POST":
         return _write(
@@ -877,7 +922,7 @@ def block_delete(request, code, pk, block_id):
         request,
         document,
         question=f"Xóa {what} này khỏi mục “{block.section.heading}”? Không khôi phục được.",
-        action=reverse("reports:document_block_delete", args=[code, document.pk, block.pk]),
+        action=holders.holder_url("document_block_delete", document.holder, document.pk, block.pk),
         cancel=_editor_url(document, f"block-{block.pk}"),
         title=f"Xóa {what}",
     )
@@ -885,8 +930,8 @@ def block_delete(request, code, pk, block_id):
 
 @login_required
 @require_POST
-def block_refresh(request, code, pk, block_id):
-    _ward, document = _writable(request, code, pk)
+def block_refresh(request, code, pk, block_id, level=holders.WARD):
+    _ward, document = _writable(request, code, pk, level)
     block = selectors.block_or_404(document, block_id)
     return _write(
         request,
@@ -907,7 +952,7 @@ def _filename(document: Document, extension: str) -> str:
     not the day it was created or issued."""
     title = outline.period_title(document.kind, document.starts_on, document.ends_on)
     number = f" - số {document.number:02d}" if document.number else ""
-    return f"{title} - {document.ward.name}{number}.{extension}"
+    return f"{title} - {document.holder.name}{number}.{extension}"
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -928,9 +973,9 @@ def _pdf_download(document: Document) -> HttpResponse:
 
 @login_required
 @require_safe
-def document_pdf(request, code, pk):
+def document_pdf(request, code, pk, level=holders.WARD):
     """The stored PDF at once if current; else rendered in the background, with progress."""
-    _ward, document = _readable(request, code, pk)
+    _ward, document = _readable(request, code, pk, level)
     # One HTML build decides whether the stored PDF still matches the document.
     stored = pdf.stored_pdf(document)
     if stored is not None:
@@ -943,7 +988,7 @@ def document_pdf(request, code, pk):
     if result.status == tasks.Status.FAILED:
         return _pdf_progress_page(request, document, result)
     return redirect(
-        "reports:document_pdf_progress", code=document.ward.code, pk=document.pk, task_id=result.id
+        holders.holder_url("document_pdf_progress", document.holder, document.pk, result.id)
     )
 
 
@@ -951,7 +996,7 @@ def _pdf_progress_page(request, document, result):
     # A task nobody takes would keep the page waiting for ever: say why, and what to do.
     no_worker_for = tasks.waiting_without_worker(result)
     context = {
-        "ward": document.ward,
+        **holders.context(document.holder),
         "document": document,
         "status": result.status,
         "Status": tasks.Status,
@@ -966,8 +1011,8 @@ def _pdf_progress_page(request, document, result):
 
 @login_required
 @require_safe
-def document_pdf_progress(request, code, pk, task_id):
-    _ward, document = _readable(request, code, pk)
+def document_pdf_progress(request, code, pk, task_id, level=holders.WARD):
+    _ward, document = _readable(request, code, pk, level)
     result = tasks.pdf_result(document, task_id)
     if result is None:
         raise Http404("Không tìm thấy yêu cầu tạo PDF này.")
@@ -987,16 +1032,16 @@ def _duration_text(duration) -> str:
 
 @login_required
 @require_safe
-def document_docx(request, code, pk):
-    _ward, document = _readable(request, code, pk)
+def document_docx(request, code, pk, level=holders.WARD):
+    _ward, document = _readable(request, code, pk, level)
     return _download(docx.render_docx(document), DOCX_TYPE, _filename(document, "docx"))
 
 
 @login_required
 @require_safe
-def document_preview(request, code, pk):
+def document_preview(request, code, pk, level=holders.WARD):
     """The print layout as HTML, for a look in the browser before exporting."""
-    _ward, document = _readable(request, code, pk)
+    _ward, document = _readable(request, code, pk, level)
     # The print HTML links its stylesheet relative to static/ (as the PDF renderer reads it).
     base = f'<head><base href="{settings.STATIC_URL}">'
     html = pdf.document_html(document).replace("<head>", base, 1)

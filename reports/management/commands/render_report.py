@@ -37,7 +37,7 @@ class Command(BaseCommand):
         else:
             content = render_docx(document)
             described = "DOCX"
-        path = Path(output or f"bao-cao-{document.ward.code}-{document.pk}.{chosen}")
+        path = Path(output or f"bao-cao-{document.holder.code}-{document.pk}.{chosen}")
         try:
             path.write_bytes(content)
         except OSError as error:

@@ -415,4 +415,6 @@ def test_indicator_choices_list_the_catalogue(db):
         Kind.HOUSES,
         Kind.MEMBERSHIPS,
         Kind.INDICATORS,
+        Kind.DRIVES,
+        Kind.ALLOCATIONS,
     }
