@@ -168,8 +168,9 @@ def document_url(name, part=None):
     return build
 
 
-def allocation_write(target):
-    """Recording a province's allocations: its officer (and chair), admins; its viewer 403."""
+def province_staff_write(target):
+    """Writing a province's allocations or documents: its officer and chair, admins; its
+    viewer 403 (ward roles 403, as for every province page)."""
     expected = province_read(target)
     if expected.get("province_viewer") == OK:
         expected["province_viewer"] = FORBIDDEN
@@ -215,8 +216,8 @@ def province_read_redirects(target):
 
 
 def province_issue(target):
-    """Issuing a province document: its chair and admins; its officer gets 403."""
-    expected = province_read(target)
+    """Issuing a province document: its chair and admins; its officer and viewer get 403."""
+    expected = province_staff_write(target)
     if expected["province_officer"] == OK:
         expected["province_officer"] = FORBIDDEN
     return expected
@@ -350,15 +351,15 @@ MATRIX = {
     "campaigns:allocation_list": (allocation_url("campaigns:allocation_list"), province_read),
     "campaigns:allocation_create": (
         allocation_url("campaigns:allocation_create"),
-        allocation_write,
+        province_staff_write,
     ),
     "campaigns:allocation_update": (
         allocation_url("campaigns:allocation_update", allocation=True),
-        allocation_write,
+        province_staff_write,
     ),
     "campaigns:allocation_reverse": (
         allocation_url("campaigns:allocation_reverse", allocation=True),
-        allocation_write,
+        province_staff_write,
     ),
     "campaigns:allocation_received": (ward_url("campaigns:allocation_received"), ward_read),
     "campaigns:allocation_confirm": (
@@ -481,13 +482,13 @@ MATRIX = {
     ),
 }
 
-# Province documents (reports/documents): read by the province's officers (the officer also
-# writes them, as province_read says OK), issued by its chair; ward roles 403, others 404.
+# Province documents (reports/documents): read by the province's roles, written by its officer
+# and chair, issued by its chair; ward roles 403, others 404.
 PROVINCE_DOCUMENT_ROWS = {
     "documents": (None, province_read),
-    "document_new": (None, province_read),
+    "document_new": (None, province_staff_write),
     "document": ("", province_read),
-    "document_frame": ("", province_read),
+    "document_frame": ("", province_staff_write),
     "document_pdf": ("", province_read_redirects),
     "document_pdf_progress": ("task", province_read),
     "document_docx": ("", province_read),
@@ -495,17 +496,17 @@ PROVINCE_DOCUMENT_ROWS = {
     "document_refresh": ("", post_only),
     "document_issue": ("", province_issue),
     "document_copy": ("", post_only),
-    "document_delete": ("", province_read),
+    "document_delete": ("", province_staff_write),
     "document_section_add": ("", post_only),
     "document_section": ("section", province_read_redirects),
-    "document_section_edit": ("section", province_read),
+    "document_section_edit": ("section", province_staff_write),
     "document_section_move": ("section", post_only),
-    "document_section_delete": ("section", province_read),
-    "document_block_add_text": ("section", province_read),
-    "document_block_add_figure": ("section", province_read),
-    "document_block_edit": ("block", province_read),
+    "document_section_delete": ("section", province_staff_write),
+    "document_block_add_text": ("section", province_staff_write),
+    "document_block_add_figure": ("section", province_staff_write),
+    "document_block_edit": ("block", province_staff_write),
     "document_block_move": ("block", post_only),
-    "document_block_delete": ("block", province_read),
+    "document_block_delete": ("block", province_staff_write),
     "document_block_refresh": ("block", post_only),
 }
 for _name, (_part, _expected) in PROVINCE_DOCUMENT_ROWS.items():
