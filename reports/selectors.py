@@ -112,6 +112,96 @@ def aggregate(indicator: Indicator, months, *units: dict) -> Figure:
     )
 
 
+# --- Communes that replaced abolished ones --------------------------------------------------
+
+
+@dataclass
+class WardSeries:
+    """A ward's figures month by month, {indicator id: {month: Figure}}, and the same of the
+    abolished communes whose figures roll up into it (their months before the abolition
+    only), {indicator id: {former ward id: {month: Figure}}}."""
+
+    own: dict
+    former: dict
+    former_ids: set
+
+    def months_of(self, indicator: Indicator) -> dict:
+        """The ward's months as one unit for `aggregate`, its predecessors' merged in."""
+        return with_predecessors(
+            indicator, self.own.get(indicator.pk, {}), self.former.get(indicator.pk, {})
+        )
+
+    @property
+    def indicator_ids(self) -> set:
+        return set(self.own) | set(self.former)
+
+
+def ward_series(ward, first, last, *, report_filter=None, indicator_ids=None) -> WardSeries:
+    """The ward's values from `first` to `last` with those of the communes it replaced (their
+    approved months before their abolition when `report_filter` asks for approved ones):
+    one query, whatever the number of predecessors."""
+    from django.db.models import F, Q
+
+    ward_id = getattr(ward, "pk", ward)  # a Ward or its id
+    report_filter = report_filter if report_filter is not None else Q()
+    former = Q(
+        report__ward__successions__successor=ward_id,
+        report__ward__successions__rolls_up=True,
+        report__period__lt=F("report__ward__abolished_on"),
+    )
+    values = IndicatorValue.objects.filter(
+        report_filter,
+        Q(report__ward=ward_id) | former,
+        report__period__gte=first,
+        report__period__lte=last,
+    )
+    if indicator_ids is not None:
+        values = values.filter(indicator_id__in=list(indicator_ids))
+    own, others, ids = defaultdict(dict), defaultdict(lambda: defaultdict(dict)), set()
+    rows = values.order_by().values_list(
+        "report__ward_id", "indicator_id", "report__period", "value", "denominator"
+    )
+    for unit_id, indicator_id, month, value, denominator in rows:
+        if unit_id == ward_id:
+            own[indicator_id][month] = Figure(value, denominator)
+        else:
+            others[indicator_id][unit_id][month] = Figure(value, denominator)
+            ids.add(unit_id)
+    return WardSeries(dict(own), {k: dict(v) for k, v in others.items()}, ids)
+
+
+def with_predecessors(indicator: Indicator, own: dict, former: dict) -> dict:
+    """One ward's {month: Figure} with the months of the abolished communes it replaced merged
+    in, so that `aggregate` treats them as the one commune they became:
+    - flows (and ratios of flows): each month the sum of every commune's figure, numerators and
+      denominators apart;
+    - stocks (and ratios of stocks): each month the sum over the communes of each one's latest
+      value up to that month (a commune that skipped a month still counts its last figure).
+    Months the predecessors have none of (after the merge) are the ward's own."""
+    if not former:
+        return own
+    series = [own, *former.values()]
+    months = sorted({month for by_month in former.values() for month in by_month})
+    merged = dict(own)
+    for month in months:
+        parts = []
+        for by_month in series:
+            if indicator.rollup == Indicator.Rollup.LAST:
+                earlier = [m for m in by_month if m <= month and by_month[m].value is not None]
+                figure = by_month[max(earlier)] if earlier else None
+            else:
+                figure = by_month.get(month)
+            if figure is not None and figure.value is not None:
+                parts.append(figure)
+        if parts:
+            has_parts = any(p.denominator is not None for p in parts)
+            merged[month] = Figure(
+                sum(p.value for p in parts),
+                sum(p.denominator or 0 for p in parts) if has_parts else None,
+            )
+    return dict(sorted(merged.items()))
+
+
 def _over_months(indicator: Indicator, months: list, by_month: dict) -> Figure:
     present = [m for m in months if m in by_month and by_month[m].value is not None]
     if not present:
@@ -236,7 +326,9 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
     adds its unexplained warnings to those the form asks to explain."""
     indicators = active_indicators(report.period)
     rows = entry_rows(report, indicators)
-    can_edit = can_edit_ward(user, ward) and report.is_editable
+    can_edit = (
+        can_edit_ward(user, ward) and report.is_editable and ward.accepts_month(report.period)
+    )
     # Checks run on the figures as saved, before computed figures replace any of them.
     breaches, outliers = saved_checks(indicators, rows)
     warning_rules = [b.rule for b in breaches if not b.is_error]

@@ -48,12 +48,12 @@ from campaigns.selectors import GRAND_TOTAL_LABEL, campaigns_of_ward, counted_do
 from campaigns.selectors import IS_CASH as CASH
 from campaigns.selectors import IS_IN_KIND as IN_KIND
 from core import dates
-from core.collation import vietnamese_key
+from core.collation import by_vietnamese, vietnamese_key
 from core.numbers import NO_BREAK_SPACE, format_number, percent_of, with_unit
 from reports import deadlines, periods
 from reports.dashboards import progress as completeness
 from reports.models import Indicator, IndicatorValue, MonthlyReport, ReportEvent, period_end
-from reports.selectors import Figure, aggregate, indicators_in_use
+from reports.selectors import Figure, aggregate, indicators_in_use, ward_series
 from reports.summaries.models import WardMonth
 from wards.models import Membership, Province, Ward
 
@@ -230,32 +230,27 @@ class IndicatorFigure:
 def ward_indicator_figures(
     ward, period: Period, *, include_drafts: bool = False
 ) -> dict[str, IndicatorFigure]:
-    """Every indicator with a value in the period or a year earlier, rolled up. Two queries."""
+    return _ward_indicator_figures(ward, period, include_drafts=include_drafts)[0]
+
+
+def _ward_indicator_figures(ward, period: Period, *, include_drafts: bool = False):
+    """Every indicator with a value in the period or a year earlier, rolled up; the months
+    before a merge include the abolished communes the ward replaced. Two queries."""
     earlier = period.year_earlier
-    rows = (
-        IndicatorValue.objects.filter(
-            _report_filter(include_drafts),
-            report__ward=ward,
-            report__period__gte=earlier.first,
-            report__period__lte=period.last,
-        )
-        .order_by()
-        .values_list("indicator_id", "report__period", "value", "denominator")
+    series = ward_series(
+        ward, earlier.first, period.last, report_filter=_report_filter(include_drafts)
     )
-    by_indicator = defaultdict(dict)
-    for indicator_id, month, value, denominator in rows:
-        by_indicator[indicator_id][month] = Figure(value, denominator)
-    indicators = Indicator.objects.filter(pk__in=list(by_indicator)).select_related("group")
+    indicators = Indicator.objects.filter(pk__in=list(series.indicator_ids)).select_related("group")
     figures = {}
     for indicator in indicators:
-        months = by_indicator[indicator.pk]
+        months = series.months_of(indicator)
         figures[indicator.code] = IndicatorFigure(
             indicator=indicator,
             current=aggregate(indicator, period.months, months),
             year_earlier=aggregate(indicator, earlier.months, months),
             by_month=months,
         )
-    return figures
+    return figures, series.former_ids
 
 
 def figure_text(indicator: Indicator, figure: Figure) -> str:
@@ -599,6 +594,16 @@ class WardDashboard:
     reports: dict
     due_months: int
     trend: list  # [(month, month a year earlier, {key: value}), …]
+    former_units: list = field(default_factory=list)
+
+    @property
+    def former_note(self) -> str:
+        """ "Gồm số liệu của các xã, phường cũ: …" when months before a merge are included."""
+        if not self.former_units:
+            return ""
+        return "Gồm số liệu của các xã, phường cũ: " + ", ".join(
+            unit.name for unit in self.former_units
+        )
 
     @property
     def membership_rate(self):
@@ -665,7 +670,7 @@ MONEY_COLUMNS = {"raised": 0, "disbursed": 1, "in_kind": 2}  # positions in mont
 def ward_dashboard(
     ward, period: Period, today: datetime.date, *, include_drafts: bool = False
 ) -> WardDashboard:
-    indicators = ward_indicator_figures(ward, period, include_drafts=include_drafts)
+    indicators, former_ids = _ward_indicator_figures(ward, period, include_drafts=include_drafts)
     lines = ward_campaigns(ward, period)
     memberships = ward_memberships(ward, period)
     earlier = period.year_earlier
@@ -707,6 +712,10 @@ def ward_dashboard(
         reports=reports,
         due_months=months_due(period, today),
         trend=trend,
+        # The abolished communes whose figures the indicators include (one query, only then).
+        former_units=list(Ward.all_units.filter(pk__in=former_ids).order_by(by_vietnamese("name")))
+        if former_ids
+        else [],
     )
 
 

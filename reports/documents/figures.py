@@ -27,7 +27,6 @@ PDF and the DOCX show exactly the same text; "v" keeps the raw integer (or null)
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -40,8 +39,8 @@ from core.numbers import format_number
 from reports import periods
 from reports.dashboards.figures import change_text, percent, percent_text, points_text
 from reports.documents.models import Block, Document
-from reports.models import Indicator, IndicatorValue, MonthlyReport, ValidationRule
-from reports.selectors import Figure, aggregate
+from reports.models import Indicator, MonthlyReport, ValidationRule
+from reports.selectors import Figure, aggregate, ward_series
 from wards.models import Membership, membership_rate
 
 Kind = Block.Kind
@@ -473,25 +472,21 @@ def indicators_figures(context: Context, options: dict) -> dict:
     indicators = [found[code] for code in codes if code in found]
     spans = [context.current, *([context.previous] if context.previous else [])]
     months = sorted({m for span in spans for m in span.months})
-    by_indicator = defaultdict(dict)
+    # The ward's approved months, with those of the abolished communes it replaced before
+    # their abolition (a 2020–2025 term report of a merged ward sums its former communes).
+    series = None
     if indicators and months:
-        values = (
-            IndicatorValue.objects.filter(
-                indicator__in=indicators,
-                report__ward_id=context.ward_id,
-                report__status=MonthlyReport.Status.APPROVED,
-                report__period__gte=months[0],
-                report__period__lte=months[-1],
-            )
-            .order_by()
-            .values_list("indicator_id", "report__period", "value", "denominator")
+        series = ward_series(
+            context.ward_id,
+            months[0],
+            months[-1],
+            report_filter=Q(report__status=MonthlyReport.Status.APPROVED),
+            indicator_ids=[i.pk for i in indicators],
         )
-        for indicator_id, month, value, denominator in values:
-            by_indicator[indicator_id][month] = Figure(value, denominator)
     pairs = _pairs(indicators) if len(indicators) > 1 else {}
 
     def figure(indicator, span):
-        recorded = by_indicator[indicator.pk]
+        recorded = series.months_of(indicator) if series else {}
         return aggregate(indicator, span.months, recorded)
 
     figures = {
