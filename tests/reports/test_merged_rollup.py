@@ -12,9 +12,12 @@ from reports.documents import figures as document_figures
 from reports.documents.models import Block
 from reports.models import Indicator, IndicatorValue, MonthlyReport
 from tests import factories
-from tests.reports.documents.conftest import add_block, make_document  # noqa: F401 (fixtures)
+from tests.reports.documents import conftest as document_fixtures
 
 D = datetime.date
+# The documents' fixtures, for the term report below.
+make_document = document_fixtures.make_document
+add_block = document_fixtures.add_block
 Status = MonthlyReport.Status
 values = factories.report_values
 
