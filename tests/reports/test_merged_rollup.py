@@ -5,6 +5,7 @@ split over two new ones counts once at province level."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from reports.dashboards import figures as dashboards
@@ -139,3 +140,20 @@ def test_a_term_report_of_the_merged_ward_sums_its_former_communes(
     assert sessions == 78 + 100 + 4
     assert rows[name["TT_BUOI"]][2] == f"{sessions}"
     assert rows[name["HN_TONGHO"]][2] == "1.700"  # the stock at the end: the new ward's
+
+
+def test_the_successors_dashboard_follows_a_change_of_a_former_commune(
+    client, login, world, merged, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600  # cached as in production
+    cache.clear()
+    login(world.users["ward_officer"])
+    url = reverse("reports:dashboard_ward", args=[world.ward_x.code])
+    period = {"tu": "01/2024", "den": "12/2024"}
+    before = client.get(url, period).content.decode()
+    assert 'data-testid="stat-sessions">178<' in before
+    with django_capture_on_commit_callbacks(execute=True):
+        values(merged["b"], D(2024, 12, 1), TT_BUOI=5)
+    after = client.get(url, period).content.decode()
+    assert 'data-testid="stat-sessions">183<' in after
+    cache.clear()
