@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 
 from core.numbers import percent_of
 from reports import periods, validation
@@ -136,22 +136,24 @@ class WardSeries:
         return set(self.own) | set(self.former)
 
 
-def ward_series(ward, first, last, *, report_filter=None, indicator_ids=None) -> WardSeries:
-    """The ward's values from `first` to `last` with those of the communes it replaced (their
-    approved months before their abolition when `report_filter` asks for approved ones):
-    one query, whatever the number of predecessors."""
-    from django.db.models import F, Q
-
+def ward_series(
+    ward, first, last, *, report_filter=None, former_filter=None, indicator_ids=None
+) -> WardSeries:
+    """The ward's values from `first` to `last` with those of the communes it replaced, their
+    months before their abolition: the reports `report_filter` keeps (all by default), and
+    for the former communes those `former_filter` keeps (as `report_filter` by default).
+    One query, whatever the number of predecessors."""
     ward_id = getattr(ward, "pk", ward)  # a Ward or its id
     report_filter = report_filter if report_filter is not None else Q()
+    former_filter = former_filter if former_filter is not None else report_filter
     former = Q(
+        former_filter,
         report__ward__successions__successor=ward_id,
         report__ward__successions__rolls_up=True,
         report__period__lt=F("report__ward__abolished_on"),
     )
     values = IndicatorValue.objects.filter(
-        report_filter,
-        Q(report__ward=ward_id) | former,
+        (report_filter & Q(report__ward=ward_id)) | former,
         report__period__gte=first,
         report__period__lte=last,
     )
@@ -224,12 +226,15 @@ def entry_rows(report: MonthlyReport, indicators: list[Indicator]) -> list[Indic
     """
     period = report.period
     first = periods.add_months(period, -12)
-    by_indicator = defaultdict(dict)
-    values = IndicatorValue.objects.filter(
-        report__ward_id=report.ward_id, report__period__gte=first, report__period__lte=period
-    ).values_list("indicator_id", "report__period", "value", "denominator")
-    for indicator_id, month, value, denominator in values:
-        by_indicator[indicator_id][month] = Figure(value, denominator)
+    # The ward's own months whatever their status; before a merge, the approved months of the
+    # communes it replaced (year to date and last year's month include them).
+    series = ward_series(
+        report.ward_id,
+        first,
+        period,
+        former_filter=Q(report__status=MonthlyReport.Status.APPROVED),
+    )
+    by_indicator = {i.pk: series.months_of(i) for i in indicators}
 
     last_month = periods.add_months(period, -1)
     year_months = periods.months_between(periods.month_start(period.year, 1), period)

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from reports import selectors
 from reports.dashboards import figures as dashboards
 from reports.documents import figures as document_figures
 from reports.documents.models import Block
@@ -40,6 +41,10 @@ def merged(world):
     # After the merge ward X reports itself.
     values(world.ward_x, D(2025, 8, 1), TT_BUOI=4, HN_TONGHO=1700, TEST_TYLE=(1, 2))
     return {"a": a, "b": b, "c": c, "ratio": ratio}
+
+
+def indicators():
+    return list(Indicator.objects.select_related("group"))
 
 
 def year(y):
@@ -157,3 +162,14 @@ def test_the_successors_dashboard_follows_a_change_of_a_former_commune(
     after = client.get(url, period).content.decode()
     assert 'data-testid="stat-sessions">183<' in after
     cache.clear()
+
+
+def test_the_entry_page_compares_with_the_former_communes_a_year_earlier(world, merged):
+    # B's draft of November 2024 stays out; A's and B's approved months count.
+    values(world.ward_x, D(2025, 11, 1), Status.DRAFT, TT_BUOI=2)
+    report = MonthlyReport.objects.get(ward=world.ward_x, period=D(2025, 11, 1))
+    rows = {row.indicator.code: row for row in selectors.entry_rows(report, indicators())}
+    year_before = approved_rows(merged["a"], "TT_BUOI", D(2024, 11, 1), D(2024, 11, 1))
+    assert rows["TT_BUOI"].last_year.value == sum(v.value for v in year_before) == 11
+    assert rows["TT_BUOI"].current.value == 2
+    assert rows["TT_BUOI"].year_to_date.value == 4 + 2  # 2025: the former communes had none
