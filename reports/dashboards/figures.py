@@ -594,16 +594,8 @@ class WardDashboard:
     reports: dict
     due_months: int
     trend: list  # [(month, month a year earlier, {key: value}), …]
+    # The abolished communes whose months the figures include ("Gồm số liệu của …").
     former_units: list = field(default_factory=list)
-
-    @property
-    def former_note(self) -> str:
-        """ "Gồm số liệu của các xã, phường cũ: …" when months before a merge are included."""
-        if not self.former_units:
-            return ""
-        return "Gồm số liệu của các xã, phường cũ: " + ", ".join(
-            unit.name for unit in self.former_units
-        )
 
     @property
     def membership_rate(self):
