@@ -133,6 +133,10 @@ def test_the_successors_officer_reads_the_former_communes_pages(client, login, w
     assert entry.context["can_edit"] is False
     dashboard = client.get(pages[2]).content.decode()
     assert "đã thôi hoạt động từ ngày 01/07/2025" in dashboard
+    assert 'data-testid="due-items"' not in dashboard  # nothing is owed after the abolition
+    assert "Không còn tháng nào phải gửi." in dashboard
+    current = client.get(reverse("reports:dashboard_ward", args=[world.ward_x.code]))
+    assert 'data-testid="due-items"' in current.content.decode()
     refused = client.post(pages[1], {"v_TT_BUOI": "1", "action": "save"})
     assert refused.status_code == 403
 
