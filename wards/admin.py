@@ -21,9 +21,16 @@ class SuccessionInline(admin.TabularInline):
     model = WardSuccession
     fk_name = "predecessor"
     extra = 0
-    autocomplete_fields = ["successor"]
     verbose_name = "phường, xã mới thay thế"
     verbose_name_plural = "phường, xã mới thay thế"
+    can_delete = False
+
+    # From the official conversion table (load_former_communes): read here, never typed.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Ward)
@@ -44,8 +51,17 @@ class WardSuccessionAdmin(admin.ModelAdmin):
     list_display = ["predecessor", "successor", "is_partly_merged", "rolls_up"]
     list_filter = ["is_partly_merged", "rolls_up"]
     search_fields = ["predecessor__name", "predecessor__code", "successor__name", "successor__code"]
-    autocomplete_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]
+
+    # From the official conversion table (load_former_communes): read here, never typed.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ResidentialArea)
