@@ -139,8 +139,10 @@ TABLES = [
 ]
 # Computed from the rows above, rebuilt after an import.
 DERIVED = {"reports.wardmonth"}
-# Process heartbeats and one-time form tokens: bookkeeping, not the ward's data.
-NOT_WARD_DATA = {"wards.taskworker", "wards.formsubmission"}
+# Process heartbeats and one-time form tokens: bookkeeping, not the ward's data; which old
+# communes a commune replaced: the official map, loaded in every database by
+# load_former_communes like the map itself by load_divisions.
+NOT_WARD_DATA = {"wards.taskworker", "wards.formsubmission", "wards.wardsuccession"}
 
 # Catalogue rows are the same thing in another database when these fields match.
 IDENTITY = {

@@ -123,3 +123,51 @@ def seed_monthly_reports(ward, *, months=DEMO_MONTHS):
     # A bulk insert sends no signals: bring the dashboards' summary rows up to date.
     maintain.rebuild(ward_ids=[ward.pk])
     return months
+
+
+@transaction.atomic
+def seed_former_communes(ward, *, year=2024):
+    """The communes the demo ward replaced on 1 July 2025 (loaded for its province from the
+    official table), each with approved reports for the months of `year` the demo ward has
+    none of, so its dashboard and term report show them rolled up; idempotent."""
+    from wards.selectors import predecessors_of
+    from wards.services import former_communes_load
+
+    former_communes_load(province_codes=[ward.province.code])
+    own = set(MonthlyReport.objects.filter(ward=ward).values_list("period", flat=True))
+    months = [
+        m
+        for m in periods.months_between(periods.month_start(year, 1), periods.month_start(year, 12))
+        if m not in own
+    ]
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    typed = [code for code in TYPICAL if not indicators[code].source]
+    seeded, values = [], []
+    for succession in predecessors_of(ward):
+        former = succession.predecessor
+        if MonthlyReport.objects.filter(ward=former).exists():
+            continue
+        rng = random.Random(former.code)
+        seeded.append(former.pk)
+        for period in months:
+            sent = timezone.make_aware(
+                datetime.datetime.combine(deadlines.due_date(period.year, period.month), NINE_AM)
+            )
+            report = MonthlyReport.objects.create(
+                ward=former,
+                period=period,
+                status=MonthlyReport.Status.APPROVED,
+                submitted_at=sent,
+                approved_at=sent + datetime.timedelta(days=1),
+            )
+            # About half the new ward's figures each: two old wards made it.
+            values += [
+                IndicatorValue(
+                    report=report, indicator=indicators[code], value=_draw(rng, code) // 2
+                )
+                for code in typed
+            ]
+    IndicatorValue.objects.bulk_create(values)
+    if seeded:
+        maintain.rebuild(ward_ids=seeded)
+    return len(seeded)

@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 
 from core.numbers import percent_of
 from reports import periods, validation
@@ -121,6 +121,98 @@ def aggregate(indicator: Indicator, months, *units: dict) -> Figure:
         sum(part.denominator or 0 for part in parts) if is_ratio else None,
         as_of=min(earlier) if earlier else None,
     )
+
+
+# --- Communes that replaced abolished ones --------------------------------------------------
+
+
+@dataclass
+class WardSeries:
+    """A ward's figures month by month, {indicator id: {month: Figure}}, and the same of the
+    abolished communes whose figures roll up into it (their months before the abolition
+    only), {indicator id: {former ward id: {month: Figure}}}."""
+
+    own: dict
+    former: dict
+    former_ids: set
+
+    def months_of(self, indicator: Indicator) -> dict:
+        """The ward's months as one unit for `aggregate`, its predecessors' merged in."""
+        return with_predecessors(
+            indicator, self.own.get(indicator.pk, {}), self.former.get(indicator.pk, {})
+        )
+
+    @property
+    def indicator_ids(self) -> set:
+        return set(self.own) | set(self.former)
+
+
+def ward_series(
+    ward, first, last, *, report_filter=None, former_filter=None, indicator_ids=None
+) -> WardSeries:
+    """The ward's values from `first` to `last` with those of the communes it replaced, their
+    months before their abolition: the reports `report_filter` keeps (all by default), and
+    for the former communes those `former_filter` keeps (as `report_filter` by default).
+    One query, whatever the number of predecessors."""
+    ward_id = getattr(ward, "pk", ward)  # a Ward or its id
+    report_filter = report_filter if report_filter is not None else Q()
+    former_filter = former_filter if former_filter is not None else report_filter
+    former = Q(
+        former_filter,
+        report__ward__successions__successor=ward_id,
+        report__ward__successions__rolls_up=True,
+        report__period__lt=F("report__ward__abolished_on"),
+    )
+    values = IndicatorValue.objects.filter(
+        (report_filter & Q(report__ward=ward_id)) | former,
+        report__period__gte=first,
+        report__period__lte=last,
+    )
+    if indicator_ids is not None:
+        values = values.filter(indicator_id__in=list(indicator_ids))
+    own, others, ids = defaultdict(dict), defaultdict(lambda: defaultdict(dict)), set()
+    rows = values.order_by().values_list(
+        "report__ward_id", "indicator_id", "report__period", "value", "denominator"
+    )
+    for unit_id, indicator_id, month, value, denominator in rows:
+        if unit_id == ward_id:
+            own[indicator_id][month] = Figure(value, denominator)
+        else:
+            others[indicator_id][unit_id][month] = Figure(value, denominator)
+            ids.add(unit_id)
+    return WardSeries(dict(own), {k: dict(v) for k, v in others.items()}, ids)
+
+
+def with_predecessors(indicator: Indicator, own: dict, former: dict) -> dict:
+    """One ward's {month: Figure} with the months of the abolished communes it replaced merged
+    in, so that `aggregate` treats them as the one commune they became:
+    - flows (and ratios of flows): each month the sum of every commune's figure, numerators and
+      denominators apart;
+    - stocks (and ratios of stocks): each month the sum over the communes of each one's latest
+      value up to that month (a commune that skipped a month still counts its last figure).
+    Months the predecessors have none of (after the merge) are the ward's own."""
+    if not former:
+        return own
+    series = [own, *former.values()]
+    months = sorted({month for by_month in former.values() for month in by_month})
+    merged = dict(own)
+    for month in months:
+        parts = []
+        for by_month in series:
+            if indicator.rollup == Indicator.Rollup.LAST:
+                earlier = [m for m in by_month if m <= month and by_month[m].value is not None]
+                figure = by_month[max(earlier)] if earlier else None
+            else:
+                figure = by_month.get(month)
+            if figure is not None and figure.value is not None:
+                parts.append(figure)
+        if parts:
+            has_parts = any(p.denominator is not None for p in parts)
+            merged[month] = Figure(
+                sum(p.value for p in parts),
+                sum(p.denominator or 0 for p in parts) if has_parts else None,
+            )
+    return dict(sorted(merged.items()))
 
 
 def _over_months(indicator: Indicator, months: list, by_month: dict) -> Figure:
@@ -246,12 +338,15 @@ def entry_rows(report: MonthlyReport, indicators: list[Indicator]) -> list[Indic
     """
     period = report.period
     first = periods.add_months(period, -12)
-    by_indicator = defaultdict(dict)
-    values = IndicatorValue.objects.filter(
-        report__ward_id=report.ward_id, report__period__gte=first, report__period__lte=period
-    ).values_list("indicator_id", "report__period", "value", "denominator")
-    for indicator_id, month, value, denominator in values:
-        by_indicator[indicator_id][month] = Figure(value, denominator)
+    # The ward's own months whatever their status; before a merge, the approved months of the
+    # communes it replaced (year to date and last year's month include them).
+    series = ward_series(
+        report.ward_id,
+        first,
+        period,
+        former_filter=Q(report__status=MonthlyReport.Status.APPROVED),
+    )
+    by_indicator = {i.pk: series.months_of(i) for i in indicators}
 
     last_month = periods.add_months(period, -1)
     year_months = periods.months_between(periods.month_start(period.year, 1), period)
@@ -366,7 +461,9 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
     adds its unexplained warnings to those the form asks to explain."""
     indicators = active_indicators(report.period)
     rows = entry_rows(report, indicators)
-    can_edit = can_edit_ward(user, ward) and report.is_editable
+    can_edit = (
+        can_edit_ward(user, ward) and report.is_editable and ward.accepts_month(report.period)
+    )
     # Checks run on the figures as saved, before computed figures replace any of them.
     breaches, outliers = saved_checks(indicators, rows)
     warning_rules = [b.rule for b in breaches if not b.is_error]

@@ -104,6 +104,7 @@ def report_save(
     keep their saved figures. `rating_entries` are counts of rating categories, keyed by
     (rating indicator code, category id); None removes a count.
     """
+    _require_open_month(report)
     report = _locked_report(report)
     _require_ward_editor(user, report)
     if not report.is_editable:
@@ -237,6 +238,7 @@ def report_check(report: MonthlyReport):
 
 @transaction.atomic
 def report_submit(*, report: MonthlyReport, user, confirm_outliers: bool = False):
+    _require_open_month(report)
     report = _locked_report(report)
     _require_ward_editor(user, report)
     if report.status not in MonthlyReport.EDITABLE:
@@ -329,3 +331,14 @@ def _require_chair(user, report):
 def _require_ward_editor(user, report):
     if not can_edit_ward(user, report.ward):
         raise PermissionDenied("Bạn không có quyền gửi báo cáo của phường, xã này.")
+
+
+def _require_open_month(report):
+    """No month from its abolition on for a commune abolished by a rearrangement."""
+    ward = report.ward
+    if not ward.accepts_month(report.period):
+        raise WorkflowError(
+            f"{ward.name} đã thôi hoạt động từ ngày {ward.abolished_on:%d/%m/%Y} do sắp xếp "
+            f"đơn vị hành chính, nên không nhập được số liệu {report.label}. Số liệu từ "
+            "ngày này nhập tại phường, xã mới."
+        )

@@ -83,6 +83,8 @@ def report_list(request, code):
         for r in selectors.reports_visible_to(request.user).filter(ward=ward, period__year=year)
     }
     last = min(periods.month_start(year, 12), today.replace(day=1))
+    if ward.abolished_on:  # an abolished commune: its months up to the abolition only
+        last = min(last, periods.add_months(ward.abolished_on.replace(day=1), -1))
     months = [
         {
             "period": month,

@@ -229,3 +229,27 @@ def province_document(
     return document_services.document_create(
         province=province_obj, kind=kind, starts_on=starts_on, ends_on=ends_on, user=user
     )
+
+
+def former_ward(*, successors, code=None, name=None, abolished_on=datetime.date(2025, 7, 1)):
+    """A commune abolished on `abolished_on`, replaced by `successors` (the first one takes its
+    figures; more than one: it was partly merged into each)."""
+    from wards.models import LEGACY_CODE_SUFFIX, WardSuccession
+
+    code = code or f"{next(_codes):05d}{LEGACY_CODE_SUFFIX}"
+    created = Ward.all_units.create(
+        code=code,
+        name=name or f"Xã Cũ {code}",
+        kind=Ward.Kind.COMMUNE,
+        province=successors[0].province,
+        abolished_on=abolished_on,
+        former_location="Huyện Thử, Tỉnh Thử",
+    )
+    for position, successor in enumerate(successors):
+        WardSuccession.objects.create(
+            predecessor=created,
+            successor=successor,
+            is_partly_merged=len(successors) > 1,
+            rolls_up=position == 0,
+        )
+    return created

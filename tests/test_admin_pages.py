@@ -225,6 +225,8 @@ def admin_world(world):
         user=officer,
         entries={code: services.Entry(12) for code in _indicator_codes()[:3]},
     )
+    # A commune abolished in 2025, which ward X replaced.
+    factories.former_ward(successors=[world.ward_x], name="Phường Mỹ Thạnh")
     missing = [_label(m) for m in REGISTERED if not m._default_manager.exists()]
     assert not missing, f"admin_world builds no object of {missing}: add one there"
     return world

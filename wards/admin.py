@@ -7,6 +7,7 @@ from wards.models import (
     ResidentialArea,
     RoleAssignment,
     Ward,
+    WardSuccession,
 )
 
 
@@ -16,12 +17,51 @@ class ProvinceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class SuccessionInline(admin.TabularInline):
+    model = WardSuccession
+    fk_name = "predecessor"
+    extra = 0
+    verbose_name = "phường, xã mới thay thế"
+    verbose_name_plural = "phường, xã mới thay thế"
+    can_delete = False
+
+    # From the official conversion table (load_former_communes): read here, never typed.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Ward)
 class WardAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "province"]
-    list_filter = ["kind", "province"]
+    list_display = ["code", "name", "kind", "province", "abolished_on"]
+    list_filter = ["kind", "province", ("abolished_on", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name"]
     list_select_related = ["province"]
+    inlines = [SuccessionInline]
+
+    def get_queryset(self, request):
+        # Abolished communes too (the default manager lists current ones only).
+        return Ward.all_units.select_related("province")
+
+
+@admin.register(WardSuccession)
+class WardSuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "is_partly_merged", "rolls_up"]
+    list_filter = ["is_partly_merged", "rolls_up"]
+    search_fields = ["predecessor__name", "predecessor__code", "successor__name", "successor__code"]
+    list_select_related = ["predecessor", "successor"]
+
+    # From the official conversion table (load_former_communes): read here, never typed.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ResidentialArea)

@@ -28,22 +28,67 @@ class Province(models.Model):
         return self.name
 
 
+class CurrentWards(models.Manager):
+    """The communes of the current map: abolished (merged) communes are left out, so every
+    list of communes (a province's, the progress matrix, dashboards) shows current ones only.
+    `Ward.all_units` reaches the abolished ones too (scoping, history, roll-up)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(abolished_on__isnull=True)
+
+
+class AllWards(models.Manager):
+    """Every commune, abolished ones included."""
+
+
+# Abolished communes keep their official pre-2025 code with this suffix: the 2025 map reused
+# old codes for new communes (new 30301 Mỹ Thới = old 30301 Mỹ Thới + old 30304 Mỹ Thạnh).
+LEGACY_CODE_SUFFIX = "-cu"
+
+
 class Ward(models.Model):
-    """Commune-level unit (phường / xã / đặc khu), keyed by its official code."""
+    """Commune-level unit (phường / xã / đặc khu), keyed by its official code.
+
+    A commune abolished by the 2025 rearrangement stays a row (`abolished_on` set, code
+    "<old code>-cu") so the figures entered for it stay readable under it; `WardSuccession`
+    links it to the commune(s) that replaced it, and its figures roll up into one of them.
+    """
 
     class Kind(models.TextChoices):
         WARD = "phuong", "Phường"
         COMMUNE = "xa", "Xã"
         SPECIAL_ZONE = "dac_khu", "Đặc khu"
+        TOWNSHIP = "thi_tran", "Thị trấn"
 
-    code = models.CharField("mã", max_length=5, unique=True)
+    code = models.CharField("mã", max_length=8, unique=True)
     name = models.CharField("tên", max_length=100)
     kind = models.CharField("loại", max_length=16, choices=Kind.choices)
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="wards", verbose_name="tỉnh, thành phố"
     )
+    abolished_on = models.DateField(
+        "ngày thôi hoạt động (sắp xếp, sáp nhập)",
+        null=True,
+        blank=True,
+        help_text="Để trống với phường, xã hiện hành.",
+    )
+    # Where an abolished commune sat on the old map: "Thành phố Long Xuyên, Tỉnh An Giang".
+    former_location = models.CharField("thuộc (địa giới cũ)", max_length=150, blank=True)
+    successors = models.ManyToManyField(
+        "self",
+        through="WardSuccession",
+        through_fields=("predecessor", "successor"),
+        symmetrical=False,
+        related_name="predecessors",
+        verbose_name="phường, xã thay thế",
+        blank=True,
+    )
+
+    objects = CurrentWards()
+    all_units = AllWards()
 
     class Meta:
+        base_manager_name = "all_units"
         verbose_name = "phường, xã"
         verbose_name_plural = "phường, xã"
         ordering = ["province__code", by_vietnamese("name")]
@@ -56,6 +101,62 @@ class Ward(models.Model):
         """The name without its kind: "Phường Mỹ Thới" → "Mỹ Thới" (for "Mỹ Thới, ngày …")."""
         prefix = self.get_kind_display() + " "
         return self.name.removeprefix(prefix)
+
+    @property
+    def is_abolished(self) -> bool:
+        return self.abolished_on is not None
+
+    def accepts_month(self, period) -> bool:
+        """Whether figures may be entered for the month starting `period`: any month of a
+        current commune; only months before its abolition for an abolished one."""
+        return self.abolished_on is None or period < self.abolished_on
+
+
+class WardSuccession(models.Model):
+    """An abolished commune → one commune that replaced it (official 2025 conversion table).
+
+    A commune split over several new ones (`is_partly_merged`) has one row per successor, and
+    exactly one of them `rolls_up`: its figures are counted in that successor only, so nothing
+    is counted twice at province level.
+    """
+
+    predecessor = models.ForeignKey(
+        Ward,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        verbose_name="phường, xã cũ",
+    )
+    successor = models.ForeignKey(
+        Ward,
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+        verbose_name="phường, xã mới",
+    )
+    is_partly_merged = models.BooleanField("chỉ một phần sáp nhập vào", default=False)
+    rolls_up = models.BooleanField("số liệu cộng vào phường, xã mới này", default=False)
+
+    class Meta:
+        verbose_name = "sắp xếp phường, xã"
+        verbose_name_plural = "sắp xếp phường, xã"
+        ordering = ["successor__code", "predecessor__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="unique_ward_succession",
+                violation_error_message="Đã có dòng sắp xếp này.",
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor"],
+                condition=Q(rolls_up=True),
+                name="one_rollup_successor_per_ward",
+                violation_error_message=(
+                    "Số liệu của một phường, xã cũ chỉ cộng vào một phường, xã mới."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"
 
 
 class ResidentialArea(models.Model):

@@ -87,7 +87,16 @@ def _names(wards=(), users=()) -> list[str]:
 
 
 def wards_changed(ward_codes) -> None:
-    """Pages showing these wards' data are out of date once the current transaction commits."""
+    """Pages showing these wards' data are out of date once the current transaction commits.
+    An abolished commune's data is shown by the communes it rolls up into too."""
+    from wards.models import LEGACY_CODE_SUFFIX, WardSuccession
+
+    ward_codes = [code for code in ward_codes if code]
+    former = [code for code in ward_codes if code.endswith(LEGACY_CODE_SUFFIX)]
+    if former:
+        ward_codes += WardSuccession.objects.filter(predecessor__code__in=former).values_list(
+            "successor__code", flat=True
+        )
     if names := _names(wards=ward_codes):
         _bump(names)
 

@@ -6,7 +6,7 @@ another ward's data.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from core.collation import by_vietnamese
@@ -17,6 +17,7 @@ from wards.models import (
     ResidentialArea,
     RoleAssignment,
     Ward,
+    WardSuccession,
 )
 
 Role = RoleAssignment.Role
@@ -58,15 +59,18 @@ def province_for(user):
 
 
 def units_visible_to(user) -> QuerySet[Ward]:
-    """All wards the user may read."""
+    """All wards the user may read: current communes and the abolished communes that they
+    replaced (read-only history; lists of current communes use `Ward.objects`)."""
     role = role_of(user)
-    wards = Ward.objects.select_related("province")
+    wards = Ward.all_units.select_related("province")
     if role == ADMIN:
         return wards
     if role in PROVINCE_ROLES:
         return wards.filter(province=_assignment(user).province_id)
     if role in RoleAssignment.WARD_ROLES:
-        return wards.filter(pk=_assignment(user).ward_id)
+        own = _assignment(user).ward_id
+        former = WardSuccession.objects.filter(successor=own).values("predecessor")
+        return wards.filter(Q(pk=own) | Q(pk__in=former))
     return wards.none()
 
 
@@ -96,9 +100,7 @@ def can_edit_ward(user, ward) -> bool:
 def visible_ward_or_404(user, code) -> Ward:
     """The ward with this code if the user may read it; 404 otherwise (no existence leak)."""
     own = ward_for(user)
-    if own is not None:
-        if own.code != code:
-            raise Http404("Không tìm thấy phường, xã.")
+    if own is not None and own.code == code:
         return own
     try:
         return units_visible_to(user).get(code=code)
@@ -205,3 +207,30 @@ def province_overview(provinces) -> QuerySet[Province]:
 
 def active_organisations() -> QuerySet[MassOrganisation]:
     return MassOrganisation.objects.filter(is_active=True)
+
+
+def predecessors_of(ward) -> list[WardSuccession]:
+    """The abolished communes whose figures roll up into `ward` (one successor each, so a
+    commune split over several new ones is counted once), by name."""
+    return list(
+        WardSuccession.objects.filter(successor=ward, rolls_up=True)
+        .select_related("predecessor")
+        .order_by(by_vietnamese("predecessor__name"), "predecessor__code")
+    )
+
+
+def former_units(ward) -> list[WardSuccession]:
+    """Every abolished commune that `ward` replaced wholly or in part (its readable history)."""
+    return list(
+        WardSuccession.objects.filter(successor=ward)
+        .select_related("predecessor")
+        .order_by(by_vietnamese("predecessor__name"), "predecessor__code")
+    )
+
+
+def successors_of(ward) -> list[WardSuccession]:
+    return list(
+        WardSuccession.objects.filter(predecessor=ward)
+        .select_related("successor")
+        .order_by("-rolls_up", "successor__code")
+    )

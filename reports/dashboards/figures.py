@@ -48,7 +48,7 @@ from campaigns.selectors import GRAND_TOTAL_LABEL, campaigns_of_ward, counted_do
 from campaigns.selectors import IS_CASH as CASH
 from campaigns.selectors import IS_IN_KIND as IN_KIND
 from core import dates
-from core.collation import vietnamese_key
+from core.collation import by_vietnamese, vietnamese_key
 from core.numbers import NO_BREAK_SPACE, format_number, percent_of, with_unit
 from reports import deadlines, periods
 from reports.dashboards import progress as completeness
@@ -60,7 +60,14 @@ from reports.models import (
     ReportEvent,
     period_end,
 )
-from reports.selectors import Figure, RatingFigure, aggregate, indicators_in_use, rating_figure
+from reports.selectors import (
+    Figure,
+    RatingFigure,
+    aggregate,
+    indicators_in_use,
+    rating_figure,
+    ward_series,
+)
 from reports.summaries.models import WardMonth
 from wards.models import Membership, Province, Ward
 
@@ -237,32 +244,27 @@ class IndicatorFigure:
 def ward_indicator_figures(
     ward, period: Period, *, include_drafts: bool = False
 ) -> dict[str, IndicatorFigure]:
-    """Every indicator with a value in the period or a year earlier, rolled up. Two queries."""
+    return _ward_indicator_figures(ward, period, include_drafts=include_drafts)[0]
+
+
+def _ward_indicator_figures(ward, period: Period, *, include_drafts: bool = False):
+    """Every indicator with a value in the period or a year earlier, rolled up; the months
+    before a merge include the abolished communes the ward replaced. Two queries."""
     earlier = period.year_earlier
-    rows = (
-        IndicatorValue.objects.filter(
-            _report_filter(include_drafts),
-            report__ward=ward,
-            report__period__gte=earlier.first,
-            report__period__lte=period.last,
-        )
-        .order_by()
-        .values_list("indicator_id", "report__period", "value", "denominator")
+    series = ward_series(
+        ward, earlier.first, period.last, report_filter=_report_filter(include_drafts)
     )
-    by_indicator = defaultdict(dict)
-    for indicator_id, month, value, denominator in rows:
-        by_indicator[indicator_id][month] = Figure(value, denominator)
-    indicators = Indicator.objects.filter(pk__in=list(by_indicator)).select_related("group")
+    indicators = Indicator.objects.filter(pk__in=list(series.indicator_ids)).select_related("group")
     figures = {}
     for indicator in indicators:
-        months = by_indicator[indicator.pk]
+        months = series.months_of(indicator)
         figures[indicator.code] = IndicatorFigure(
             indicator=indicator,
             current=aggregate(indicator, period.months, months),
             year_earlier=aggregate(indicator, earlier.months, months),
             by_month=months,
         )
-    return figures
+    return figures, series.former_ids
 
 
 def figure_text(indicator: Indicator, figure: Figure) -> str:
@@ -646,6 +648,8 @@ class WardDashboard:
     due_months: int
     trend: list  # [(month, month a year earlier, {key: value}), …]
     ratings: list = field(default_factory=list)  # [RatingFigure] with counts in the period
+    # The abolished communes whose months the figures include ("Gồm số liệu của …").
+    former_units: list = field(default_factory=list)
 
     @property
     def membership_rate(self):
@@ -712,7 +716,7 @@ MONEY_COLUMNS = {"raised": 0, "disbursed": 1, "in_kind": 2}  # positions in mont
 def ward_dashboard(
     ward, period: Period, today: datetime.date, *, include_drafts: bool = False
 ) -> WardDashboard:
-    indicators = ward_indicator_figures(ward, period, include_drafts=include_drafts)
+    indicators, former_ids = _ward_indicator_figures(ward, period, include_drafts=include_drafts)
     lines = ward_campaigns(ward, period)
     memberships = ward_memberships(ward, period)
     earlier = period.year_earlier
@@ -755,6 +759,10 @@ def ward_dashboard(
         due_months=months_due(period, today),
         trend=trend,
         ratings=rating_figures(Q(report__ward=ward), period.months, include_drafts=include_drafts),
+        # The abolished communes whose figures the indicators include (one query, only then).
+        former_units=list(Ward.all_units.filter(pk__in=former_ids).order_by(by_vietnamese("name")))
+        if former_ids
+        else [],
     )
 
 

@@ -362,6 +362,7 @@ def due_items(ward, today: datetime.date) -> list[DueItem]:
     owed = set(periods.months_between(first, last)) | {
         period for period, (status, _) in found.items() if status == returned
     }
+    owed = {period for period in owed if ward.accepts_month(period)}  # none after abolition
     items = []
     for period in sorted(owed, reverse=True):
         status, text = found.get(period, (None, ""))

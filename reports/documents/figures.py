@@ -42,7 +42,6 @@ from reports.dashboards.figures import change_text, percent, percent_text, point
 from reports.documents.models import Block, Document
 from reports.models import (
     Indicator,
-    IndicatorValue,
     MonthlyReport,
     RatingValue,
     ValidationRule,
@@ -53,6 +52,7 @@ from reports.selectors import (
     province_period_figures,
     rating_figure,
     rating_months,
+    ward_series,
 )
 from wards.models import Membership, membership_rate
 
@@ -567,8 +567,8 @@ def indicators_figures(context: Context, options: dict) -> dict:
     spans = [context.current, *([context.previous] if context.previous else [])]
     months = sorted({m for span in spans for m in span.months})
     ratings = _ratings(context, [i for i in chosen if i.is_rating], months)
-    by_indicator = defaultdict(dict)
     by_unit = defaultdict(list)  # a province's: {indicator id: [{month: Figure} per commune]}
+    series = None
     if indicators and months and context.province_id is not None:
         figures_by_ward, _approved = province_period_figures(
             context.province_id, months[0], months[-1]
@@ -578,26 +578,22 @@ def indicators_figures(context: Context, options: dict) -> dict:
             if indicator_id in wanted:
                 by_unit[indicator_id].append(by_month)
     elif indicators and months:
-        values = (
-            IndicatorValue.objects.filter(
-                indicator__in=indicators,
-                report__ward_id=context.ward_id,
-                report__status=MonthlyReport.Status.APPROVED,
-                report__period__gte=months[0],
-                report__period__lte=months[-1],
-            )
-            .order_by()
-            .values_list("indicator_id", "report__period", "value", "denominator")
+        # The ward's approved months, with those of the abolished communes it replaced before
+        # their abolition (a 2020–2025 term report of a merged ward sums its former communes).
+        series = ward_series(
+            context.ward_id,
+            months[0],
+            months[-1],
+            report_filter=Q(report__status=MonthlyReport.Status.APPROVED),
+            indicator_ids=[i.pk for i in indicators],
         )
-        for indicator_id, month, value, denominator in values:
-            by_indicator[indicator_id][month] = Figure(value, denominator)
     pairs = _pairs(indicators) if len(indicators) > 1 else {}
 
     def figure(indicator, span):
         if context.province_id is not None:
             # Each commune by the indicator's rule, then the communes added up.
             return aggregate(indicator, span.months, *by_unit[indicator.pk])
-        recorded = by_indicator[indicator.pk]
+        recorded = series.months_of(indicator) if series else {}
         return aggregate(indicator, span.months, recorded)
 
     figures = {

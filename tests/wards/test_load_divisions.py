@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -44,3 +45,32 @@ def test_it_repairs_a_renamed_unit_without_creating_duplicates():
     assert Ward.objects.get(code="30301").name == "Phường Mỹ Thới"
     assert Ward.objects.count() == 3321
     assert "cập nhật 1" in output
+
+
+@pytest.mark.django_db
+def test_communes_whose_code_changed_keep_their_rows_and_data():
+    """The package's 2026 data corrected codes of 2025: a database loaded with the old ones
+    (Phường Cửa Nam was 00073; Cao Bằng's Vinh Quý, Lý Quốc and Hạ Lang had each other's
+    codes) moves the communes, with their reports, to the new codes."""
+    from reports.models import MonthlyReport
+
+    run_load_divisions()
+    old_codes = {"00082": "00073", "01561": "01537", "01537": "01558", "01558": "01561"}
+    rows = {new: Ward.objects.get(code=new) for new in old_codes}
+    for new, ward in rows.items():  # as the 2025 package had them
+        Ward.objects.filter(pk=ward.pk).update(code=f"~{new}")
+    for new, ward in rows.items():
+        Ward.objects.filter(pk=ward.pk).update(code=old_codes[new])
+    vinh_quy = Ward.objects.get(code="01537")
+    assert vinh_quy.name == "Xã Vinh Quý"
+    MonthlyReport.objects.create(ward=vinh_quy, period=datetime.date(2025, 9, 1))
+
+    output = run_load_divisions()
+
+    assert "đổi mã 4" in output
+    assert Ward.objects.count() == 3321
+    for new, ward in rows.items():
+        moved = Ward.objects.get(pk=ward.pk)
+        assert (moved.code, moved.name) == (new, ward.name)
+    assert MonthlyReport.objects.get(period=datetime.date(2025, 9, 1)).ward.code == "01561"
+    assert Ward.objects.get(code="01561").name == "Xã Vinh Quý"

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from campaigns.demo import seed_campaigns
 from reports import periods
-from reports.demo import DEMO_MONTHS, seed_monthly_reports
+from reports.demo import DEMO_MONTHS, seed_former_communes, seed_monthly_reports
 from reports.documents.demo import seed_term_report
 from wards.demo import DEMO_PASSWORD, seed_demo
 from wards.models import Ward
@@ -27,6 +27,8 @@ class Command(BaseCommand):
             last_month=last_month,
         )
         seed_monthly_reports(ward)
+        # The old communes it replaced on 1 July 2025, with their 2024 reports.
+        seed_former_communes(ward)
         # After the recent data: seed_campaigns does nothing once the ward has campaigns.
         seed_term_report(ward, officer)
         self.stdout.write(f"Dữ liệu mẫu: {ward.name}, {ward.province.name}.")
