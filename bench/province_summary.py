@@ -39,6 +39,7 @@ def _province(communes: int):
 
     from reports import periods
     from reports.models import Indicator, IndicatorValue, MonthlyReport
+    from reports.summaries import maintain
     from wards.models import Province, Ward
 
     name = f"Tỉnh {communes} xã {MARKER}"
@@ -78,6 +79,8 @@ def _province(communes: int):
                 )
             )
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    # Bulk writes send no signals: the summary rows the page reads, from the rows just loaded.
+    maintain.rebuild(ward_ids=[ward.pk for ward in Ward.objects.filter(province=province)])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # planner statistics for the rows just loaded
             cursor.execute("ANALYZE")

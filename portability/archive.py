@@ -138,7 +138,7 @@ TABLES = [
     (Block, lambda ward: Block.objects.filter(section__document__ward=ward)),
 ]
 # Computed from the rows above, rebuilt after an import.
-DERIVED = {"reports.wardmonth"}
+DERIVED = {"reports.wardmonth", "reports.provinceindicatormonth", "reports.wardindicatormonth"}
 # Process heartbeats and one-time form tokens: bookkeeping, not the ward's data.
 NOT_WARD_DATA = {"wards.taskworker", "wards.formsubmission"}
 
