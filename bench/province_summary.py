@@ -139,6 +139,8 @@ def measure(n=30):
         result = harness.measure(name, get(large_url), n=n, communes=large.wards.count())
         result["queries_one_commune"] = queries(small_url)
         result["dataset"] = "national" if national else "generated"
+        # The machine is shared: the 1-minute load average when the run ended, beside it.
+        result["load_average"] = round(os.getloadavg()[0], 2)
         results.append(result)
     return results
 
