@@ -483,3 +483,24 @@ def test_the_province_summary_follows_the_monthly_workflow(world, save, login):
     approve(x_mar)
     assert_equal_to_raw()
     assert shown() == expected() == ("11", "3", "37,5\u00a0%")
+
+
+def test_a_commune_moved_to_another_province_takes_its_figures(world, save, login):
+    from tests.reports.dashboards.test_province_dashboard import page_rows, summary_url
+
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    report = save(MonthlyReport(ward=world.ward_x, period=FEB), officer, TT_BUOI=6, TQ_TO=3)
+    workflow.report_submit(report=report, user=officer)
+    workflow.report_approve(report=report, user=chair)
+    client = login(world.users["admin"])
+
+    def sessions_and_groups(province):
+        rows = page_rows(client.get(summary_url(province), Q1))
+        return rows["TT_BUOI"][3], rows["TQ_TO"][3]
+
+    assert sessions_and_groups(world.province_a) == ("6", "3 (số liệu tháng 02/2025)")
+    world.ward_x.province = world.province_b
+    world.ward_x.save()
+    assert_equal_to_raw()
+    assert sessions_and_groups(world.province_b) == ("6", "3 (số liệu tháng 02/2025)")
+    assert sessions_and_groups(world.province_a) == ("—", "—")
