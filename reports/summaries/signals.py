@@ -1,5 +1,8 @@
 """Model signals that refresh the summary rows inside the writer's own transaction.
 
+A monthly report's and a value's writes also refresh the indicator summaries (indicators.py),
+first; a commune moved to another province rebuilds its rows there.
+
 Signals rather than calls from each service: campaigns and wards may not import reports, and
 the admin, the Excel and bank imports and the tests' factories all save through the models.
 A save that moves a row to another month (a house's handover date, say) refreshes the month it
