@@ -138,7 +138,7 @@ TABLES = [
     (Block, lambda ward: Block.objects.filter(section__document__ward=ward)),
 ]
 # Computed from the rows above, rebuilt after an import.
-DERIVED = {"reports.wardmonth"}
+DERIVED = {"reports.wardmonth", "reports.provinceindicatormonth", "reports.wardindicatormonth"}
 # Process heartbeats and one-time form tokens: bookkeeping, not the ward's data; which old
 # communes a commune replaced: the official map, loaded in every database by
 # load_former_communes like the map itself by load_divisions.

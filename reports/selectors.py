@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 
 from core.numbers import percent_of
 from reports import periods, validation
@@ -15,6 +15,7 @@ from reports.models import (
     MonthlyReport,
     RatingValue,
     ValidationRule,
+    WardIndicatorMonth,
     WarningExplanation,
 )
 from reports.sources import SOURCES, SourceContext
@@ -573,23 +574,36 @@ def province_month_figures(province, period):
     return figures, dict(reports.values_list("ward_id", "status"))
 
 
-def province_period_figures(province, first, last, *, include_drafts=False):
-    """Every ward's figures of a province month by month over a period, {(ward id, indicator
-    id): {month: Figure}}, approved reports only unless `include_drafts`, and each ward's number
-    of approved months: two queries for any number of wards."""
-    values = IndicatorValue.objects.filter(
-        report__ward__province=province,
-        report__period__gte=first,
-        report__period__lte=last,
-        value__isnull=False,
-    )
+def province_period_figures(province, first, last, indicators, *, include_drafts=False):
+    """Every ward's figures of `indicators` in a province over a period, {(ward id, indicator
+    id): {month: Figure}}, approved reports only unless `include_drafts`, and each ward's number of
+    approved months: three queries for any number of wards, on the indicator summary kept
+    by reports/summaries/indicators.py. Each ward's months come already rolled up by the
+    indicator's rule, under one month, for `aggregate` to add up as it would the months:
+    flows (sums, ratios of sums) summed under the period's last month, stocks each at the
+    ward's latest month with a value within the period."""
+    rows = WardIndicatorMonth.objects.filter(
+        province=province, month__gte=first, month__lte=last
+    ).order_by()
     if not include_drafts:
-        values = values.filter(report__status=MonthlyReport.Status.APPROVED)
+        rows = rows.filter(approved=True)
+    following = "next_month" if include_drafts else "next_approved"
+    stock_ids = [i.pk for i in indicators if i.rollup == Indicator.Rollup.LAST]
+    flow_ids = [i.pk for i in indicators if i.rollup != Indicator.Rollup.LAST]
     figures = defaultdict(dict)
-    rows = values.order_by().values_list(
-        "report__ward_id", "indicator_id", "report__period", "value", "denominator"
+    flows = (
+        rows.filter(indicator_id__in=flow_ids)
+        .values("ward_id", "indicator_id")
+        .annotate(total=Sum("value"), parts=Sum("denominator"))
+        .values_list("ward_id", "indicator_id", "total", "parts")
     )
-    for ward_id, indicator_id, month, value, denominator in rows:
+    for ward_id, indicator_id, value, denominator in flows:
+        figures[(ward_id, indicator_id)][last] = Figure(value, denominator)
+    stocks = rows.filter(
+        Q(**{f"{following}__isnull": True}) | Q(**{f"{following}__gt": last}),
+        indicator_id__in=stock_ids,
+    ).values_list("ward_id", "indicator_id", "month", "value", "denominator")
+    for ward_id, indicator_id, month, value, denominator in stocks:
         figures[(ward_id, indicator_id)][month] = Figure(value, denominator)
     approved = (
         MonthlyReport.objects.filter(

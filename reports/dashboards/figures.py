@@ -37,9 +37,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.aggregates import Max
+from django.db.models.aggregates import Min
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -54,7 +53,6 @@ from reports import deadlines, periods
 from reports.dashboards import progress as completeness
 from reports.models import (
     Indicator,
-    IndicatorValue,
     MonthlyReport,
     RatingValue,
     ReportEvent,
@@ -68,7 +66,7 @@ from reports.selectors import (
     rating_figure,
     ward_series,
 )
-from reports.summaries.models import WardMonth
+from reports.summaries.models import ProvinceIndicatorMonth, WardIndicatorMonth, WardMonth
 from wards.models import Membership, Province, Ward
 
 # --- The period ---------------------------------------------------------------------------
@@ -1006,43 +1004,62 @@ class ProvinceSummary:
     lines: list  # ProvinceLine, catalogue order, each cash + goods total after its goods line
 
 
-def _province_values(province, first, last, include_drafts: bool):
-    return IndicatorValue.objects.filter(
-        _report_filter(include_drafts),
-        report__ward__province=province,
-        report__period__gte=first,
-        report__period__lte=last,
-        value__isnull=False,
-    ).order_by()
+def _province_flows(province, periods: list[Period], ids, include_drafts: bool) -> dict:
+    """{indicator id: {month: Figure}} of flows added up over the province's communes month
+    by month, from the province-month summary (reports/summaries/indicators.py); one query."""
+    total, parts = ("value_all", "denominator_all") if include_drafts else ("value", "denominator")
+    months = Q()
+    for span in periods:
+        months |= Q(month__gte=span.first, month__lte=span.last)
+    rows = (
+        ProvinceIndicatorMonth.objects.filter(
+            months, province=province, indicator_id__in=ids, **{f"{total}__isnull": False}
+        )
+        .order_by()
+        .values_list("indicator_id", "month", total, parts)
+    )
+    found = defaultdict(dict)
+    for indicator_id, month, value, denominator in rows:
+        found[indicator_id][month] = Figure(value, denominator)
+    return found
 
 
 def _latest_per_ward(province, span: Period, stock_ids, include_drafts: bool) -> dict:
-    """{indicator id: {ward id: {month: Figure}}} of each commune's latest month with a value
-    within `span`, for stocks; one query (a window picks the month in the database)."""
-    rows = (
-        _province_values(province, span.first, span.last, include_drafts)
-        .filter(indicator_id__in=stock_ids)
-        .annotate(
-            latest=Window(
-                Max("report__period"), partition_by=[F("report__ward_id"), F("indicator_id")]
-            )
-        )
-        .filter(report__period=F("latest"))
-        .values_list("indicator_id", "report__ward_id", "report__period", "value", "denominator")
+    """{indicator id: [{month: Figure}, ...]} of stocks: each commune's latest month with a value
+    within `span` (its row of the span whose next month with a value is after the span),
+    added up in the database apart for the communes whose latest is the span's last month and
+    the others (with the earliest of their months), so that `aggregate` adds the parts and
+    dates the figure as it would from every commune's own month; one query."""
+    following = "next_month" if include_drafts else "next_approved"
+    rows = WardIndicatorMonth.objects.filter(
+        Q(**{f"{following}__isnull": True}) | Q(**{f"{following}__gt": span.last}),
+        province=province,
+        indicator_id__in=stock_ids,
+        month__gte=span.first,
+        month__lte=span.last,
     )
-    found = defaultdict(dict)
-    for indicator_id, ward_id, month, value, denominator in rows:
-        found[indicator_id][ward_id] = {month: Figure(value, denominator)}
+    if not include_drafts:
+        rows = rows.filter(approved=True)
+    rows = (
+        rows.annotate(at_end=Case(When(month=span.last, then=Value(True)), default=Value(False)))
+        .order_by()
+        .values("indicator_id", "at_end")
+        .annotate(total=Sum("value"), parts=Sum("denominator"), since=Min("month"))
+        .values_list("indicator_id", "since", "total", "parts")
+    )
+    found = defaultdict(list)
+    for indicator_id, since, value, denominator in rows:
+        found[indicator_id].append({since: Figure(value, denominator)})
     return found
 
 
 def province_summary(province, period: Period, *, include_drafts: bool = False) -> ProvinceSummary:
     """Every indicator in use in the period, summed over the province's communes by its rollup
     through reports.selectors.aggregate, beside the same period a year earlier. Five queries
-    for any number of communes:
+    for any number of communes, on the indicator summaries kept by reports/summaries/:
 
-    - flows and ratios of flows are added up per month in the database (a sum of the communes'
-      sums is their sum), then over the months;
+    - flows and ratios of flows are added up per month over the communes (a sum of the
+      communes' sums is their sum), then over the months;
     - stocks (and ratios of stocks) take each commune's latest month with a value within the
       period, numerator and denominator, then add up over the communes.
     """
@@ -1050,24 +1067,15 @@ def province_summary(province, period: Period, *, include_drafts: bool = False) 
     indicators = indicators_in_use(period.months)
     stock_ids = [i.pk for i in indicators if i.rollup == Indicator.Rollup.LAST]
     flow_ids = [i.pk for i in indicators if i.rollup != Indicator.Rollup.LAST]
-    flows = defaultdict(dict)
-    monthly = (
-        _province_values(province, earlier.first, period.last, include_drafts)
-        .filter(indicator_id__in=flow_ids)
-        .values("indicator_id", "report__period")
-        .annotate(total=Sum("value"), parts=Sum("denominator"))
-        .values_list("indicator_id", "report__period", "total", "parts")
-    )
-    for indicator_id, month, total, parts in monthly:
-        flows[indicator_id][month] = Figure(int(total), None if parts is None else int(parts))
+    flows = _province_flows(province, [earlier, period], flow_ids, include_drafts)
     now = _latest_per_ward(province, period, stock_ids, include_drafts)
     then = _latest_per_ward(province, earlier, stock_ids, include_drafts)
 
     lines, by_code = [], {}
     for indicator in indicators:
         if indicator.rollup == Indicator.Rollup.LAST:
-            current = aggregate(indicator, period.months, *now[indicator.pk].values())
-            before = aggregate(indicator, earlier.months, *then[indicator.pk].values())
+            current = aggregate(indicator, period.months, *now[indicator.pk])
+            before = aggregate(indicator, earlier.months, *then[indicator.pk])
         else:
             months = flows[indicator.pk]
             current = aggregate(indicator, period.months, months)

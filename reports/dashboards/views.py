@@ -284,7 +284,7 @@ def province_summary_export(request, code):
     months = period.months
     indicators = indicators_in_use(months)
     figures, approved = province_period_figures(
-        province, period.first, period.last, include_drafts=include_drafts
+        province, period.first, period.last, indicators, include_drafts=include_drafts
     )
     workbook = province_period_workbook(
         province,

@@ -567,16 +567,17 @@ def indicators_figures(context: Context, options: dict) -> dict:
     spans = [context.current, *([context.previous] if context.previous else [])]
     months = sorted({m for span in spans for m in span.months})
     ratings = _ratings(context, [i for i in chosen if i.is_rating], months)
-    by_unit = defaultdict(list)  # a province's: {indicator id: [{month: Figure} per commune]}
+    # A province's: {(span's first month, indicator id): [{month: Figure} per commune]}, each
+    # span read apart (the communes' months come rolled up over the span asked for).
+    by_unit = defaultdict(list)
     series = None
     if indicators and months and context.province_id is not None:
-        figures_by_ward, _approved = province_period_figures(
-            context.province_id, months[0], months[-1]
-        )
-        wanted = {indicator.pk for indicator in indicators}
-        for (_ward_id, indicator_id), by_month in figures_by_ward.items():
-            if indicator_id in wanted:
-                by_unit[indicator_id].append(by_month)
+        for span in spans:
+            figures_by_ward, _approved = province_period_figures(
+                context.province_id, span.months[0], span.months[-1], indicators
+            )
+            for (_ward_id, indicator_id), by_month in figures_by_ward.items():
+                by_unit[(span.months[0], indicator_id)].append(by_month)
     elif indicators and months:
         # The ward's approved months, with those of the abolished communes it replaced before
         # their abolition (a 2020–2025 term report of a merged ward sums its former communes).
@@ -592,7 +593,7 @@ def indicators_figures(context: Context, options: dict) -> dict:
     def figure(indicator, span):
         if context.province_id is not None:
             # Each commune by the indicator's rule, then the communes added up.
-            return aggregate(indicator, span.months, *by_unit[indicator.pk])
+            return aggregate(indicator, span.months, *by_unit[(span.months[0], indicator.pk)])
         recorded = series.months_of(indicator) if series else {}
         return aggregate(indicator, span.months, recorded)
 

@@ -27,6 +27,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
+from reports.summaries import indicators
+
 CASH, IN_KIND = "cash", "in_kind"  # Donation.Form, Disbursement.Form (no live-model import)
 SESSIONS_CODE = "TT_BUOI"  # the indicator the province and national tables add up
 APPROVED = "approved"
@@ -296,6 +298,7 @@ def rebuild(*, ward_ids=None, registry=None) -> int:
         m.WardMonth.objects.bulk_create(_rows(m, keys), batch_size=5000)
         rows.update(**_figures(m))
         _write_membership_changes(m, membership_changes(m, ward_ids), ward_ids)
+        indicators.rebuild(ward_ids=ward_ids, registry=registry)
     return len(keys)
 
 
@@ -325,19 +328,20 @@ def drift(*, ward_ids=None) -> list[str]:
     The recomputation is a rebuild inside a savepoint that is rolled back: the one
     definition of the figures is used, and nothing is written.
     """
-    before = stored(ward_ids)
+    before = stored(ward_ids) | indicators.stored(ward_ids)
     try:
         with transaction.atomic():
             rebuild(ward_ids=ward_ids)
-            expected = stored(ward_ids)
+            expected = stored(ward_ids) | indicators.stored(ward_ids)
             raise _Undo
     except _Undo:
         pass
     differences = []
-    for key in sorted(before.keys() | expected.keys()):
+    for key in sorted(before.keys() | expected.keys(), key=str):
         if before.get(key) != expected.get(key):
-            ward_id, month = key
-            differences.append(
-                f"ward {ward_id}, {month:%m/%Y}: stored {before.get(key)}, raw {expected.get(key)}"
-            )
+            if len(key) == 2:
+                place = f"ward {key[0]}, {key[1]:%m/%Y}"
+            else:  # the indicator summaries': (table, ward or province, indicator, month)
+                place = f"{key[0]} {key[1]}, indicator {key[2]}, {key[3]:%m/%Y}"
+            differences.append(f"{place}: stored {before.get(key)}, raw {expected.get(key)}")
     return differences

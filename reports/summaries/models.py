@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from wards.models import Ward
+from wards.models import Province, Ward
 
 
 class WardMonth(models.Model):
@@ -46,3 +46,68 @@ class WardMonth(models.Model):
 
     def __str__(self):
         return f"{self.ward_id} – {self.month:%m/%Y}"
+
+
+class ProvinceIndicatorMonth(models.Model):
+    """One indicator's month added up over a province's communes, from the raw value rows by
+    reports/summaries/indicators.py only: the province summary's flows (sums and ratios of
+    sums) read these instead of every commune's rows. NULL where no commune has a value."""
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey("reports.Indicator", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("tháng", help_text="Ngày đầu tháng.")
+    value = models.BigIntegerField("tổng (báo cáo đã duyệt)", null=True)
+    denominator = models.BigIntegerField("tổng mẫu số (báo cáo đã duyệt)", null=True)
+    value_all = models.BigIntegerField("tổng (mọi báo cáo)", null=True)
+    denominator_all = models.BigIntegerField("tổng mẫu số (mọi báo cáo)", null=True)
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp tháng của tỉnh theo chỉ tiêu"
+        verbose_name_plural = "số liệu tổng hợp tháng của tỉnh theo chỉ tiêu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "month", "indicator"], name="one_figure_per_province_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province_id} – {self.indicator_id} – {self.month:%m/%Y}"
+
+
+class WardIndicatorMonth(models.Model):
+    """A commune's value of one indicator in one month (a copy of the raw row with its
+    province) and the next month that has a value, of any report and of an approved one: a
+    stock's latest month within a period is the row of the period whose next month is after
+    the period, so the province summary reads one row per commune instead of every month."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey("reports.Indicator", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("tháng", help_text="Ngày đầu tháng.")
+    approved = models.BooleanField("báo cáo đã duyệt")
+    value = models.BigIntegerField("giá trị")
+    denominator = models.BigIntegerField("mẫu số", null=True)
+    next_month = models.DateField("tháng kế tiếp có số liệu", null=True)
+    next_approved = models.DateField("tháng kế tiếp có số liệu đã duyệt", null=True)
+
+    class Meta:
+        verbose_name = "số liệu tháng của phường, xã theo chỉ tiêu"
+        verbose_name_plural = "số liệu tháng của phường, xã theo chỉ tiêu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "indicator", "month"], name="one_figure_per_ward_month"
+            ),
+        ]
+        indexes = [
+            # Every column the province summary reads: an index-only scan in PostgreSQL.
+            models.Index(
+                fields=[
+                    *("province", "indicator", "month", "approved", "next_month"),
+                    *("next_approved", "value", "denominator"),
+                ],
+                name="ward_figure_by_province",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ward_id} – {self.indicator_id} – {self.month:%m/%Y}"

@@ -1,5 +1,8 @@
 """Model signals that refresh the summary rows inside the writer's own transaction.
 
+A monthly report's and a value's writes also refresh the indicator summaries (indicators.py),
+first; a commune moved to another province rebuilds its rows there.
+
 Signals rather than calls from each service: campaigns and wards may not import reports, and
 the admin, the Excel and bank imports and the tests' factories all save through the models.
 A save that moves a row to another month (a house's handover date, say) refreshes the month it
@@ -12,12 +15,20 @@ saves the report itself, which refreshes its month.
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from reports.summaries import maintain
+from reports.summaries import indicators, maintain
 
 OLD_KEYS = "_summary_old_keys"
+OLD_PROVINCE = "_summary_old_province"
 
 
-def _keyed(sender, key_fields, keys_of):
+def _refresh_with_indicators(keys, fixture=False):
+    """A report's months: the indicator summaries first (they lock the wards), then WardMonth."""
+    keys = list(keys)
+    indicators.refresh(keys, fixture=fixture)
+    maintain.refresh(keys, fixture=fixture)
+
+
+def _keyed(sender, key_fields, keys_of, refresh=maintain.refresh):
     """Refresh the ward-months `keys_of(values)` of rows of `sender`, before and after."""
     names = {*key_fields, *(name.removesuffix("_id") for name in key_fields)}
 
@@ -31,10 +42,10 @@ def _keyed(sender, key_fields, keys_of):
 
     def refresh_after_save(instance, raw=False, **kwargs):
         values = {name: getattr(instance, name) for name in key_fields}
-        maintain.refresh([*keys_of(values), *getattr(instance, OLD_KEYS, [])], fixture=raw)
+        refresh([*keys_of(values), *getattr(instance, OLD_KEYS, [])], fixture=raw)
 
     def refresh_after_delete(instance, **kwargs):
-        maintain.refresh(keys_of({name: getattr(instance, name) for name in key_fields}))
+        refresh(keys_of({name: getattr(instance, name) for name in key_fields}))
 
     uid = f"summary-{sender._meta.label}"
     pre_save.connect(remember_old_keys, sender=sender, weak=False, dispatch_uid=uid)
@@ -61,7 +72,7 @@ def _report_key(instance):
 
 
 def _refresh_report_month(instance, raw=False, **kwargs):
-    maintain.refresh(_report_key(instance), fixture=raw)
+    _refresh_with_indicators(_report_key(instance), fixture=raw)
 
 
 def _refresh_submission(instance, raw=False, **kwargs):
@@ -107,11 +118,23 @@ def _refresh_sessions_indicator(instance, **kwargs):
         maintain.rebuild()
 
 
+def _remember_province(instance, **kwargs):
+    old = type(instance)._default_manager.filter(pk=instance.pk).values_list("province_id")
+    setattr(instance, OLD_PROVINCE, old.first() if instance.pk else None)
+
+
+def _refresh_moved_ward(instance, created=False, raw=False, **kwargs):
+    """A commune moved to another province moves its figures in the indicator summaries."""
+    old = getattr(instance, OLD_PROVINCE, None)
+    if not created and not raw and old is not None and old[0] != instance.province_id:
+        indicators.rebuild(ward_ids=[instance.pk])
+
+
 def connect():
     """Called from ReportsConfig.ready()."""
     from campaigns.models import Disbursement, Donation, DonationReversal, House
     from reports.models import Indicator, IndicatorValue, MonthlyReport, ReportEvent
-    from wards.models import MassOrganisation, Membership
+    from wards.models import MassOrganisation, Membership, Ward
 
     def one(field):
         def keys_of(values):
@@ -122,7 +145,7 @@ def connect():
     _keyed(Donation, ["ward_id", "received_on"], one("received_on"))
     _keyed(Disbursement, ["ward_id", "paid_on"], one("paid_on"))
     _keyed(House, ["ward_id", "handed_over_on"], one("handed_over_on"))
-    _keyed(MonthlyReport, ["ward_id", "period"], one("period"))
+    _keyed(MonthlyReport, ["ward_id", "period"], one("period"), _refresh_with_indicators)
 
     receivers = [
         (DonationReversal, post_save, _refresh_reversed_donation),
@@ -138,6 +161,8 @@ def connect():
         (MassOrganisation, post_save, _refresh_organisation),
         (Indicator, pre_save, _remember("code")),
         (Indicator, post_save, _refresh_sessions_indicator),
+        (Ward, pre_save, _remember_province),
+        (Ward, post_save, _refresh_moved_ward),
     ]
     for sender, signal, receiver in receivers:
         signal.connect(

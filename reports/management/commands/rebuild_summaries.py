@@ -8,8 +8,8 @@ from wards.models import Ward
 class Command(BaseCommand):
     help = (
         "Tính lại số liệu tổng hợp theo phường, xã và tháng (bảng tổng quan của tỉnh và toàn "
-        "quốc) từ dữ liệu gốc, hoặc chỉ kiểm tra độ lệch (--check). Dùng sau khi nạp dữ liệu "
-        "hàng loạt không qua cổng (COPY, SQL)."
+        "quốc, bảng tổng hợp chỉ tiêu toàn tỉnh) từ dữ liệu gốc, hoặc chỉ kiểm tra độ lệch "
+        "(--check). Dùng sau khi nạp dữ liệu hàng loạt không qua cổng (COPY, SQL)."
     )
 
     def add_arguments(self, parser):

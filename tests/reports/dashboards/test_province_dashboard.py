@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from campaigns.selectors import GRAND_TOTAL_LABEL
 from reports.models import Indicator, IndicatorValue, MonthlyReport
+from reports.summaries import maintain
 from tests.readers import xlsx_sheet
 from wards.models import Ward
 
@@ -307,6 +308,7 @@ def _province_with_communes(world, code, count):
         for report in reports
         for indicator in (sessions, groups)
     )
+    maintain.rebuild(ward_ids=[ward.pk for ward in wards])  # bulk writes send no signals
     return province
 
 

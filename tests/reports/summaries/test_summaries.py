@@ -15,11 +15,13 @@ from django.urls import reverse
 from campaigns import services as money
 from campaigns.models import Household
 from reports import services as workflow
-from reports.models import MonthlyReport, WardMonth
+from reports.models import IndicatorValue, MonthlyReport, WardIndicatorMonth, WardMonth
 from reports.summaries import maintain
 from tests import factories
 from wards import services as directory
+from wards.models import RoleAssignment
 
+Role = RoleAssignment.Role
 JAN, FEB, MAR, APR = (datetime.date(2025, month, 1) for month in (1, 2, 3, 4))
 Q1 = {"tu": "01/2025", "den": "03/2025"}
 
@@ -317,10 +319,13 @@ def test_any_sequence_of_writes_keeps_the_summary_equal_to_the_raw_rows(world, f
         month = rng.choice(months)
         report = MonthlyReport.objects.filter(ward=world.ward_x, period=month).first()
         if report is None or report.is_editable:
+            # A stock and a ratio, each left out now and then: their latest months move.
+            optional = {"TQ_TO": rng.randrange(1, 20), "VH_TANG_VM": (rng.randrange(5), 5)}
             report = save(
                 report or MonthlyReport(ward=world.ward_x, period=month),
                 officer,
                 TT_BUOI=rng.randrange(10),
+                **{code: value for code, value in optional.items() if rng.random() < 0.6},
             )
             if rng.random() < 0.7:
                 workflow.report_submit(report=report, user=officer)
@@ -390,6 +395,7 @@ def test_any_sequence_of_writes_keeps_the_summary_equal_to_the_raw_rows(world, f
         step()
         assert maintain.drift() == [], step.__name__
     assert WardMonth.objects.filter(ward=world.ward_x).exists()
+    assert WardIndicatorMonth.objects.filter(ward=world.ward_x, indicator__code="TQ_TO").exists()
 
 
 def test_membership_totals_are_the_latest_record_of_each_organisation(world, reader):
@@ -406,3 +412,95 @@ def test_membership_totals_are_the_latest_record_of_each_organisation(world, rea
     assert_equal_to_raw()
     rates = [reader(den=f"{month:%m/%Y}")["membership"] for month in (JAN, FEB, MAR)]
     assert rates == ["12,0 %", "26,0 %", "22,5 %"]
+
+
+def test_the_province_summary_follows_the_monthly_workflow(world, save, login):
+    """Save, approve, reopen, return: the province summary's stock, flow and ratio move with
+    each step, as recomputed here from the value rows, and the summaries stay equal to them."""
+    from tests.reports.dashboards.test_province_dashboard import page_rows, summary_url
+
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]  # ward X's
+    y_officer = factories.user(role=Role.WARD_OFFICER, ward_obj=world.ward_y)
+    y_chair = factories.user(role=Role.WARD_CHAIR, ward_obj=world.ward_y)
+    client = login(world.users["province_officer"])
+
+    def approve(report):
+        x = report.ward_id == world.ward_x.pk
+        workflow.report_submit(report=report, user=officer if x else y_officer)
+        workflow.report_approve(report=report, user=chair if x else y_chair)
+
+    def expected():
+        """Q1 from the approved value rows: each commune's latest TQ_TO added up, TT_BUOI and
+        VH_TANG_VM's parts summed."""
+        rows = IndicatorValue.objects.filter(
+            report__ward__province=world.province_a,
+            report__status=MonthlyReport.Status.APPROVED,
+            report__period__gte=JAN,
+            report__period__lte=MAR,
+            value__isnull=False,
+        ).values_list(
+            "indicator__code", "report__ward_id", "report__period", "value", "denominator"
+        )
+        latest, sessions, parts = {}, 0, [0, 0]
+        for code, ward_id, month, value, denominator in rows:
+            if code == "TQ_TO" and (ward_id not in latest or month > latest[ward_id][0]):
+                latest[ward_id] = (month, value)
+            elif code == "TT_BUOI":
+                sessions += value
+            elif code == "VH_TANG_VM":
+                parts = [parts[0] + value, parts[1] + denominator]
+        groups = sum(value for _month, value in latest.values())
+        older = [month for month, _value in latest.values() if month < MAR]
+        note = f" (số liệu tháng {min(older):%m/%Y})" if older else ""
+        rate = f"{parts[0] * 100 / parts[1]:.1f}".replace(".", ",") + "\u00a0%"
+        return f"{groups}{note}", str(sessions), rate
+
+    def shown():
+        rows = page_rows(client.get(summary_url(world.province_a), Q1))
+        return rows["TQ_TO"][3], rows["TT_BUOI"][3], rows["VH_TANG_VM"][3]
+
+    x_jan = save(MonthlyReport(ward=world.ward_x, period=JAN), officer, TT_BUOI=2, TQ_TO=5)
+    y_feb = save(
+        MonthlyReport(ward=world.ward_y, period=FEB), y_officer, TT_BUOI=1, VH_TANG_VM=(1, 4)
+    )
+    x_mar = save(MonthlyReport(ward=world.ward_x, period=MAR), officer, TQ_TO=9, VH_TANG_VM=(3, 4))
+    for report in (x_jan, y_feb, x_mar):
+        approve(report)
+    save(MonthlyReport(ward=world.ward_y, period=JAN), y_officer, TQ_TO=4)  # a draft: not counted
+    assert_equal_to_raw()
+    assert shown() == expected() == ("9", "3", "50,0\u00a0%")
+
+    workflow.report_reopen(report=x_mar, user=chair, reason="Sai số tổ")
+    assert_equal_to_raw()
+    assert shown() == expected() == ("5 (số liệu tháng 01/2025)", "3", "25,0\u00a0%")
+
+    save(x_mar, officer, TQ_TO=11)
+    workflow.report_submit(report=x_mar, user=officer)
+    workflow.report_return(report=x_mar, user=chair, comment="Bổ sung tỷ lệ")
+    assert_equal_to_raw()
+    assert shown() == expected()
+    save(x_mar, officer, TQ_TO=11, VH_TANG_VM=(2, 4))
+    approve(x_mar)
+    assert_equal_to_raw()
+    assert shown() == expected() == ("11", "3", "37,5\u00a0%")
+
+
+def test_a_commune_moved_to_another_province_takes_its_figures(world, save, login):
+    from tests.reports.dashboards.test_province_dashboard import page_rows, summary_url
+
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    report = save(MonthlyReport(ward=world.ward_x, period=FEB), officer, TT_BUOI=6, TQ_TO=3)
+    workflow.report_submit(report=report, user=officer)
+    workflow.report_approve(report=report, user=chair)
+    client = login(world.users["admin"])
+
+    def sessions_and_groups(province):
+        rows = page_rows(client.get(summary_url(province), Q1))
+        return rows["TT_BUOI"][3], rows["TQ_TO"][3]
+
+    assert sessions_and_groups(world.province_a) == ("6", "3 (số liệu tháng 02/2025)")
+    world.ward_x.province = world.province_b
+    world.ward_x.save()
+    assert_equal_to_raw()
+    assert sessions_and_groups(world.province_b) == ("6", "3 (số liệu tháng 02/2025)")
+    assert sessions_and_groups(world.province_a) == ("—", "—")
