@@ -48,7 +48,7 @@ def _values(m: _Models):
 def _lock_wards(m: _Models, ward_ids) -> None:
     if connection.features.has_select_for_no_key_update:
         list(
-            m.Ward.objects.select_for_update(no_key=True)
+            m.Ward._base_manager.select_for_update(no_key=True)
             .filter(pk__in=ward_ids)
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -68,7 +68,7 @@ def refresh(keys, *, registry=None, fixture=False) -> None:
     with transaction.atomic(savepoint=False):
         _take_row_locks_of_the_write_first(fixture)
         _lock_wards(m, ward_ids)
-        provinces = dict(m.Ward.objects.filter(pk__in=ward_ids).values_list("pk", "province_id"))
+        provinces = dict(m.Ward._base_manager.filter(pk__in=ward_ids).values_list("pk", "province_id"))
         for ward_id in ward_ids:
             if ward_id in provinces:
                 months = sorted(month for w, month in keys if w == ward_id)
@@ -249,7 +249,7 @@ def rebuild(*, ward_ids=None, registry=None) -> None:
         sums_of = Q()
         if ward_ids is not None:
             province_ids = set(
-                m.Ward.objects.filter(pk__in=ward_ids).values_list("province_id", flat=True)
+                m.Ward._base_manager.filter(pk__in=ward_ids).values_list("province_id", flat=True)
             ) | set(
                 m.WardFigure.objects.filter(ward_id__in=ward_ids)
                 .order_by()
@@ -287,7 +287,7 @@ def stored(ward_ids=None) -> dict:
     provinces = m.Province.objects.all()
     if ward_ids is not None:
         figures = figures.filter(ward_id__in=ward_ids)
-        province_ids = m.Ward.objects.filter(pk__in=ward_ids).values_list("province_id")
+        province_ids = m.Ward._base_manager.filter(pk__in=ward_ids).values_list("province_id")
         provinces = provinces.filter(province_id__in=province_ids)
     result = defaultdict(dict)
     for row in figures.values_list(

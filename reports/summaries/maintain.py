@@ -213,7 +213,7 @@ def refresh_memberships(ward_ids, *, registry=None, fixture=False) -> None:
             # One membership refresh per ward at a time; NO KEY UPDATE does not block rows
             # that merely reference the ward (donations, reports) from being inserted.
             list(
-                m.Ward.objects.select_for_update(no_key=True)
+                m.Ward._base_manager.select_for_update(no_key=True)
                 .filter(pk__in=ward_ids)
                 .order_by("pk")
                 .values_list("pk", flat=True)
