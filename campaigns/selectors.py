@@ -58,7 +58,7 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
 
 def campaigns_of_ward(ward) -> QuerySet[Campaign]:
     return Campaign.objects.filter(Q(ward=ward) | Q(province=ward.province_id)).select_related(
-        "ward", "province"
+        "ward", "province", "organisation"
     )
 
 

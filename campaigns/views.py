@@ -50,6 +50,11 @@ def _can_edit(request, ward):
     return ward_selectors.can_edit_ward(request.user, ward)
 
 
+def _can_record_gifts(request, ward, campaign):
+    """The ward's officers, and an organisation officer in its organisation's drives."""
+    return ward_selectors.can_edit_organisation(request.user, ward, campaign.organisation_id)
+
+
 def _created(request, outcome, message):
     """The success message, or the notice that this form was posted before."""
     if outcome.created:
@@ -75,6 +80,7 @@ def campaign_list(request, code):
             "ward": ward,
             "campaigns": campaigns,
             "can_edit": _can_edit(request, ward),
+            "can_create": ward_selectors.can_edit_part_of_ward(request.user, ward),
             "breadcrumbs": ["Cuộc vận động, quỹ"],
         },
     )
@@ -83,14 +89,19 @@ def campaign_list(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request, code):
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
-    form = CampaignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    # The ward's officers, or its organisation officer (for its organisation's drives).
+    ward = ward_selectors.part_editable_ward_or_error(request.user, code)
+    form = CampaignForm(
+        request.POST or None,
+        initial={"starts_on": timezone.localdate()},
+        only=ward_selectors.organisation_of(request.user, ward),
+    )
     submissions.add_to(form, request)
     form.instance.ward = ward  # the model's validation of the form sees the ward
     outcome = submissions.submit_once(
         request,
         form,
-        lambda: services.campaign_create(ward=ward, **form.cleaned_data),
+        lambda: services.campaign_create(ward=ward, user=request.user, **form.cleaned_data),
         model=Campaign,
     )
     if outcome is not None:
@@ -132,6 +143,7 @@ def campaign_detail(request, code, pk):
             "page": page,
             "disbursements": disbursements,
             "can_edit": _can_edit(request, ward),
+            "can_record_gifts": _can_record_gifts(request, ward, campaign),
             "personal": personal,
             "breadcrumbs": [campaign.name],
             **_province_drive_context(request, campaign, ward),
@@ -172,8 +184,10 @@ def _record_once(request, form, record, campaign, ward, model):
 @login_required
 @require_http_methods(["GET", "POST"])
 def donation_create(request, code, pk):
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    ward = ward_selectors.part_editable_ward_or_error(request.user, code)
     campaign = _campaign_or_404(ward, pk)
+    if not _can_record_gifts(request, ward, campaign):
+        raise PermissionDenied(services.OTHER_ORGANISATION_DRIVE)
     form = DonationForm(request.POST or None, initial={"received_on": timezone.localdate()})
     try:
         outcome = _record_once(request, form, services.donation_record, campaign, ward, Donation)

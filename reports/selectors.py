@@ -39,7 +39,9 @@ def reports_visible_to(user):
 def _catalogue() -> list[Indicator]:
     return page_cache.cached(
         ("indicators",),
-        lambda: list(Indicator.objects.select_related("group").prefetch_related("categories")),
+        lambda: list(
+            Indicator.objects.select_related("group", "organisation").prefetch_related("categories")
+        ),
     )
 
 

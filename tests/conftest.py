@@ -33,6 +33,7 @@ def _catalogues_back_after_flush(sender, using, **kwargs):
         ValidationRule,
         with_campaign_sources=True,
         RatingCategory=RatingCategory,
+        MassOrganisation=MassOrganisation,
     )
 
 
