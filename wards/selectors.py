@@ -205,13 +205,13 @@ def residential_areas(ward) -> QuerySet[ResidentialArea]:
     return ward.residential_areas.all()
 
 
-def latest_memberships(ward) -> list[Membership]:
-    """The most recent membership record of each active organisation in the ward."""
-    newest = (
-        Membership.objects.filter(ward=ward, organisation=OuterRef("organisation"))
-        .order_by("-as_of")
-        .values("pk")[:1]
-    )
+def latest_memberships(ward, as_of=None) -> list[Membership]:
+    """The most recent membership record of each active organisation in the ward (on or
+    before `as_of`, when given)."""
+    records = Membership.objects.filter(ward=ward, organisation=OuterRef("organisation"))
+    if as_of is not None:
+        records = records.filter(as_of__lte=as_of)
+    newest = records.order_by("-as_of", "-pk").values("pk")[:1]
     return list(
         Membership.objects.filter(ward=ward, pk=Subquery(newest), organisation__is_active=True)
         .select_related("organisation")
