@@ -17,7 +17,9 @@ def load_user(user_id):
     User = get_user_model()
     return (
         User._default_manager.select_related(
-            "role_assignment__ward__province", "role_assignment__province"
+            "role_assignment__ward__province",
+            "role_assignment__province",
+            "role_assignment__organisation",
         )
         .filter(pk=user_id)
         .first()

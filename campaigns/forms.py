@@ -8,6 +8,7 @@ from campaigns.models import Campaign, Disbursement, Donation, GovernmentSupport
 from core.fields import DateField, DecimalNumberField, PortalModelForm, ReasonField
 from core.numbers import WholeNumberField
 from core.uploads import PhotoField, megabytes
+from wards.models import MassOrganisation
 
 DATE_HELP = "Ngày/tháng/năm, ví dụ 05/03/2026."
 
@@ -50,6 +51,7 @@ class CampaignForm(_CrispyForm, PortalModelForm):
             "name",
             "kind",
             "fund",
+            "organisation",
             "starts_on",
             "ends_on",
             "target_amount",
@@ -60,8 +62,17 @@ class CampaignForm(_CrispyForm, PortalModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, only=None, **kwargs):
         super().__init__(*args, **kwargs)
+        organisations = MassOrganisation.objects.filter(is_active=True)
+        field = self.fields["organisation"]
+        if only is not None:
+            # An organisation officer creates its own organisation's drives only.
+            organisations = organisations.filter(pk=only.pk)
+            field.required = True
+            field.initial = only.pk
+        field.queryset = organisations
+        field.empty_label = "— Ủy ban MTTQ (không thuộc tổ chức nào) —"
         self._add_helper()
 
     def clean(self):

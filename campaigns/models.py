@@ -16,7 +16,7 @@ from django.db.models import F, Q
 
 from core.collation import by_vietnamese
 from core.numbers import format_quantity
-from wards.models import Province, ResidentialArea, Ward
+from wards.models import MassOrganisation, Province, ResidentialArea, Ward
 
 
 class Campaign(models.Model):
@@ -58,6 +58,17 @@ class Campaign(models.Model):
         related_name="campaigns",
         verbose_name="tỉnh, thành phố",
     )
+    # A member organisation's own drive in the commune ("cuộc vận động của Hội LHPN phường"):
+    # its organisation officer records its gifts; the ward's officers record everything.
+    organisation = models.ForeignKey(
+        MassOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name="tổ chức thành viên",
+        help_text="Để trống nếu là cuộc vận động của Ủy ban MTTQ.",
+    )
     starts_on = models.DateField("bắt đầu")
     ends_on = models.DateField("kết thúc", null=True, blank=True)
     target_amount = models.PositiveBigIntegerField(
@@ -80,6 +91,13 @@ class Campaign(models.Model):
                 | Q(ward__isnull=True, province__isnull=False),
                 name="campaign_belongs_to_ward_or_province",
                 violation_error_message="Cuộc vận động thuộc một phường, xã hoặc một tỉnh.",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True) | Q(ward__isnull=False),
+                name="organisation_drive_belongs_to_a_ward",
+                violation_error_message=(
+                    "Cuộc vận động của tổ chức thành viên thuộc một phường, xã."
+                ),
             ),
         ]
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from campaigns import selectors
@@ -22,6 +22,7 @@ from core import dates
 from core.numbers import format_quantity
 from core.text import visible_text
 from wards.models import Province, Ward
+from wards.selectors import Role, can_edit_organisation, organisation_of, role_of
 from wards.services import save_ward_record
 
 
@@ -30,9 +31,31 @@ class FundRefusal(Exception):
 
 
 @transaction.atomic
-def campaign_create(*, ward: Ward, **fields) -> Campaign:
-    """A ward's own campaign or fund, validated as a whole."""
+def campaign_create(*, ward: Ward, user=None, **fields) -> Campaign:
+    """A ward's own campaign or fund, validated as a whole. An organisation officer (`user`)
+    creates its own organisation's drives only."""
+    if user is not None and role_of(user) == Role.ORGANISATION_OFFICER:
+        own = organisation_of(user, ward)
+        wanted = fields.get("organisation")
+        if own is None or (wanted is not None and wanted.pk != own.pk):
+            raise PermissionDenied(OTHER_ORGANISATION_DRIVE)
+        fields["organisation"] = own
     return save_ward_record(Campaign(ward=ward), ward=ward, fields=fields)
+
+
+OTHER_ORGANISATION_DRIVE = (
+    "Cán bộ tổ chức thành viên chỉ tạo và ghi nhận ủng hộ cho cuộc vận động của tổ chức "
+    "mình phụ trách."
+)
+
+
+def _check_organisation_officer(user, ward, campaign):
+    """An organisation officer records gifts in its own organisation's drives of its ward
+    only; the ward's officers (and the views' gates for everyone else) are unchanged."""
+    if role_of(user) == Role.ORGANISATION_OFFICER and not (
+        ward is not None and can_edit_organisation(user, ward, campaign.organisation_id)
+    ):
+        raise FundRefusal(OTHER_ORGANISATION_DRIVE)
 
 
 @transaction.atomic
@@ -122,6 +145,7 @@ def donation_record(
     money equivalent optional), received by a commune (`ward`) or by the province's committee
     (`province`, its own drives only). Raises FundRefusal, or ValidationError by field."""
     holder = _holder(ward, province)
+    _check_organisation_officer(user, ward, campaign)
     if not campaign.holds_money:
         raise FundRefusal("Phong trào, cuộc vận động này không nhận tiền ủng hộ.")
     if ward is not None and (

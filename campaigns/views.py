@@ -52,6 +52,11 @@ def _can_edit(request, ward):
     return ward_selectors.can_edit_ward(request.user, ward)
 
 
+def _can_record_gifts(request, ward, campaign):
+    """The ward's officers, and an organisation officer in its organisation's drives."""
+    return ward_selectors.can_edit_organisation(request.user, ward, campaign.organisation_id)
+
+
 def _created(request, outcome, message):
     """The success message, or the notice that this form was posted before."""
     if outcome.created:
@@ -77,6 +82,7 @@ def campaign_list(request, code):
             "ward": ward,
             "campaigns": campaigns,
             "can_edit": _can_edit(request, ward),
+            "can_create": ward_selectors.can_edit_part_of_ward(request.user, ward),
             "breadcrumbs": ["Cuộc vận động, quỹ"],
         },
     )
@@ -85,21 +91,36 @@ def campaign_list(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request, code):
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
-    return campaign_form_page(request, Place(ward))
+    # The ward's officers, or its organisation officer (for its organisation's drives).
+    ward = ward_selectors.part_editable_ward_or_error(request.user, code)
+    return campaign_form_page(
+        request, Place(ward), only=ward_selectors.organisation_of(request.user, ward)
+    )
 
 
-def campaign_form_page(request, place: Place, *, breadcrumbs=()):
-    """Create a commune's own campaign, or a province's own drive, once per posted form."""
-    create = services.province_campaign_create if place.is_province else services.campaign_create
-    form = CampaignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+def campaign_form_page(request, place: Place, *, breadcrumbs=(), only=None):
+    """Create a commune's own campaign (an organisation officer's: its organisation's drive),
+    or a province's own drive, once per posted form."""
+    form = CampaignForm(
+        request.POST or None, initial={"starts_on": timezone.localdate()}, only=only
+    )
+    if place.is_province:
+        form.fields.pop("organisation", None)  # member organisations' drives are communes'
+
+        def create(**fields):
+            return services.province_campaign_create(**place.holder_kwargs, **fields)
+    else:
+
+        def create(**fields):
+            return services.campaign_create(**place.holder_kwargs, user=request.user, **fields)
+
     submissions.add_to(form, request)
     for field, value in place.rows.items():  # the model's validation of the form sees the holder
         setattr(form.instance, field, value)
     outcome = submissions.submit_once(
         request,
         form,
-        lambda: create(**place.holder_kwargs, **form.cleaned_data),
+        lambda: create(**form.cleaned_data),
         model=Campaign,
     )
     if outcome is not None:
@@ -139,6 +160,7 @@ def campaign_detail(request, code, pk):
             "page": page,
             "disbursements": disbursements,
             "can_edit": _can_edit(request, ward),
+            "can_record_gifts": _can_record_gifts(request, ward, campaign),
             "personal": personal,
             "breadcrumbs": [campaign.name],
             **_province_drive_context(request, campaign, ward),
@@ -191,8 +213,11 @@ def _record_once(request, form, record, campaign, holder, model):
 @login_required
 @require_http_methods(["GET", "POST"])
 def donation_create(request, code, pk):
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
-    return donation_form_page(request, Place(ward), _campaign_or_404(ward, pk))
+    ward = ward_selectors.part_editable_ward_or_error(request.user, code)
+    campaign = _campaign_or_404(ward, pk)
+    if not _can_record_gifts(request, ward, campaign):
+        raise PermissionDenied(services.OTHER_ORGANISATION_DRIVE)
+    return donation_form_page(request, Place(ward), campaign)
 
 
 def donation_form_page(request, place: Place, campaign: Campaign, *, breadcrumbs=()):

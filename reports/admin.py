@@ -35,12 +35,13 @@ class IndicatorAdmin(admin.ModelAdmin):
         "kind",
         "rollup",
         "source",
+        "organisation",
         "active_from",
         "active_to",
     ]
-    list_filter = ["group", "kind", "rollup"]
+    list_filter = ["group", "kind", "rollup", "organisation"]
     search_fields = ["code", "name"]
-    list_select_related = ["group"]
+    list_select_related = ["group", "organisation"]
 
     def get_inlines(self, request, obj):
         # A rating indicator's categories (in order) are edited with it.

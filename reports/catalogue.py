@@ -302,6 +302,68 @@ def remove_catalogue_gaps(Indicator, ValidationRule):
     ).delete()
 
 
+# Added with issue 14 (member organisations in the commune report): each member organisation
+# whose head is a vice-chair of the committee reports its own part of the month, typed by its
+# organisation officer. Its members and eligible people are its memberships (wards); these are
+# its monthly counts, tied to it by Indicator.organisation (migration 0012).
+ORGANISATIONS_GROUP = ("Tổ chức thành viên", 25)  # shown after "Tập hợp đoàn viên, hội viên"
+# (MassOrganisation.short_name, code part)
+ORGANISATION_KEYS = [
+    ("Hội LHPN", "LHPN"),
+    ("Hội Nông dân", "ND"),
+    ("Đoàn TN", "DTN"),
+    ("Hội CCB", "CCB"),
+    ("Công đoàn", "CD"),
+]
+# code suffix, name (the organisation's short name follows), unit, kind, rollup
+ORGANISATION_INDICATORS = [
+    ("MOI", "Số đoàn viên, hội viên kết nạp mới", "người", C, "sum"),
+    ("CHIHOI", "Số chi hội, chi đoàn, tổ (cơ sở) của tổ chức", "đơn vị", C, "last"),
+]
+
+
+def organisation_indicator_code(key: str, suffix: str) -> str:
+    return f"TV_{key}_{suffix}"
+
+
+def load_organisation_indicators(IndicatorGroup, Indicator, MassOrganisation):
+    """Create each member organisation's indicators that are missing and tie them to their
+    organisation (idempotent; an organisation missing from the catalogue is skipped)."""
+    name, order = ORGANISATIONS_GROUP
+    group, _ = IndicatorGroup.objects.get_or_create(name=name, defaults={"display_order": order})
+    for position, (short_name, key) in enumerate(ORGANISATION_KEYS):
+        organisation = MassOrganisation.objects.filter(short_name=short_name).first()
+        if organisation is None:
+            continue
+        for line, (suffix, label, unit, kind, rollup) in enumerate(ORGANISATION_INDICATORS):
+            indicator, _ = Indicator.objects.get_or_create(
+                code=organisation_indicator_code(key, suffix),
+                defaults={
+                    "group": group,
+                    "name": f"{label} – {short_name}",
+                    "unit": unit,
+                    "kind": kind,
+                    "rollup": rollup,
+                    "display_order": (position + 1) * 10 + line,
+                    "organisation": organisation,
+                },
+            )
+            if indicator.organisation_id is None:
+                indicator.organisation = organisation
+                indicator.save(update_fields=["organisation"])
+
+
+def remove_organisation_indicators(IndicatorGroup, Indicator):
+    """Undo load_organisation_indicators where nothing was recorded against them."""
+    codes = [
+        organisation_indicator_code(key, suffix)
+        for _short_name, key in ORGANISATION_KEYS
+        for suffix, *_rest in ORGANISATION_INDICATORS
+    ]
+    Indicator.objects.filter(code__in=codes, values__isnull=True).delete()
+    IndicatorGroup.objects.filter(name=ORGANISATIONS_GROUP[0], indicators__isnull=True).delete()
+
+
 # Money and houses recorded in the campaigns module fill these monthly indicators.
 CAMPAIGN_SOURCES = {
     "VNN_THU": "campaigns.vnn_received",
@@ -323,13 +385,15 @@ def load_default_catalogue(
     with_campaign_sources,
     ratios_sum_months=False,
     RatingCategory=None,
+    MassOrganisation=None,
 ):
     """Create the default groups, indicators and rules that are missing (idempotent).
 
     Takes the model classes so migrations can pass their historical models; migrations from
     before stock ratios took the latest month (0007) pass `ratios_sum_months`, as every ratio
     rolled up then; those from before ratings (0011) pass no `RatingCategory`, and get neither
-    the ratings nor the other gaps filled then (load_catalogue_gaps).
+    the ratings nor the other gaps filled then (load_catalogue_gaps); those from before the
+    member organisations' indicators (0012) pass no `MassOrganisation`.
     """
     groups = [
         IndicatorGroup.objects.get_or_create(name=name, defaults={"display_order": i * 10})[0]
@@ -361,3 +425,5 @@ def load_default_catalogue(
         )
     if RatingCategory is not None:
         load_catalogue_gaps(IndicatorGroup, Indicator, ValidationRule, RatingCategory)
+    if MassOrganisation is not None:
+        load_organisation_indicators(IndicatorGroup, Indicator, MassOrganisation)

@@ -45,15 +45,23 @@ class MonthlyEntryForm(forms.Form):
         explained,
         read_only,
         ratings=(),
+        editable_codes=None,
         **kwargs,
     ):
+        """`editable_codes`: an organisation officer's page, where only these indicators can
+        be typed and everything else (areas, ratings, explanations) is shown read-only."""
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.areas = areas
         self.ratings = ratings
+        partial = editable_codes is not None
         for row in rows:
             indicator = row.indicator
-            locked = read_only or bool(indicator.source)
+            locked = (
+                read_only
+                or bool(indicator.source)
+                or (partial and indicator.code not in editable_codes)
+            )
             self.fields[value_field(indicator.code)] = self._number(
                 indicator.name, locked, row.current.value
             )
@@ -64,20 +72,20 @@ class MonthlyEntryForm(forms.Form):
             if indicator.by_area:
                 for area in areas:
                     self.fields[area_field(indicator.code, area.pk)] = self._number(
-                        area.name, read_only, area_initial.get((indicator.pk, area.pk))
+                        area.name, read_only or partial, area_initial.get((indicator.pk, area.pk))
                     )
         # A rating: one count per category (how many were rated so), typed once a year.
         for rating in ratings:
             for line in rating.lines:
                 self.fields[rating_field(rating.indicator.code, line.category.pk)] = self._number(
-                    line.category.name, read_only, line.current.value
+                    line.category.name, read_only or partial, line.current.value
                 )
         for rule in warning_rules:
             self.fields[explanation_field(rule.pk)] = ReasonField(
                 label=f"Giải trình: {rule.message}",
                 max_length=500,
                 required=False,
-                disabled=read_only,
+                disabled=read_only or partial,
                 initial=explained.get(rule.pk, ""),
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from wards.models import ResidentialArea, Ward
+from wards.models import MassOrganisation, ResidentialArea, Ward
 
 
 class IndicatorGroup(models.Model):
@@ -63,6 +63,17 @@ class Indicator(models.Model):
         max_length=60,
         blank=True,
         help_text="Để trống nếu cán bộ tự nhập; nếu chọn, cổng tự điền và khóa ô nhập.",
+    )
+    # The member organisation whose part of the month this figure is: its organisation
+    # officer types it; the ward's officers may too.
+    organisation = models.ForeignKey(
+        MassOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name="tổ chức thành viên",
+        help_text="Chỉ tiêu riêng của một tổ chức thành viên; để trống nếu là chỉ tiêu chung.",
     )
 
     class Meta:

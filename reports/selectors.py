@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
 
+from campaigns.selectors import organisation_drive_money
+from core.collation import vietnamese_key
 from core.numbers import percent_of
 from reports import periods, validation
 from reports.models import (
@@ -20,9 +22,13 @@ from reports.models import (
 )
 from reports.sources import SOURCES, SourceContext
 from wards import page_cache
+from wards.models import membership_rate
 from wards.selectors import (
     Role,
+    active_organisations,
     can_edit_ward,
+    latest_memberships,
+    organisation_of,
     residential_areas,
     role_of,
     scope_to_user,
@@ -40,7 +46,9 @@ def reports_visible_to(user):
 def _catalogue() -> list[Indicator]:
     return page_cache.cached(
         ("indicators",),
-        lambda: list(Indicator.objects.select_related("group").prefetch_related("categories")),
+        lambda: list(
+            Indicator.objects.select_related("group", "organisation").prefetch_related("categories")
+        ),
     )
 
 
@@ -422,6 +430,85 @@ def rules_by_ids(ids) -> list[ValidationRule]:
 
 
 @dataclass
+class OrganisationPart:
+    """One member organisation's part of a month: its latest memberships to the month's end,
+    its own indicators' rows, and what its own drives received in the month (cash and goods'
+    equivalents apart)."""
+
+    organisation: object
+    members: int | None = None
+    eligible: int | None = None
+    as_of: object = None
+    rows: list = field(default_factory=list)
+    cash: int = 0
+    goods: int = 0
+
+    @property
+    def rate(self):
+        return membership_rate(self.members, self.eligible)
+
+
+@dataclass
+class OrganisationParts:
+    parts: list[OrganisationPart]
+
+    @property
+    def members(self) -> int:
+        return sum(p.members or 0 for p in self.parts)
+
+    @property
+    def eligible(self) -> int:
+        return sum(p.eligible or 0 for p in self.parts)
+
+    @property
+    def rate(self):
+        """Recomputed from the summed members and eligible people, never an average."""
+        return membership_rate(self.members, self.eligible)
+
+    @property
+    def cash(self) -> int:
+        return sum(p.cash for p in self.parts)
+
+    @property
+    def goods(self) -> int:
+        return sum(p.goods for p in self.parts)
+
+
+def organisation_parts(ward, period, rows) -> OrganisationParts:
+    """The month by member organisation (the review's grouping): two queries (a third only
+    when a drive belongs to an organisation with neither memberships nor indicators)."""
+    memberships = {m.organisation_id: m for m in latest_memberships(ward, periods_end(period))}
+    money = organisation_drive_money(ward, period, periods_end(period))
+    # The organisations come with their memberships and the catalogue's indicators.
+    known = {m.organisation_id: m.organisation for m in memberships.values()}
+    for row in rows:
+        organisation = row.indicator.organisation
+        if organisation is not None and organisation.is_active:
+            known.setdefault(organisation.pk, organisation)
+    missing = [pk for pk in money if pk not in known]
+    if missing:
+        known.update({o.pk: o for o in active_organisations().filter(pk__in=missing)})
+    parts = []
+    in_order = sorted(known.values(), key=lambda o: (o.display_order, vietnamese_key(o.name)))
+    for organisation in in_order:
+        membership = memberships.get(organisation.pk)
+        own_rows = [row for row in rows if row.indicator.organisation_id == organisation.pk]
+        cash, goods = money.get(organisation.pk, (0, 0))
+        parts.append(
+            OrganisationPart(
+                organisation=organisation,
+                members=membership.members if membership else None,
+                eligible=membership.eligible if membership else None,
+                as_of=membership.as_of if membership else None,
+                rows=own_rows,
+                cash=cash,
+                goods=goods,
+            )
+        )
+    return OrganisationParts(parts)
+
+
+@dataclass
 class EntryPage:
     """What the entry page shows of a report for one user, besides the form itself."""
 
@@ -429,8 +516,11 @@ class EntryPage:
     rows: list[IndicatorRow]
     ratings: list[RatingEntryRow]
     areas: list
-    can_edit: bool
+    can_edit: bool  # the ward's editors, on an editable report: every figure, submit
     is_chair: bool
+    # An organisation officer: its organisation, and whether it may type its part now.
+    organisation: object
+    part_editable: bool
     breaches: list
     # Rules whose warning the form asks to explain; explanations on record by rule id.
     warning_rules: list[ValidationRule]
@@ -438,6 +528,19 @@ class EntryPage:
     area_initial: dict
     outliers: list
     events: list
+
+    organisations: OrganisationParts | None = None
+
+    @property
+    def editable_codes(self) -> set[str] | None:
+        """The codes an organisation officer may type; None: every figure (or none)."""
+        if self.organisation is None or self.can_edit:
+            return None
+        return {
+            row.indicator.code
+            for row in self.rows
+            if row.indicator.organisation_id == self.organisation.pk
+        }
 
     @property
     def errors(self):
@@ -462,9 +565,10 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
     adds its unexplained warnings to those the form asks to explain."""
     indicators = active_indicators(report.period)
     rows = entry_rows(report, indicators)
-    can_edit = (
-        can_edit_ward(user, ward) and report.is_editable and ward.accepts_month(report.period)
-    )
+    accepts = ward.accepts_month(report.period)
+    can_edit = can_edit_ward(user, ward) and report.is_editable and accepts
+    organisation = organisation_of(user, ward)
+    part_editable = organisation is not None and report.is_editable and accepts
     # Checks run on the figures as saved, before computed figures replace any of them.
     breaches, outliers = saved_checks(indicators, rows)
     warning_rules = [b.rule for b in breaches if not b.is_error]
@@ -478,7 +582,7 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
         area_initial = {
             (v.indicator_id, v.area_id): v.value for v in AreaValue.objects.filter(report=report)
         }
-    if can_edit:
+    if can_edit or part_editable:
         # Computed figures (indicator.source) show what the portal knows right now.
         own = {row.indicator.code: row.current.value for row in rows}
         computed = page_cache.cached(
@@ -496,6 +600,9 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
         areas=areas,
         can_edit=can_edit,
         is_chair=role_of(user) == Role.WARD_CHAIR and ward_for(user) == ward,
+        organisation=organisation,
+        part_editable=part_editable,
+        organisations=organisation_parts(ward, report.period, rows),
         breaches=breaches,
         warning_rules=warning_rules,
         explained=explained,

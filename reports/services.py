@@ -23,7 +23,7 @@ from reports.models import (
     ReportEvent,
     WarningExplanation,
 )
-from wards.selectors import Role, can_edit_ward, role_of, ward_for
+from wards.selectors import Role, can_edit_ward, organisation_of, role_of, ward_for
 
 Status = MonthlyReport.Status
 Action = ReportEvent.Action
@@ -52,6 +52,11 @@ NO_VERSION_MESSAGE = (
     "không ghi đè số liệu người khác có thể đã lưu. Số liệu bạn vừa nhập vẫn còn trên trang; "
     "hãy kiểm tra rồi lưu lại."
 )
+
+
+class OutsideOrganisation(WorkflowError):
+    """An organisation officer's save that would change a figure outside its organisation's
+    part of the month: nothing is written."""
 
 
 class SubmissionBlocked(WorkflowError):
@@ -106,7 +111,7 @@ def report_save(
     """
     _require_open_month(report)
     report = _locked_report(report)
-    _require_ward_editor(user, report)
+    part = _require_report_writer(user, report)
     if not report.is_editable:
         raise ReportLocked(
             f"Báo cáo {report.label} đang ở trạng thái “{report.get_status_display()}”, "
@@ -122,6 +127,10 @@ def report_save(
     by_code = {i.code: i for i in indicators}
     entries = {code: entry for code, entry in entries.items() if code in by_code}
     existing = {v.indicator_id: v for v in IndicatorValue.objects.filter(report=report)}
+    if part is not None:
+        _refuse_outside_part(
+            report, part, by_code, entries, existing, area_entries, rating_entries, explanations
+        )
     # Shares computed from the report's own counts see the counts as they are being saved.
     own = {i.code: existing[i.pk].value for i in indicators if i.pk in existing}
     own.update({code: entry.value for code, entry in entries.items()})
@@ -163,6 +172,49 @@ def report_save(
     if action:
         ReportEvent.objects.create(report=report, action=action, actor=user)
     return report
+
+
+def _refuse_outside_part(
+    report, part, by_code, entries, existing, area_entries, rating_entries, explanations
+):
+    """An organisation officer's save changes its organisation's indicators only: a typed
+    figure of any other indicator, an area breakdown, a rating count or an explanation that
+    differs from what is saved refuses the whole save (a page's POST may carry them unchanged;
+    a forged one carrying changes writes nothing)."""
+    refusal = (
+        f"Cán bộ {part} chỉ được nhập, sửa số liệu của {part}; "
+        "{what} không thuộc phần của tổ chức. Chưa lưu số liệu nào."
+    )
+    for code, entry in entries.items():
+        indicator = by_code[code]
+        if indicator.organisation_id == part.pk:
+            continue
+        current = existing.get(indicator.pk)
+        if current is None:
+            changed = entry.value is not None  # as the save below: an empty one writes nothing
+        else:
+            changed = (entry.value, entry.denominator) != (current.value, current.denominator)
+        if changed:
+            raise OutsideOrganisation(refusal.format(what=f"chỉ tiêu “{indicator.name}”"))
+    saved_areas = {
+        (v.indicator_id, v.area_id): v.value for v in AreaValue.objects.filter(report=report)
+    }
+    for (code, area_id), value in (area_entries or {}).items():
+        indicator = by_code.get(code)
+        if indicator is not None and saved_areas.get((indicator.pk, area_id)) != value:
+            raise OutsideOrganisation(refusal.format(what="số liệu theo khu dân cư"))
+    saved_ratings = dict(
+        RatingValue.objects.filter(report=report).values_list("category_id", "value")
+    )
+    for (_code, category_id), value in (rating_entries or {}).items():
+        if saved_ratings.get(category_id) != value:
+            raise OutsideOrganisation(refusal.format(what="số liệu xếp loại"))
+    saved_texts = dict(
+        WarningExplanation.objects.filter(report=report).values_list("rule_id", "text")
+    )
+    for rule_id, text in (explanations or {}).items():
+        if saved_texts.get(rule_id, "") != visible_text(text):
+            raise OutsideOrganisation(refusal.format(what="giải trình cảnh báo"))
 
 
 def _save_area_values(report, by_code, area_entries):
@@ -326,6 +378,17 @@ def _require_chair(user, report):
         raise PermissionDenied(
             "Chỉ Chủ tịch Ủy ban MTTQ của phường, xã được thực hiện thao tác này."
         )
+
+
+def _require_report_writer(user, report):
+    """None for the ward's editors (they change everything); the organisation of the ward's
+    organisation officer (it changes its organisation's part); refused for anyone else."""
+    if can_edit_ward(user, report.ward):
+        return None
+    part = organisation_of(user, report.ward)
+    if part is None:
+        raise PermissionDenied("Bạn không có quyền sửa báo cáo của phường, xã này.")
+    return part
 
 
 def _require_ward_editor(user, report):

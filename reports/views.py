@@ -110,7 +110,8 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             area_initial=page.area_initial,
             warning_rules=page.warning_rules,
             explained=page.explained,
-            read_only=not page.can_edit,
+            read_only=not (page.can_edit or page.part_editable),
+            editable_codes=page.editable_codes,
             initial={"version": report.version, "opened_at": timezone.now()},
         )
     return render(
@@ -128,6 +129,9 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
                 )
             ),
             "can_edit": page.can_edit,
+            "part_editable": page.part_editable,
+            "own_organisation": page.organisation,
+            "organisations": page.organisations,
             "is_chair": page.is_chair,
             "errors": page.errors,
             "warnings": page.warnings,
@@ -176,7 +180,13 @@ def entry(request, code, year, month):
         ward = ward_selectors.visible_ward_or_404(request.user, code)
         return _entry_page(request, ward, selectors.report_or_new(ward, period))
 
-    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    # The ward's editors, or its organisation officer for its organisation's part (the
+    # service refuses a change to anything else); only the editors submit.
+    ward = ward_selectors.part_editable_ward_or_error(request.user, code)
+    if request.POST.get("action") == "submit" and not ward_selectors.can_edit_ward(
+        request.user, ward
+    ):
+        raise PermissionDenied("Bạn không có quyền gửi báo cáo của phường, xã này.")
     # The service re-reads the report under a lock and refuses a locked one.
     report = MonthlyReport(ward=ward, period=period)
     indicators = selectors.active_indicators(period)
@@ -219,6 +229,11 @@ def entry(request, code, year, month):
         form.data["version"] = report.version
         form.data["opened_at"] = timezone.now().isoformat()
         return _entry_page(request, ward, report, form=form, conflict=conflict, status=409)
+    except services.OutsideOrganisation as refusal:
+        # What was typed stays on the page; nothing was written.
+        messages.error(request, str(refusal))
+        report = selectors.report_or_new(ward, period)
+        return _entry_page(request, ward, report, form=form, status=403)
     except services.WorkflowError as refusal:
         messages.error(request, str(refusal))
         return redirect("reports:entry", code=code, year=year, month=month)

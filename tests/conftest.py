@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db.models.signals import post_migrate
 
 from tests import factories
-from wards.models import RoleAssignment
+from wards.models import MassOrganisation, RoleAssignment
 
 Role = RoleAssignment.Role
 
@@ -33,6 +33,7 @@ def _catalogues_back_after_flush(sender, using, **kwargs):
         ValidationRule,
         with_campaign_sources=True,
         RatingCategory=RatingCategory,
+        MassOrganisation=MassOrganisation,
     )
 
 
@@ -73,6 +74,12 @@ class World:
             ),
             "province_viewer": factories.user(
                 role=Role.PROVINCE_VIEWER, province_obj=self.province_a
+            ),
+            # Organisation officers (wards): the head of ward X's Hội LHPN.
+            "organisation_officer": factories.user(
+                role=Role.ORGANISATION_OFFICER,
+                ward_obj=self.ward_x,
+                organisation_obj=MassOrganisation.objects.get(short_name="Hội LHPN"),
             ),
             "admin": factories.user(superuser=True),
             "unassigned": factories.user(),

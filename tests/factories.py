@@ -46,14 +46,28 @@ def ward(*, province_obj=None, code=None, name=None):
     )
 
 
-def user(*, role=None, ward_obj=None, province_obj=None, superuser=False, username=None):
+def user(
+    *,
+    role=None,
+    ward_obj=None,
+    province_obj=None,
+    organisation_obj=None,
+    superuser=False,
+    username=None,
+):
     username = username or f"user{next(_codes)}"
     User = get_user_model()
     if superuser:
         return User.objects.create_superuser(username=username, password=PASSWORD)
     created = User.objects.create_user(username=username, password=PASSWORD)
     if role:
-        RoleAssignment.objects.create(user=created, role=role, ward=ward_obj, province=province_obj)
+        RoleAssignment.objects.create(
+            user=created,
+            role=role,
+            ward=ward_obj,
+            province=province_obj,
+            organisation=organisation_obj,
+        )
     return created
 
 

@@ -25,6 +25,8 @@ ROLES = [
     "province_officer",
     "province_chair",
     "province_viewer",
+    # Organisation officers (wards): the head of ward X's Hội LHPN.
+    "organisation_officer",
     "admin",
 ]
 # Province roles read every page a province officer reads.
@@ -55,6 +57,8 @@ def ward_read(target):
         "ward_chair": own_ward,
         "party_viewer": own_ward,
         **{role: own_province for role in PROVINCE_ROLES},
+        # Organisation officers (wards): read their ward like the party.
+        "organisation_officer": own_ward,
         "admin": OK,
     }
 
@@ -62,7 +66,8 @@ def ward_read(target):
 def ward_write(target):
     """Changing one ward's directory: its officer and chair, admins; readers get 403."""
     expected = ward_read(target)
-    for reader in ("party_viewer", *PROVINCE_ROLES):
+    # Organisation officers (wards): 403 on the ward's writes but their organisation's part.
+    for reader in ("party_viewer", *PROVINCE_ROLES, "organisation_officer"):
         if expected[reader] == OK:
             expected[reader] = FORBIDDEN
     return expected
@@ -77,6 +82,7 @@ def province_read(target):
         "ward_chair": FORBIDDEN,
         "party_viewer": FORBIDDEN,
         **{role: own for role in PROVINCE_ROLES},
+        "organisation_officer": FORBIDDEN,  # Organisation officers (wards)
         "admin": OK,
     }
 
@@ -92,6 +98,7 @@ def province_internal_read(target):
         "ward_officer": ward_users,
         "ward_chair": ward_users,
         "party_viewer": ward_users,
+        "organisation_officer": ward_users,
         **{role: own for role in PROVINCE_ROLES},
         "admin": OK,
     }
@@ -138,6 +145,18 @@ def drive_url(name, obj="drive"):
         )
 
     return build
+
+
+# Organisation officers (wards)
+def organisation_write(target):
+    """A ward write its organisation officer may do for its own organisation (add its
+    memberships, create its drives): as ward_write, and the officer passes in its own ward.
+    The records of other organisations stay 403 (membership_update/delete, donation_create
+    on the world's campaigns, which belong to no organisation)."""
+    expected = ward_write(target)
+    if target == "x":
+        expected["organisation_officer"] = OK
+    return expected
 
 
 def ward_read_redirects(target):
@@ -281,7 +300,8 @@ MATRIX = {
     "wards:area_create": (ward_url("wards:area_create"), ward_write),
     "wards:area_update": (ward_url("wards:area_update", obj="area"), ward_write),
     "wards:area_delete": (ward_url("wards:area_delete", obj="area"), ward_write),
-    "wards:membership_create": (ward_url("wards:membership_create"), ward_write),
+    # Organisation officers (wards): adding their organisation's memberships.
+    "wards:membership_create": (ward_url("wards:membership_create"), organisation_write),
     "wards:membership_update": (ward_url("wards:membership_update", obj="membership"), ward_write),
     "wards:membership_delete": (ward_url("wards:membership_delete", obj="membership"), ward_write),
     "reports:list": (ward_url("reports:list"), ward_read),
@@ -292,7 +312,8 @@ MATRIX = {
         lambda target: {**logged_in(FORBIDDEN), "admin": OK},
     ),
     "campaigns:list": (ward_url("campaigns:list"), ward_read),
-    "campaigns:create": (ward_url("campaigns:create"), ward_write),
+    # Organisation officers (wards): creating their organisation's drives.
+    "campaigns:create": (ward_url("campaigns:create"), organisation_write),
     "campaigns:detail": (ward_url("campaigns:detail", obj="campaign"), ward_read),
     "campaigns:ledger": (ward_url("campaigns:ledger", obj="campaign"), ward_read),
     "campaigns:ledger_xlsx": (ward_url("campaigns:ledger_xlsx", obj="campaign"), ward_read),

@@ -93,8 +93,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "ward", "province"]
-    list_filter = ["role"]
+    list_display = ["user", "role", "ward", "province", "organisation"]
+    list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__last_name", "ward__name", "province__name"]
     autocomplete_fields = ["user", "ward", "province"]
-    list_select_related = ["user", "ward", "province"]
+    list_select_related = ["user", "ward", "province", "organisation"]

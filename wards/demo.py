@@ -49,6 +49,25 @@ def demo_users(ward):
     ]
 
 
+# Heads of member organisations, vice-chairs of the committee: each enters its organisation's
+# part of the month. (username, full name, organisation's short name)
+DEMO_ORGANISATION_OFFICERS = [
+    ("hlhpn.mythoi", "Võ Thị Mai", "Hội LHPN"),
+    ("nongdan.mythoi", "Huỳnh Văn Phúc", "Hội Nông dân"),
+]
+
+
+def _demo_user(User, username, full_name):
+    last_name, first_name = full_name.rsplit(" ", 1)
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
 @transaction.atomic
 def seed_demo():
     """Create or refresh the demo ward and users; running it again changes nothing."""
@@ -73,17 +92,24 @@ def seed_demo():
     User = get_user_model()
     logins = []
     for username, full_name, role, role_ward, province in demo_users(ward):
-        last_name, first_name = full_name.rsplit(" ", 1)
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first_name, "last_name": last_name}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        user = _demo_user(User, username, full_name)
         RoleAssignment.objects.update_or_create(
             user=user, defaults={"role": role, "ward": role_ward, "province": province}
         )
         logins.append((username, role.label))
+    for username, full_name, short_name in DEMO_ORGANISATION_OFFICERS:
+        organisation = MassOrganisation.objects.get(short_name=short_name)
+        user = _demo_user(User, username, full_name)
+        RoleAssignment.objects.update_or_create(
+            user=user,
+            defaults={
+                "role": Role.ORGANISATION_OFFICER,
+                "ward": ward,
+                "province": None,
+                "organisation": organisation,
+            },
+        )
+        logins.append((username, f"{Role.ORGANISATION_OFFICER.label} – {organisation}"))
     admin, created = User.objects.get_or_create(
         username="quantri", defaults={"is_staff": True, "is_superuser": True}
     )

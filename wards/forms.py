@@ -46,9 +46,14 @@ class MembershipForm(_CrispyModelForm):
             "eligible": "Số người trong độ tuổi, đối tượng mà tổ chức có thể tập hợp.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, only=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = MassOrganisation.objects.filter(is_active=True)
+        organisations = MassOrganisation.objects.filter(is_active=True)
+        if only is not None:
+            # An organisation officer: its own organisation, nothing else to choose.
+            organisations = organisations.filter(pk=only.pk)
+            self.fields["organisation"].initial = only.pk
+        self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = "— Chọn tổ chức —"
         self.fields["as_of"].widget.attrs["placeholder"] = "dd/mm/yyyy"
         self.fields["eligible"].min_value = 1

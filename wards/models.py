@@ -270,8 +270,14 @@ class RoleAssignment(models.Model):
         PROVINCE_OFFICER = "province_officer", "Cán bộ MTTQ tỉnh, thành phố"
         PROVINCE_CHAIR = "province_chair", "Chủ tịch Ủy ban MTTQ tỉnh, thành phố"
         PROVINCE_VIEWER = "province_viewer", "Lãnh đạo, cán bộ tỉnh, thành phố (xem)"
+        # The head of a member organisation, a vice-chair of the commune's committee: reads
+        # the ward like the party, writes only its organisation's part (wards/selectors.py).
+        ORGANISATION_OFFICER = (
+            "organisation_officer",
+            "Cán bộ tổ chức thành viên (Phó Chủ tịch Ủy ban MTTQ)",
+        )
 
-    WARD_ROLES = (Role.WARD_OFFICER, Role.WARD_CHAIR, Role.PARTY_VIEWER)
+    WARD_ROLES = (Role.WARD_OFFICER, Role.WARD_CHAIR, Role.PARTY_VIEWER, Role.ORGANISATION_OFFICER)
     PROVINCE_ROLES = (Role.PROVINCE_OFFICER, Role.PROVINCE_CHAIR, Role.PROVINCE_VIEWER)
 
     user = models.OneToOneField(
@@ -297,34 +303,55 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
         verbose_name="tỉnh, thành phố",
     )
+    organisation = models.ForeignKey(
+        MassOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name="tổ chức thành viên",
+        help_text="Chỉ chọn cho vai trò cán bộ tổ chức thành viên.",
+    )
 
     class Meta:
         verbose_name = "vai trò cán bộ"
         verbose_name_plural = "vai trò cán bộ"
         constraints = [
-            # A ward role names exactly one ward; a province role exactly one province.
+            # A ward role names exactly one ward; a province role exactly one province; an
+            # organisation officer also names its organisation, which no other role names.
             models.CheckConstraint(
                 condition=(
                     Q(
                         role__in=["province_officer", "province_chair", "province_viewer"],
                         province__isnull=False,
                         ward__isnull=True,
+                        organisation__isnull=True,
                     )
                     | (
                         Q(role__in=["ward_officer", "ward_chair", "party_viewer"])
-                        & Q(ward__isnull=False, province__isnull=True)
+                        & Q(ward__isnull=False, province__isnull=True, organisation__isnull=True)
+                    )
+                    | Q(
+                        role="organisation_officer",
+                        ward__isnull=False,
+                        province__isnull=True,
+                        organisation__isnull=False,
                     )
                 ),
                 name="role_has_matching_unit",
                 violation_error_message=(
                     "Vai trò cấp phường, xã cần chọn đúng một phường, xã; "
-                    "cán bộ tỉnh cần chọn đúng một tỉnh, thành phố."
+                    "cán bộ tỉnh cần chọn đúng một tỉnh, thành phố; cán bộ tổ chức thành viên "
+                    "cần chọn thêm đúng một tổ chức (các vai trò khác không chọn tổ chức)."
                 ),
             ),
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.get_role_display()} – {self.ward or self.province}"
+        unit = self.ward or self.province
+        if self.organisation_id:
+            return f"{self.user} – {self.get_role_display()} – {self.organisation} – {unit}"
+        return f"{self.user} – {self.get_role_display()} – {unit}"
 
 
 class TaskWorker(models.Model):

@@ -97,6 +97,32 @@ def can_edit_ward(user, ward) -> bool:
     return role in (Role.WARD_OFFICER, Role.WARD_CHAIR) and _assignment(user).ward_id == ward.pk
 
 
+def organisation_of(user, ward=None) -> MassOrganisation | None:
+    """The member organisation an organisation officer writes for (in `ward`, when given);
+    None for every other role."""
+    if role_of(user) != Role.ORGANISATION_OFFICER:
+        return None
+    assignment = _assignment(user)
+    if ward is not None and assignment.ward_id != ward.pk:
+        return None
+    return assignment.organisation
+
+
+def can_edit_organisation(user, ward, organisation_id) -> bool:
+    """Whether the user may change the ward's data of one member organisation (its
+    memberships, its indicators, its drives): the ward's editors for any organisation, an
+    organisation officer for its own only."""
+    if can_edit_ward(user, ward):
+        return True
+    own = organisation_of(user, ward)
+    return own is not None and organisation_id is not None and own.pk == organisation_id
+
+
+def can_edit_part_of_ward(user, ward) -> bool:
+    """The ward's editors, or its organisation officer (who writes its organisation's part)."""
+    return can_edit_ward(user, ward) or organisation_of(user, ward) is not None
+
+
 def visible_ward_or_404(user, code) -> Ward:
     """The ward with this code if the user may read it; 404 otherwise (no existence leak)."""
     own = ward_for(user)
@@ -114,6 +140,21 @@ def editable_ward_or_error(user, code) -> Ward:
     if not can_edit_ward(user, ward):
         raise PermissionDenied("Bạn không có quyền sửa dữ liệu của phường, xã này.")
     return ward
+
+
+def part_editable_ward_or_error(user, code) -> Ward:
+    """As editable_ward_or_error, but its organisation officer passes too: the page then
+    writes only that organisation's part (the service checks each record)."""
+    ward = visible_ward_or_404(user, code)
+    if not can_edit_part_of_ward(user, ward):
+        raise PermissionDenied("Bạn không có quyền sửa dữ liệu của phường, xã này.")
+    return ward
+
+
+def organisation_record_or_error(user, ward, organisation_id) -> None:
+    """403 unless the user may change this organisation's records in the ward."""
+    if not can_edit_organisation(user, ward, organisation_id):
+        raise PermissionDenied("Bạn chỉ được sửa số liệu của tổ chức thành viên mình phụ trách.")
 
 
 def visible_province_or_404(user, code) -> Province:
@@ -166,13 +207,13 @@ def residential_areas(ward) -> QuerySet[ResidentialArea]:
     return ward.residential_areas.all()
 
 
-def latest_memberships(ward) -> list[Membership]:
-    """The most recent membership record of each active organisation in the ward."""
-    newest = (
-        Membership.objects.filter(ward=ward, organisation=OuterRef("organisation"))
-        .order_by("-as_of")
-        .values("pk")[:1]
-    )
+def latest_memberships(ward, as_of=None) -> list[Membership]:
+    """The most recent membership record of each active organisation in the ward (on or
+    before `as_of`, when given)."""
+    records = Membership.objects.filter(ward=ward, organisation=OuterRef("organisation"))
+    if as_of is not None:
+        records = records.filter(as_of__lte=as_of)
+    newest = records.order_by("-as_of", "-pk").values("pk")[:1]
     return list(
         Membership.objects.filter(ward=ward, pk=Subquery(newest), organisation__is_active=True)
         .select_related("organisation")

@@ -2,9 +2,11 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from wards.models import LEGACY_CODE_SUFFIX, Membership, ResidentialArea, Ward, WardSuccession
+from wards.selectors import can_edit_organisation
 
 
 def save_ward_record(instance, *, ward, fields, check=None):
@@ -41,13 +43,30 @@ def residential_area_delete(*, area) -> None:
     area.delete()
 
 
+OTHER_ORGANISATION = "Bạn chỉ được nhập, sửa số liệu tập hợp của tổ chức thành viên mình phụ trách."
+
+
+def _check_organisation(user, ward, *organisation_ids):
+    """An organisation officer changes only its own organisation's memberships (`user` None:
+    a caller that checked already, e.g. the demo or an import)."""
+    if user is not None and not all(
+        can_edit_organisation(user, ward, organisation_id) for organisation_id in organisation_ids
+    ):
+        raise ValidationError(OTHER_ORGANISATION)
+
+
 @transaction.atomic
-def membership_save(*, ward, membership=None, **fields) -> Membership:
+def membership_save(*, ward, membership=None, user=None, **fields) -> Membership:
+    organisation = fields.get("organisation")
+    before = [membership.organisation_id] if membership is not None else []
+    after = [organisation.pk] if organisation is not None else []
+    _check_organisation(user, ward, *before, *after)
     return save_ward_record(membership or Membership(ward=ward), ward=ward, fields=fields)
 
 
 @transaction.atomic
-def membership_delete(*, membership) -> None:
+def membership_delete(*, membership, user=None) -> None:
+    _check_organisation(user, membership.ward, membership.organisation_id)
     membership.delete()
 
 

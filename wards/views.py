@@ -61,23 +61,32 @@ def _membership_or_404(ward_code, pk):
     return get_object_or_404(Membership, pk=pk, ward__code=ward_code)
 
 
-def _edit_view(*, form_class, record_or_404, template, save, added, saved):
+def _edit_view(*, form_class, record_or_404, template, save, added, saved, organisations=False):
     """The view that adds (no pk) or edits one of a ward's own records: created once per
-    posted form (wards/submissions), or updated. `save(ward, record, data)` is the service."""
+    posted form (wards/submissions), or updated. `save(user, ward, record, data)` is the
+    service. With `organisations` the record belongs to a member organisation: its
+    organisation officer may change it too (only its own; the service checks again)."""
 
     @login_required
     @require_http_methods(["GET", "POST"])
     def view(request, code, pk=None):
         instance = record_or_404(code, pk) if pk is not None else None
-        ward = selectors.editable_ward_or_error(request.user, code)
-        form = form_class(request.POST or None, instance=instance, ward=ward)
+        if organisations:
+            ward = selectors.part_editable_ward_or_error(request.user, code)
+            if instance is not None:
+                selectors.organisation_record_or_error(request.user, ward, instance.organisation_id)
+            extra = {"only": selectors.organisation_of(request.user, ward)}
+        else:
+            ward = selectors.editable_ward_or_error(request.user, code)
+            extra = {}
+        form = form_class(request.POST or None, instance=instance, ward=ward, **extra)
         try:
             if instance is None:
                 submissions.add_to(form, request)
                 outcome = submissions.submit_once(
                     request,
                     form,
-                    lambda: save(ward, None, form.cleaned_data),
+                    lambda: save(request.user, ward, None, form.cleaned_data),
                     model=form._meta.model,
                 )
                 if outcome is not None:
@@ -87,7 +96,7 @@ def _edit_view(*, form_class, record_or_404, template, save, added, saved):
                         messages.info(request, submissions.REPEATED_MESSAGE)
                     return redirect("wards:detail", code=ward.code)
             elif request.method == "POST" and form.is_valid():
-                save(ward, instance, form.cleaned_data)
+                save(request.user, ward, instance, form.cleaned_data)
                 messages.success(request, saved)
                 return redirect("wards:detail", code=ward.code)
         except ValidationError as refusal:
@@ -101,7 +110,9 @@ area_edit = _edit_view(
     form_class=ResidentialAreaForm,
     record_or_404=_area_or_404,
     template="wards/area_form.html",
-    save=lambda ward, area, data: services.residential_area_save(ward=ward, area=area, **data),
+    save=lambda user, ward, area, data: services.residential_area_save(
+        ward=ward, area=area, **data
+    ),
     added="Đã thêm khu dân cư.",
     saved="Đã lưu khu dân cư.",
 )
@@ -132,7 +143,13 @@ def membership_list(request, code):
     return render(
         request,
         "wards/membership_list.html",
-        {"ward": ward, "page": page, "can_edit": selectors.can_edit_ward(request.user, ward)},
+        {
+            "ward": ward,
+            "page": page,
+            "can_edit": selectors.can_edit_ward(request.user, ward),
+            # An organisation officer adds and changes its own organisation's records.
+            "own_organisation": selectors.organisation_of(request.user, ward),
+        },
     )
 
 
@@ -140,21 +157,23 @@ membership_edit = _edit_view(
     form_class=MembershipForm,
     record_or_404=_membership_or_404,
     template="wards/membership_form.html",
-    save=lambda ward, membership, data: services.membership_save(
-        ward=ward, membership=membership, **data
+    save=lambda user, ward, membership, data: services.membership_save(
+        ward=ward, membership=membership, user=user, **data
     ),
     added="Đã thêm số liệu tập hợp.",
     saved="Đã lưu số liệu tập hợp.",
+    organisations=True,
 )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_delete(request, code, pk):
-    ward = selectors.editable_ward_or_error(request.user, code)
+    ward = selectors.part_editable_ward_or_error(request.user, code)
     membership = _membership_or_404(code, pk)
+    selectors.organisation_record_or_error(request.user, ward, membership.organisation_id)
     if request.method == "POST":
-        services.membership_delete(membership=membership)
+        services.membership_delete(membership=membership, user=request.user)
         messages.success(request, "Đã xóa số liệu tập hợp.")
         return redirect("wards:memberships", code=ward.code)
     return render(

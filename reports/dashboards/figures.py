@@ -252,7 +252,9 @@ def _ward_indicator_figures(ward, period: Period, *, include_drafts: bool = Fals
     series = ward_series(
         ward, earlier.first, period.last, report_filter=_report_filter(include_drafts)
     )
-    indicators = Indicator.objects.filter(pk__in=list(series.indicator_ids)).select_related("group")
+    indicators = Indicator.objects.filter(pk__in=list(series.indicator_ids)).select_related(
+        "group", "organisation"
+    )
     figures = {}
     for indicator in indicators:
         months = series.months_of(indicator)
@@ -569,6 +571,100 @@ def ward_memberships(ward, period: Period) -> list[MembershipLine]:
     return [MembershipLine(m.organisation, m.members, m.eligible, m.as_of) for m in rows]
 
 
+# --- Member organisations -------------------------------------------------------------------
+
+
+@dataclass
+class OrganisationLine:
+    """One member organisation in the ward over the period: its latest memberships, its own
+    indicators rolled up ({code suffix: Figure}, e.g. "MOI", "CHIHOI") and what its own drives
+    received here (cash and goods' equivalents, apart)."""
+
+    organisation: object
+    members: int | None = None
+    eligible: int | None = None
+    figures: dict = field(default_factory=dict)
+    cash: int = 0
+    in_kind: int = 0
+
+    @property
+    def rate(self):
+        return percent(self.members, self.eligible)
+
+    def figure(self, suffix) -> int | None:
+        figure = self.figures.get(suffix)
+        return figure.value if figure is not None else None
+
+
+@dataclass
+class OrganisationTotal:
+    lines: list
+
+    def _sum(self, values):
+        values = [v for v in values if v is not None]
+        return sum(values) if values else None
+
+    @property
+    def members(self):
+        return self._sum(line.members for line in self.lines)
+
+    @property
+    def eligible(self):
+        return self._sum(line.eligible for line in self.lines)
+
+    @property
+    def rate(self):
+        """From the summed members and eligible people: never an average of rates."""
+        return percent(self.members, self.eligible)
+
+    def figure(self, suffix):
+        return self._sum(line.figure(suffix) for line in self.lines)
+
+    @property
+    def cash(self) -> int:
+        return sum(line.cash for line in self.lines)
+
+    @property
+    def in_kind(self) -> int:
+        return sum(line.in_kind for line in self.lines)
+
+
+def organisation_suffix(indicator) -> str:
+    """ "TV_LHPN_MOI" → "MOI": which of an organisation's own indicators this is."""
+    return indicator.code.rsplit("_", 1)[-1]
+
+
+def ward_organisations(
+    memberships: list[MembershipLine], indicators: dict, lines: list[CampaignLine]
+) -> list[OrganisationLine]:
+    """The ward by member organisation, from figures the dashboard has read already (its
+    memberships, indicators and campaign lines): no query of its own."""
+    by_organisation: dict[int, OrganisationLine] = {}
+
+    def line_of(organisation):
+        if organisation.pk not in by_organisation:
+            by_organisation[organisation.pk] = OrganisationLine(organisation)
+        return by_organisation[organisation.pk]
+
+    for membership in memberships:
+        line = line_of(membership.organisation)
+        line.members, line.eligible = membership.members, membership.eligible
+    for figure in indicators.values():
+        organisation = figure.indicator.organisation
+        if organisation is not None and organisation.is_active:
+            line_of(organisation).figures[organisation_suffix(figure.indicator)] = figure.current
+    for campaign_line in lines:
+        organisation = campaign_line.campaign.organisation
+        if organisation is not None and organisation.is_active:
+            line = line_of(organisation)
+            line.cash += campaign_line.raised
+            line.in_kind += campaign_line.in_kind
+    return sorted(
+        by_organisation.values(),
+        key=lambda line: (line.organisation.display_order, vietnamese_key(line.organisation.name)),
+    )
+
+
 # --- Timeliness -----------------------------------------------------------------------------
 
 
@@ -648,6 +744,11 @@ class WardDashboard:
     ratings: list = field(default_factory=list)  # [RatingFigure] with counts in the period
     # The abolished communes whose months the figures include ("Gồm số liệu của …").
     former_units: list = field(default_factory=list)
+    organisations: list = field(default_factory=list)  # [OrganisationLine]
+
+    @property
+    def organisation_total(self) -> OrganisationTotal:
+        return OrganisationTotal(self.organisations)
 
     @property
     def membership_rate(self):
@@ -761,6 +862,7 @@ def ward_dashboard(
         former_units=list(Ward.all_units.filter(pk__in=former_ids).order_by(by_vietnamese("name")))
         if former_ids
         else [],
+        organisations=ward_organisations(memberships, indicators, lines),
     )
 
 

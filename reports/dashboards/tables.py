@@ -320,6 +320,39 @@ def ward_tables(data: figures.WardDashboard, downloads) -> list[Table]:
             percent_cell(data.membership_rate),
         ]
 
+    organisations = Table(
+        "to-chuc",
+        "Theo tổ chức thành viên",
+        [
+            "Tổ chức",
+            "Đoàn viên, hội viên",
+            "Trong diện tập hợp",
+            "Tỷ lệ tập hợp",
+            "Kết nạp mới trong kỳ",
+            "Chi hội, chi đoàn, tổ",
+            "Tiền mặt vận động trong kỳ (cuộc vận động của tổ chức)",
+            "Hiện vật quy đổi trong kỳ (cuộc vận động của tổ chức)",
+        ],
+        download_query=downloads("to-chuc"),
+    )
+
+    def organisation_cells(label, line):
+        return [
+            text_cell(label),
+            count_cell(line.members),
+            count_cell(line.eligible),
+            percent_cell(line.rate),
+            count_cell(line.figure("MOI")),
+            count_cell(line.figure("CHIHOI")),
+            money_cell(line.cash),
+            money_cell(line.in_kind),
+        ]
+
+    for line in data.organisations:
+        organisations.rows.append(organisation_cells(str(line.organisation), line))
+    if data.organisations:
+        organisations.footer = organisation_cells("Tổng cộng", data.organisation_total)
+
     indicators = Table(
         "chi-tieu",
         "Tổng hợp các chỉ tiêu trong kỳ",
@@ -345,7 +378,15 @@ def ward_tables(data: figures.WardDashboard, downloads) -> list[Table]:
                 indicator_cell(indicator, figure.year_earlier),
             ]
         )
-    return [key_figures, trend, funds, members, indicators, *rating_tables(data.ratings, downloads)]
+    return [
+        key_figures,
+        trend,
+        funds,
+        members,
+        organisations,
+        indicators,
+        *rating_tables(data.ratings, downloads),
+    ]
 
 
 RATING_KEY = "xep-loai-"

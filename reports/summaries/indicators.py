@@ -68,7 +68,9 @@ def refresh(keys, *, registry=None, fixture=False) -> None:
     with transaction.atomic(savepoint=False):
         _take_row_locks_of_the_write_first(fixture)
         _lock_wards(m, ward_ids)
-        provinces = dict(m.Ward._base_manager.filter(pk__in=ward_ids).values_list("pk", "province_id"))
+        provinces = dict(
+            m.Ward._base_manager.filter(pk__in=ward_ids).values_list("pk", "province_id")
+        )
         for ward_id in ward_ids:
             if ward_id in provinces:
                 months = sorted(month for w, month in keys if w == ward_id)
