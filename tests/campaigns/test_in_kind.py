@@ -419,7 +419,13 @@ def test_the_load_tests_fund_check_counts_cash_only(gifts):
 def test_the_migration_keeps_existing_rows_valid(transactional_db):
     """Rows recorded before goods had to be complete meet the new constraints afterwards."""
     executor = MigrationExecutor(connection)
-    before = [("campaigns", "0002_disclosure_indexes"), ("reports", "0006_ward_month_summary")]
+    # The directory back as it was then too: later columns (a commune's former location)
+    # have no database default for the old rows to be written without.
+    before = [
+        ("campaigns", "0002_disclosure_indexes"),
+        ("reports", "0006_ward_month_summary"),
+        ("wards", "0005_vietnamese_name_order"),
+    ]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     province = old.get_model("wards", "Province").objects.create(code="98", name="Tỉnh Thử")
