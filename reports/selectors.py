@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from campaigns.selectors import organisation_drive_money
 from core.collation import vietnamese_key
@@ -681,6 +681,22 @@ def province_month_figures(province, period):
     return figures, dict(reports.values_list("ward_id", "status"))
 
 
+def still_standing(last, *, include_drafts=False) -> Q:
+    """Rows of the indicator summary not superseded: an abolished commune's value no longer
+    stands once the commune its figures roll up into has a later value of its own up to `last`
+    (a period across the merge counts the new commune's stock, not its old ones' as well)."""
+    later_at_successor = WardIndicatorMonth.objects.filter(
+        ward__predecessions__predecessor=OuterRef("ward_id"),
+        ward__predecessions__rolls_up=True,
+        indicator_id=OuterRef("indicator_id"),
+        month__gt=OuterRef("month"),
+        month__lte=last,
+    )
+    if not include_drafts:
+        later_at_successor = later_at_successor.filter(approved=True)
+    return ~Exists(later_at_successor)
+
+
 def province_period_figures(province, first, last, indicators, *, include_drafts=False):
     """Every ward's figures of `indicators` in a province over a period, {(ward id, indicator
     id): {month: Figure}}, approved reports only unless `include_drafts`, and each ward's number of
@@ -708,6 +724,7 @@ def province_period_figures(province, first, last, indicators, *, include_drafts
         figures[(ward_id, indicator_id)][last] = Figure(value, denominator)
     stocks = rows.filter(
         Q(**{f"{following}__isnull": True}) | Q(**{f"{following}__gt": last}),
+        still_standing(last, include_drafts=include_drafts),
         indicator_id__in=stock_ids,
     ).values_list("ward_id", "indicator_id", "month", "value", "denominator")
     for ward_id, indicator_id, month, value, denominator in stocks:

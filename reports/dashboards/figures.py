@@ -64,6 +64,7 @@ from reports.selectors import (
     aggregate,
     indicators_in_use,
     rating_figure,
+    still_standing,
     ward_series,
 )
 from reports.summaries.models import ProvinceIndicatorMonth, WardIndicatorMonth, WardMonth
@@ -1142,6 +1143,7 @@ def _latest_per_ward(province, span: Period, stock_ids, include_drafts: bool) ->
     )
     if not include_drafts:
         rows = rows.filter(approved=True)
+    rows = rows.filter(still_standing(span.last, include_drafts=include_drafts))
     rows = (
         rows.annotate(at_end=Case(When(month=span.last, then=Value(True)), default=Value(False)))
         .order_by()

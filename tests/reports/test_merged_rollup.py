@@ -179,3 +179,48 @@ def test_the_entry_page_compares_with_the_former_communes_a_year_earlier(world, 
     assert rows["TT_BUOI"].last_year.value == sum(v.value for v in year_before) == 11
     assert rows["TT_BUOI"].current.value == 2
     assert rows["TT_BUOI"].year_to_date.value == 4 + 2  # 2025: the former communes had none
+
+
+def test_a_province_stock_across_the_merge_counts_the_new_commune_not_its_old_ones(world, merged):
+    """Over 2024–2025 the province's stock is each current commune's latest value: ward X's
+    own of August 2025 replaces the old communes it took over; C's still stands for ward Y,
+    which has reported nothing of its own since."""
+    period = dashboards.Period(D(2024, 1, 1), D(2025, 12, 1))
+    summary = dashboards.province_summary(world.province_a, period)
+    line = next(
+        line for line in summary.lines if line.indicator and line.indicator.code == "HN_TONGHO"
+    )
+    first, last = period.first, period.last
+
+    def latest(ward):
+        row = approved_rows(ward, "HN_TONGHO", first, last).order_by("-report__period").first()
+        return row.value if row else None
+
+    # X's own value; Y has none, so its old commune C's latest counts (B went to X).
+    assert latest(merged["a"]) and latest(merged["b"])  # both superseded by X's own
+    assert line.current.value == latest(world.ward_x) + latest(merged["c"]) == 1700 + 300
+
+
+def test_the_province_workbook_across_the_merge_takes_the_new_communes_stock(world, merged):
+    """The per-commune reading behind the province's workbook and documents drops the old
+    communes' stocks the new commune superseded, and keeps their flows."""
+    stock = Indicator.objects.get(code="HN_TONGHO")
+    flow = Indicator.objects.get(code="TT_BUOI")
+    figures, _approved = selectors.province_period_figures(
+        world.province_a, D(2024, 1, 1), D(2025, 12, 1), [stock, flow]
+    )
+    stocks = {
+        ward_id: next(iter(months.values())).value
+        for (ward_id, indicator_id), months in figures.items()
+        if indicator_id == stock.pk
+    }
+    assert stocks == {world.ward_x.pk: 1700, merged["c"].pk: 300}
+    flows = sum(
+        next(iter(months.values())).value
+        for (_ward, indicator_id), months in figures.items()
+        if indicator_id == flow.pk
+    )
+    every_flow = IndicatorValue.objects.filter(
+        indicator=flow, report__status=Status.APPROVED, report__ward__province=world.province_a
+    )
+    assert flows == sum(v.value for v in every_flow) == 78 + 100 + 7 + 4
