@@ -3,24 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from reports.catalogue import load_organisation_indicators, remove_organisation_indicators
-
-
-def add_organisation_indicators(apps, schema_editor):
-    """Each member organisation's own monthly counts (new members, branches), tied to it
-    (reports/catalogue.py ORGANISATION_INDICATORS)."""
-    load_organisation_indicators(
-        apps.get_model("reports", "IndicatorGroup"),
-        apps.get_model("reports", "Indicator"),
-        apps.get_model("wards", "MassOrganisation"),
-    )
-
-
-def remove_them(apps, schema_editor):
-    remove_organisation_indicators(
-        apps.get_model("reports", "IndicatorGroup"), apps.get_model("reports", "Indicator")
-    )
-
 
 class Migration(migrations.Migration):
 
@@ -36,5 +18,4 @@ class Migration(migrations.Migration):
             name='organisation',
             field=models.ForeignKey(blank=True, help_text='Chỉ tiêu riêng của một tổ chức thành viên; để trống nếu là chỉ tiêu chung.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='wards.massorganisation', verbose_name='tổ chức thành viên'),
         ),
-        migrations.RunPython(add_organisation_indicators, remove_them),
     ]
