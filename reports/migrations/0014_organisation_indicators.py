@@ -14,6 +14,11 @@ def add_organisation_indicators(apps, schema_editor):
         apps.get_model("reports", "Indicator"),
         apps.get_model("wards", "MassOrganisation"),
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # The new foreign key's checks are deferred: run them now, so that the index the
+        # AddField left for the end of the migration can be built (PostgreSQL refuses to
+        # build an index on a table with pending trigger events).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 
 
 def remove_them(apps, schema_editor):
