@@ -62,12 +62,21 @@ def main():
         ward__code=DEMO_WARD_CODE, period__gte=periods.add_months(draft.period, -23)
     ).count()
     saves = iter(range(10**6))
+    # The page posts the version it showed (a POST without one is a conflict); each save
+    # moves the report one version on.
+    versions = iter(range(MonthlyReport.objects.get(pk=draft.pk).version, 10**7))
 
     def save_entry():
         # Each save changes two figures, so every request really writes (with history).
         n = next(saves)
         response = officer.post(
-            entry_url, {"v_TT_BUOI": str(3 + n % 5), "v_TT_LUOT": str(500 + n), "action": "save"}
+            entry_url,
+            {
+                "version": next(versions),
+                "v_TT_BUOI": str(3 + n % 5),
+                "v_TT_LUOT": str(500 + n),
+                "action": "save",
+            },
         )
         assert response.status_code == 302, response.status_code
 
