@@ -7,10 +7,18 @@
 
 Both follow the same writes as WardMonth (reports/summaries/signals.py) and are rebuilt with it
 (maintain.rebuild). A refresh locks the wards it touches (NO KEY UPDATE, in key order, as
-the membership refresh does) and then the province-months (an upsert in key order), before
-reading the raw rows in new statements: under READ COMMITTED the last writer always leaves
-the rows equal to the raw data. It runs before the WardMonth refresh, so that every refresh
-takes ward locks before summary rows.
+the membership refresh does) and then their province-months (transaction advisory locks, in
+key order; the same statement), before reading the raw rows in new statements: under READ
+COMMITTED the last writer always leaves the rows equal to the raw data. It runs before the
+WardMonth refresh, so that every refresh takes ward locks before summary rows.
+
+A ward-month's refresh is two statements, each computed in the database from the raw rows:
+an INSERT … SELECT … ON CONFLICT of the commune's rows with their next months (a window
+over the commune's rows from the earliest one that may point at the month), written only
+where they differ, and one of the province-months' sums, likewise; and, unless the writer
+says no figure was cleared, a DELETE of the rows whose figure is gone (and of the province
+rows left with none, when it deleted any). The rebuild below is the reference it is tested
+against.
 """
 
 import datetime
@@ -101,6 +109,8 @@ def refresh(keys, *, registry=None, fixture=False, removed=True, checked=False) 
             cursor.execute(*sql.upsert_ward_rows())
             if removed:
                 cursor.execute(*sql.delete_ward_rows())
+                # A province's row can only go with a commune's row.
+                removed = cursor.rowcount != 0
             cursor.execute(*sql.upsert_province_rows())
             if removed:
                 cursor.execute(*sql.delete_province_rows())
