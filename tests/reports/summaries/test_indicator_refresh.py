@@ -4,9 +4,11 @@ them equal to the raw value rows, recomputed here."""
 
 import datetime
 import random
+import threading
 from collections import defaultdict
 
 import pytest
+from django.db import connection
 
 from reports import services as workflow
 from reports.models import (
@@ -15,8 +17,9 @@ from reports.models import (
     ProvinceIndicatorMonth,
     WardIndicatorMonth,
 )
-from reports.summaries import maintain
+from reports.summaries import indicators, maintain
 from tests import factories
+from tests.once import at_once
 from wards.models import RoleAssignment
 
 MONTHS = [datetime.date(2025, month, 1) for month in (1, 2, 3, 4, 5)]
@@ -166,3 +169,44 @@ def test_cleared_deleted_and_moved_figures_leave_the_summaries_equal_to_the_raw_
     assert ProvinceIndicatorMonth.objects.filter(province=world.province_a).exists()
     assert ProvinceIndicatorMonth.objects.filter(province=world.province_b).exists()
     assert WardIndicatorMonth.objects.filter(ward=world.ward_y, next_month__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
+)
+def test_two_communes_of_a_province_saved_at_the_same_moment_both_count(
+    world, transactional_db, monkeypatch
+):
+    month = MONTHS[2]
+    officers = [
+        factories.user(role=RoleAssignment.Role.WARD_OFFICER, ward_obj=ward)
+        for ward in (world.ward_x, world.ward_y)
+    ]
+    reports = [
+        MonthlyReport.objects.create(ward=ward, period=month)
+        for ward in (world.ward_x, world.ward_y)
+    ]
+    # Both saves have written their figures before either refreshes the province's sum.
+    written = threading.Barrier(2, timeout=20)
+    lock = indicators._lock
+
+    def lock_once_both_wrote(*args):
+        written.wait()
+        return lock(*args)
+
+    monkeypatch.setattr(indicators, "_lock", lock_once_both_wrote)
+    figures = (7, 5)
+    at_once(
+        *(
+            lambda report=report, officer=officer, figure=figure: workflow.report_save(
+                report=report, user=officer, entries={"TT_BUOI": workflow.Entry(figure)}
+            )
+            for report, officer, figure in zip(reports, officers, figures, strict=True)
+        )
+    )
+    sessions = ProvinceIndicatorMonth.objects.get(
+        province=world.province_a, month=month, indicator__code="TT_BUOI"
+    )
+    assert (sessions.value, sessions.value_all) == (None, 12)
+    assert maintain.drift() == []
