@@ -61,19 +61,22 @@ def _lock_key(ward_id, month) -> str:
     return f"({int(ward_id)}, {month.year * 12 + month.month - 1})"
 
 
-def _lock(m: _Models, keys) -> None:
+def _lock(m: _Models, keys, *, check_constraints: bool) -> None:
     """PostgreSQL: the wards (NO KEY UPDATE, in key order, as the membership refresh does),
     then their province-months (transaction advisory locks, in key order), in one statement;
-    the statements after it read what every earlier refresher of them committed."""
-    if not connection.features.has_select_for_no_key_update:
-        return  # SQLite: one writer at a time
+    the statements after it read what every earlier refresher of them committed. With
+    `check_constraints`, the deferred foreign-key checks run first, in the same round trip
+    (see maintain._take_row_locks_of_the_write_first)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: one writer at a time, and its foreign keys are checked at once
     ward_ids = sorted({ward_id for ward_id, _month in keys})
     months = ", ".join(_lock_key(ward_id, month) for ward_id, month in sorted(keys))
     q = connection.ops.quote_name
     ward = m.Ward._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH locked AS (SELECT {q('id')}, {q('province_id')} FROM {q(ward)} "
+            ("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED; " * check_constraints)
+            + f"WITH locked AS (SELECT {q('id')}, {q('province_id')} FROM {q(ward)} "
             f"WHERE {q('id')} IN ({', '.join(['%s'] * len(ward_ids))}) "
             f"ORDER BY {q('id')} FOR NO KEY UPDATE), "
             "pairs AS (SELECT DISTINCT "
@@ -92,18 +95,14 @@ def refresh(keys, *, registry=None, fixture=False, removed=True, checked=False) 
     `removed=False` is the writer's word that no value row of these months lost its figure
     since the last refresh (a row only added or changed): the deletes are left out.
     `checked`: the writer ran the deferred foreign-key checks already (maintain.refresh's
-    caller, see _take_row_locks_of_the_write_first)."""
-    from reports.summaries.maintain import _take_row_locks_of_the_write_first
-
+    caller, see maintain._take_row_locks_of_the_write_first)."""
     keys = {(ward_id, _month_of(day)) for ward_id, day in keys if ward_id and day}
     if not keys:
         return
     m = _Models(registry)
     # Part of the writer's transaction (no savepoint): if this fails, the write fails.
     with transaction.atomic(savepoint=False):
-        if not checked:
-            _take_row_locks_of_the_write_first(fixture)
-        _lock(m, keys)
+        _lock(m, keys, check_constraints=not (checked or fixture))
         sql = _Sql(m, keys)
         with connection.cursor() as cursor:
             cursor.execute(*sql.upsert_ward_rows())

@@ -191,9 +191,9 @@ def test_two_communes_of_a_province_saved_at_the_same_moment_both_count(
     written = threading.Barrier(2, timeout=20)
     lock = indicators._lock
 
-    def lock_once_both_wrote(*args):
+    def lock_once_both_wrote(*args, **kwargs):
         written.wait()
-        return lock(*args)
+        return lock(*args, **kwargs)
 
     monkeypatch.setattr(indicators, "_lock", lock_once_both_wrote)
     figures = (7, 5)
