@@ -1,4 +1,7 @@
-"""`make bench`: measure the portal's pages on PostgreSQL and write bench/results.json."""
+"""`make bench`: measure the portal's pages on PostgreSQL and write bench/results.json.
+
+`python bench/run.py monthly_entry_save …` measures only the results named (the demo
+database's pages, not the disclosure, trail, document or national ones) and merges them."""
 
 import subprocess
 import sys
@@ -62,12 +65,21 @@ def main():
         ward__code=DEMO_WARD_CODE, period__gte=periods.add_months(draft.period, -23)
     ).count()
     saves = iter(range(10**6))
+    # The page posts the version it showed (a POST without one is a conflict); each save
+    # moves the report one version on.
+    versions = iter(range(MonthlyReport.objects.get(pk=draft.pk).version, 10**7))
 
     def save_entry():
         # Each save changes two figures, so every request really writes (with history).
         n = next(saves)
         response = officer.post(
-            entry_url, {"v_TT_BUOI": str(3 + n % 5), "v_TT_LUOT": str(500 + n), "action": "save"}
+            entry_url,
+            {
+                "version": next(versions),
+                "v_TT_BUOI": str(3 + n % 5),
+                "v_TT_LUOT": str(500 + n),
+                "action": "save",
+            },
         )
         assert response.status_code == 302, response.status_code
 
@@ -76,43 +88,57 @@ def main():
     )
     demo_donation = demo_fund.donations.latest("pk")
 
+    only = set(sys.argv[1:])  # names of the results to measure (default: all of them)
+
+    def measure(name, *args, **extra):
+        return harness.measure(name, *args, **extra) if not only or name in only else None
+
     results = [
-        harness.measure("monthly_entry_open", get(officer, entry_url), months=history_months),
-        harness.measure("monthly_entry_save", save_entry, months=history_months),
-        harness.measure("home_ward_officer", get(officer, reverse("home"))),
-        harness.measure("ward_page", get(officer, reverse("wards:detail", args=[DEMO_WARD_CODE]))),
-        harness.measure(
-            "province_ward_list",
-            get(admin, reverse("wards:province", args=[largest.code])),
-            wards=largest.wards.count(),
-        ),
-        harness.measure("national_province_list", get(admin, reverse("home"))),
-        harness.measure(
-            "ward_dashboard",
-            get(officer, reverse("reports:dashboard_ward", args=[DEMO_WARD_CODE])),
-        ),
-        harness.measure(
-            "province_dashboard",
-            get(admin, reverse("reports:dashboard_province", args=[largest.code])),
-            wards=largest.wards.count(),
-        ),
-        harness.measure("national_overview", get(admin, reverse("reports:dashboard_national"))),
-        harness.measure(
-            "receipt_pdf",
-            get(officer, reverse("campaigns:receipt_pdf", args=[DEMO_WARD_CODE, demo_donation.pk])),
-        ),
-        harness.measure(
-            "fund_ledger_year",
-            get(officer, reverse("campaigns:ledger", args=[DEMO_WARD_CODE, demo_fund.pk])),
-            donations=demo_fund.donations.count(),
-        ),
-        *disclosure.run(),
-        *trail.run(),
-        *documents.measure(),
+        entry
+        for entry in [
+            measure("monthly_entry_open", get(officer, entry_url), months=history_months),
+            measure("monthly_entry_save", save_entry, months=history_months),
+            measure("home_ward_officer", get(officer, reverse("home"))),
+            measure("ward_page", get(officer, reverse("wards:detail", args=[DEMO_WARD_CODE]))),
+            measure(
+                "province_ward_list",
+                get(admin, reverse("wards:province", args=[largest.code])),
+                wards=largest.wards.count(),
+            ),
+            measure("national_province_list", get(admin, reverse("home"))),
+            measure(
+                "ward_dashboard",
+                get(officer, reverse("reports:dashboard_ward", args=[DEMO_WARD_CODE])),
+            ),
+            measure(
+                "province_dashboard",
+                get(admin, reverse("reports:dashboard_province", args=[largest.code])),
+                wards=largest.wards.count(),
+            ),
+            measure("national_overview", get(admin, reverse("reports:dashboard_national"))),
+            measure(
+                "receipt_pdf",
+                get(
+                    officer,
+                    reverse("campaigns:receipt_pdf", args=[DEMO_WARD_CODE, demo_donation.pk]),
+                ),
+            ),
+            measure(
+                "fund_ledger_year",
+                get(officer, reverse("campaigns:ledger", args=[DEMO_WARD_CODE, demo_fund.pk])),
+                donations=demo_fund.donations.count(),
+            ),
+            *(disclosure.run() if not only else []),
+            *(trail.run() if not only else []),
+            *(documents.measure() if not only else []),
+        ]
+        if entry
     ]
     payload = harness.write_results(
         results,
-        {
+        {}
+        if only
+        else {
             "provinces": Province.objects.count(),
             "wards": Ward.objects.count(),
             "residential_areas": ResidentialArea.objects.count(),
@@ -131,6 +157,8 @@ def main():
     print(f"→ {harness.RESULTS_PATH}")
     # The dashboards again on the national dataset, in its own database (replaces the
     # demo-database ward_dashboard / province_dashboard / national_overview entries).
+    if only:
+        return
     national = [sys.executable, str(Path(__file__).resolve().parent / "national.py")]
     subprocess.run([*national, "generate"], check=True)
     subprocess.run([*national, "measure", "--write"], check=True)

@@ -23,6 +23,7 @@ from reports.models import (
     ReportEvent,
     WarningExplanation,
 )
+from reports.summaries import signals as summary_signals
 from wards.selectors import Role, can_edit_ward, organisation_of, role_of, ward_for
 
 Status = MonthlyReport.Status
@@ -138,6 +139,7 @@ def report_save(
         entries[code] = Entry(figure.value, figure.denominator)
 
     to_create, to_update = [], []
+    removed = False  # a value row losing its figure (the summaries' refresh deletes then)
     for code, entry in entries.items():
         indicator = by_code[code]
         current = existing.get(indicator.pk)
@@ -152,6 +154,7 @@ def report_save(
                     )
                 )
         elif (current.value, current.denominator) != (entry.value, entry.denominator):
+            removed = removed or (current.value is not None and entry.value is None)
             current.value, current.denominator = entry.value, entry.denominator
             to_update.append(current)
     if to_create:
@@ -168,6 +171,8 @@ def report_save(
         _save_explanations(report, explanations)
 
     report.version += 1
+    # The save refreshes the month's summaries (values written in bulk send no signals).
+    setattr(report, summary_signals.VALUES_REMOVED, removed)
     report.save(update_fields=["version", "updated_at"])
     if action:
         ReportEvent.objects.create(report=report, action=action, actor=user)

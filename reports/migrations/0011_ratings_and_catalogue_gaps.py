@@ -17,12 +17,20 @@ def fill_catalogue_gaps(apps, schema_editor):
         apps.get_model("reports", "ValidationRule"),
         apps.get_model("reports", "RatingCategory"),
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks of these rows now: PostgreSQL refuses to alter
+        # or index a table with pending trigger events later in this migration.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 
 
 def empty_catalogue_gaps(apps, schema_editor):
     remove_catalogue_gaps(
         apps.get_model("reports", "Indicator"), apps.get_model("reports", "ValidationRule")
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks of these rows now: PostgreSQL refuses to alter
+        # or index a table with pending trigger events later in this migration.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):

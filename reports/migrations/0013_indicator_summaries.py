@@ -9,6 +9,10 @@ def fill_from_raw_rows(apps, schema_editor):
     from reports.summaries import indicators
 
     indicators.rebuild(registry=apps)
+    if schema_editor.connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks of these rows now: PostgreSQL refuses to alter
+        # or index a table with pending trigger events later in this migration.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):

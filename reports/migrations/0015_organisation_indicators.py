@@ -14,12 +14,20 @@ def add_organisation_indicators(apps, schema_editor):
         apps.get_model("reports", "Indicator"),
         apps.get_model("wards", "MassOrganisation"),
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks of these rows now: PostgreSQL refuses to alter
+        # or index a table with pending trigger events later in this migration.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 
 
 def remove_them(apps, schema_editor):
     remove_organisation_indicators(
         apps.get_model("reports", "IndicatorGroup"), apps.get_model("reports", "Indicator")
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks of these rows now: PostgreSQL refuses to alter
+        # or index a table with pending trigger events later in this migration.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):

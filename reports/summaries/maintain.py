@@ -180,15 +180,17 @@ def _take_row_locks_of_the_write_first(fixture: bool):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 
 
-def refresh(keys, *, registry=None, fixture=False) -> None:
-    """Recompute the (ward id, any day of the month) pairs given; None entries are skipped."""
+def refresh(keys, *, registry=None, fixture=False, checked=False) -> None:
+    """Recompute the (ward id, any day of the month) pairs given; None entries are skipped.
+    `checked`: the caller ran the deferred foreign-key checks since its last write."""
     keys = {(ward_id, month_of(day)) for ward_id, day in keys if ward_id and day}
     if not keys:
         return
     m = _Models(registry)
     # Part of the writer's transaction (no savepoint): if this fails, the write fails.
     with transaction.atomic(savepoint=False):
-        _take_row_locks_of_the_write_first(fixture)
+        if not checked:
+            _take_row_locks_of_the_write_first(fixture)
         # Insert the missing rows and lock them all, in key order (no deadlock between two
         # refreshes); the UPDATE below is a new statement, so it reads after the lock.
         m.WardMonth.objects.bulk_create(

@@ -19,17 +19,28 @@ from reports.summaries import indicators, maintain
 
 OLD_KEYS = "_summary_old_keys"
 OLD_PROVINCE = "_summary_old_province"
+# Set on a report by a writer that knows whether a value row of its month lost its figure
+# (reports.services.report_save, which writes the values in bulk): False spares the refresh
+# its deletes. Without it a report's save is taken to have removed some.
+VALUES_REMOVED = "_summary_values_removed"
 
 
-def _refresh_with_indicators(keys, fixture=False):
-    """A report's months: the indicator summaries first (they lock the wards), then WardMonth."""
+def _refresh_with_indicators(keys, fixture=False, removed=True):
+    """A report's months: the indicator summaries first (they lock the wards), then WardMonth,
+    the transaction's deferred foreign-key checks run once for both."""
     keys = list(keys)
-    indicators.refresh(keys, fixture=fixture)
-    maintain.refresh(keys, fixture=fixture)
+    indicators.refresh(keys, fixture=fixture, removed=removed)
+    maintain.refresh(keys, fixture=fixture, checked=True)
 
 
-def _keyed(sender, key_fields, keys_of, refresh=maintain.refresh):
-    """Refresh the ward-months `keys_of(values)` of rows of `sender`, before and after."""
+def _refresh_saved_report(instance, keys, moved, fixture):
+    removed = moved or getattr(instance, VALUES_REMOVED, True)
+    _refresh_with_indicators(keys, fixture=fixture, removed=removed)
+
+
+def _keyed(sender, key_fields, keys_of, refresh=maintain.refresh, refresh_saved=None):
+    """Refresh the ward-months `keys_of(values)` of rows of `sender`, before and after
+    (`refresh_saved(instance, keys, moved, fixture)` after a save, if given)."""
     names = {*key_fields, *(name.removesuffix("_id") for name in key_fields)}
 
     def remember_old_keys(instance, update_fields=None, **kwargs):
@@ -41,8 +52,12 @@ def _keyed(sender, key_fields, keys_of, refresh=maintain.refresh):
             setattr(instance, OLD_KEYS, keys_of(old))
 
     def refresh_after_save(instance, raw=False, **kwargs):
-        values = {name: getattr(instance, name) for name in key_fields}
-        refresh([*keys_of(values), *getattr(instance, OLD_KEYS, [])], fixture=raw)
+        new = keys_of({name: getattr(instance, name) for name in key_fields})
+        old = getattr(instance, OLD_KEYS, [])
+        if refresh_saved is None:
+            refresh([*new, *old], fixture=raw)
+        else:
+            refresh_saved(instance, [*new, *old], moved=bool(set(old) - set(new)), fixture=raw)
 
     def refresh_after_delete(instance, **kwargs):
         refresh(keys_of({name: getattr(instance, name) for name in key_fields}))
@@ -71,8 +86,13 @@ def _report_key(instance):
     return _parent_key(instance, "report", "period")
 
 
-def _refresh_report_month(instance, raw=False, **kwargs):
-    _refresh_with_indicators(_report_key(instance), fixture=raw)
+def _refresh_saved_value(instance, raw=False, **kwargs):
+    # A value saved with a figure removes none (the month's other rows are as refreshed).
+    _refresh_with_indicators(_report_key(instance), fixture=raw, removed=instance.value is None)
+
+
+def _refresh_deleted_value(instance, **kwargs):
+    _refresh_with_indicators(_report_key(instance))
 
 
 def _refresh_submission(instance, raw=False, **kwargs):
@@ -145,13 +165,19 @@ def connect():
     _keyed(Donation, ["ward_id", "received_on"], one("received_on"))
     _keyed(Disbursement, ["ward_id", "paid_on"], one("paid_on"))
     _keyed(House, ["ward_id", "handed_over_on"], one("handed_over_on"))
-    _keyed(MonthlyReport, ["ward_id", "period"], one("period"), _refresh_with_indicators)
+    _keyed(
+        MonthlyReport,
+        ["ward_id", "period"],
+        one("period"),
+        _refresh_with_indicators,
+        refresh_saved=_refresh_saved_report,
+    )
 
     receivers = [
         (DonationReversal, post_save, _refresh_reversed_donation),
         (DonationReversal, post_delete, _refresh_reversed_donation),
-        (IndicatorValue, post_save, _refresh_report_month),
-        (IndicatorValue, post_delete, _refresh_report_month),
+        (IndicatorValue, post_save, _refresh_saved_value),
+        (IndicatorValue, post_delete, _refresh_deleted_value),
         (ReportEvent, post_save, _refresh_submission),
         (ReportEvent, post_delete, _refresh_submission),
         (Membership, pre_save, _remember("ward_id")),
