@@ -367,18 +367,26 @@ class Donation(GoodsMixin, models.Model):
         _clean_gift(self)
 
 
-class DonationReversal(models.Model):
-    """The correction of a recorded donation: it no longer counts; both stay in history."""
+class Reversal(models.Model):
+    """A counter-entry: the record it names no longer counts; both stay in history."""
 
-    donation = models.OneToOneField(
-        Donation, on_delete=models.PROTECT, related_name="reversal", verbose_name="khoản ủng hộ"
-    )
     reason = models.CharField("lý do", max_length=500)
     reversed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="người điều chỉnh"
     )
     reversed_on = models.DateField("ngày điều chỉnh")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class DonationReversal(Reversal):
+    """The correction of a recorded donation: it no longer counts; both stay in history."""
+
+    donation = models.OneToOneField(
+        Donation, on_delete=models.PROTECT, related_name="reversal", verbose_name="khoản ủng hộ"
+    )
 
     class Meta:
         verbose_name = "bút toán điều chỉnh"
@@ -458,7 +466,7 @@ class Allocation(CashOrGoods):
         return self.confirmed_on is not None
 
 
-class AllocationReversal(models.Model):
+class AllocationReversal(Reversal):
     """The counter-entry of an allocation: it no longer counts on either side."""
 
     allocation = models.OneToOneField(
@@ -467,12 +475,6 @@ class AllocationReversal(models.Model):
         related_name="reversal",
         verbose_name="khoản phân bổ",
     )
-    reason = models.CharField("lý do", max_length=500)
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="người điều chỉnh"
-    )
-    reversed_on = models.DateField("ngày điều chỉnh")
-    recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "điều chỉnh phân bổ"

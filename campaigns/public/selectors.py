@@ -546,6 +546,22 @@ def _receipt_window(donations, cursor, older: bool, size: int | None = None):
     )
 
 
+# What a public page reads of a payment: no household ID, no full record.
+PUBLIC_PAYMENT_FIELDS = (
+    "paid_on",
+    "purpose",
+    "description",
+    "form",
+    "amount",
+    "in_kind_description",
+    "in_kind_quantity",
+    "in_kind_unit",
+    "decision_reference",
+    "household__head_name",
+    "household__area__name",
+)
+
+
 def _payment_window(payments, cursor, older: bool):
     if cursor:
         day, rank, _number, pk = cursor
@@ -558,19 +574,7 @@ def _payment_window(payments, cursor, older: bool):
     order = ("paid_on", "pk")
     return (
         payments.select_related("household__area")
-        .only(
-            "paid_on",
-            "purpose",
-            "description",
-            "form",
-            "amount",
-            "in_kind_description",
-            "in_kind_quantity",
-            "in_kind_unit",
-            "decision_reference",
-            "household__head_name",
-            "household__area__name",
-        )
+        .only(*PUBLIC_PAYMENT_FIELDS)
         .order_by(*(f"-{field}" for field in order) if older else order)
     )
 
@@ -980,19 +984,7 @@ def _trail_payments(campaign, ward) -> QuerySet[Disbursement]:
     return (
         Disbursement.objects.filter(campaign=campaign, ward=ward)
         .select_related("household__area")
-        .only(
-            "paid_on",
-            "purpose",
-            "description",
-            "form",
-            "amount",
-            "in_kind_description",
-            "in_kind_quantity",
-            "in_kind_unit",
-            "decision_reference",
-            "household__head_name",
-            "household__area__name",
-        )
+        .only(*PUBLIC_PAYMENT_FIELDS)
         .order_by("paid_on", "pk")
     )
 
