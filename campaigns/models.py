@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from campaigns import references
 from core.collation import by_vietnamese
 from core.numbers import format_quantity
 from wards.models import MassOrganisation, Province, ResidentialArea, Ward
@@ -80,6 +81,15 @@ class Campaign(models.Model):
         "trạng thái", max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     description = models.TextField("mô tả", blank=True)
+    # Where donors transfer money (VietQR): a NAPAS bank BIN, the account and its name as the
+    # bank holds it (upper case, no diacritics).
+    bank_bin = models.CharField("ngân hàng nhận", max_length=6, blank=True)
+    bank_account_number = models.CharField("số tài khoản nhận", max_length=19, blank=True)
+    bank_account_name = models.CharField("tên tài khoản nhận", max_length=50, blank=True)
+    # The fund's part of a transfer reference (campaigns/references.py), given at creation.
+    reference_code = models.CharField(
+        "mã tham chiếu", max_length=4, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "cuộc vận động"
@@ -104,9 +114,31 @@ class Campaign(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.reference_code:
+            self.reference_code = unused_code(Campaign.objects, "reference_code")
+        super().save(*args, **kwargs)
+
     @property
     def holds_money(self):
         return self.kind in (self.Kind.FUND, self.Kind.HOUSING)
+
+    @property
+    def reference(self) -> str:
+        """What a donor writes in a transfer's note for this fund: "MT7K2AX"."""
+        return references.reference(self.reference_code)
+
+    @property
+    def has_bank_account(self) -> bool:
+        return bool(self.bank_bin and self.bank_account_number)
+
+
+def unused_code(queryset, field: str) -> str:
+    """A random reference code not yet used in `queryset` (a clash is one in a million)."""
+    while True:
+        code = references.new_code()
+        if not queryset.filter(**{field: code}).exists():
+            return code
 
 
 # Money is held by a commune (ward) or by a province's own committee: a donation, a receipt
@@ -394,6 +426,159 @@ class DonationReversal(Reversal):
 
     def __str__(self):
         return f"Điều chỉnh {self.donation}"
+
+
+class Pledge(models.Model):
+    """A donor's intention to transfer, taken from a fund's public page: its code goes in the
+    transfer note, so the statement line that brings the money names the pledge and its fund.
+    Nothing personal is kept; a pledge that never arrives is simply never matched."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="pledges", verbose_name="quỹ"
+    )
+    code = models.CharField("mã", max_length=4)
+    amount = models.PositiveBigIntegerField("số tiền dự định (đồng)", null=True, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mã chuyển khoản"
+        verbose_name_plural = "mã chuyển khoản"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="one_pledge_code_per_fund"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return references.reference(self.campaign.reference_code, self.code)
+
+
+class BankStatement(models.Model):
+    """One imported bank statement file of a holder's account."""
+
+    ward = models.ForeignKey(
+        Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="bank_statements"
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="bank_statements"
+    )
+    account_number = models.CharField("số tài khoản", max_length=19, blank=True)
+    file_name = models.CharField("tệp", max_length=255)
+    # The same file imported twice is refused (sha256 of its bytes).
+    file_digest = models.CharField(max_length=64, editable=False)
+    first_on = models.DateField("từ ngày")
+    last_on = models.DateField("đến ngày")
+    # What the bank says the account held at the end of the statement, when it says so.
+    closing_balance = models.BigIntegerField("số dư cuối kỳ (đồng)", null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="người nhập"
+    )
+    imported_at = models.DateTimeField("nhập lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sao kê ngân hàng"
+        verbose_name_plural = "sao kê ngân hàng"
+        ordering = ["-last_on", "-imported_at"]
+        constraints = [
+            models.CheckConstraint(condition=ONE_HOLDER, name="bank_statement_one_holder"),
+            models.UniqueConstraint(
+                fields=["ward", "file_digest"], name="one_import_per_statement_file"
+            ),
+            models.UniqueConstraint(
+                fields=["province", "file_digest"], name="one_province_import_per_statement_file"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Sao kê {self.first_on:%d/%m/%Y}–{self.last_on:%d/%m/%Y}"
+
+    @property
+    def holder(self):
+        return self.ward if self.ward_id else self.province
+
+
+class StatementLine(models.Model):
+    """A credit line of an imported statement and what became of it. A line is stored once per
+    holder (its key: the bank's reference, date and amount), whichever statement brought it,
+    and it becomes at most one donation (a one-to-one link the database enforces)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Chờ xử lý"
+        MATCHED = "matched", "Đã khớp, chờ ghi"
+        RECORDED = "recorded", "Đã ghi thành khoản ủng hộ"
+        SET_ASIDE = "set_aside", "Không phải khoản ủng hộ"
+
+    class MatchedBy(models.TextChoices):
+        REFERENCE = "reference", "Mã tham chiếu trong nội dung"
+        AMOUNT_DATE = "amount_date", "Số tiền và ngày của mã chuyển khoản"
+        OFFICER = "officer", "Cán bộ chọn"
+
+    statement = models.ForeignKey(
+        BankStatement, on_delete=models.PROTECT, related_name="lines", verbose_name="sao kê"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True)
+    row = models.PositiveIntegerField("dòng trong tệp")
+    booked_on = models.DateField("ngày giao dịch")
+    amount = models.PositiveBigIntegerField("số tiền (đồng)")
+    bank_reference = models.CharField("số tham chiếu", max_length=100, blank=True)
+    description = models.CharField("nội dung", max_length=500, blank=True)
+    key = models.CharField(max_length=160, editable=False)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statement_lines",
+        verbose_name="quỹ",
+    )
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="mã chuyển khoản"
+    )
+    matched_by = models.CharField("khớp theo", max_length=12, choices=MatchedBy.choices, blank=True)
+    # Why the line waits ("Không có mã tham chiếu", "Khớp với 2 mã chuyển khoản: …").
+    problem = models.CharField("cần xử lý", max_length=500, blank=True)
+    set_aside_reason = models.CharField("lý do để riêng", max_length=255, blank=True)
+    donation = models.OneToOneField(
+        Donation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bank_line",
+        verbose_name="khoản ủng hộ",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "dòng sao kê"
+        verbose_name_plural = "dòng sao kê"
+        ordering = ["booked_on", "row"]
+        constraints = [
+            models.CheckConstraint(condition=ONE_HOLDER, name="statement_line_one_holder"),
+            models.UniqueConstraint(fields=["ward", "key"], name="one_stored_line_per_ward"),
+            models.UniqueConstraint(
+                fields=["province", "key"], name="one_stored_line_per_province"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="recorded", donation__isnull=False)
+                | (~Q(status="recorded") & Q(donation__isnull=True)),
+                name="recorded_line_has_its_donation",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "booked_on"])]
+
+    def __str__(self):
+        return f"Dòng {self.row}: {self.amount} ({self.booked_on:%d/%m/%Y})"
+
+    @property
+    def holder(self):
+        return self.ward if self.ward_id else self.province
 
 
 class Allocation(CashOrGoods):
