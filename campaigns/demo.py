@@ -8,6 +8,7 @@ from django.db import transaction
 from campaigns import selectors, services
 from campaigns.allocations import services as allocation_services
 from campaigns.models import Campaign, Donation
+from core import vietqr
 from wards.models import ResidentialArea, RoleAssignment
 
 DONORS = [
@@ -31,6 +32,29 @@ HOUSEHOLDS = [
 
 
 PROVINCE_DRIVE = "Cứu trợ đồng bào bị thiệt hại do bão lũ"
+
+# Receiving accounts of the demo funds (VietQR on their public pages). Made-up numbers for
+# the demo only: a production database gets its funds' accounts from their officers.
+DEMO_ACCOUNTS = {
+    "Quỹ Vì người nghèo": ("970405", "7301205123456"),  # Agribank
+    "Xây, sửa nhà Đại đoàn kết": ("970405", "7301205123457"),
+    PROVINCE_DRIVE: ("970436", "0071001234567"),  # Vietcombank
+}
+
+
+def give_demo_accounts(campaigns) -> None:
+    """Each demo fund without a receiving account gets its made-up one, named after its
+    committee as a bank would write it. Idempotent; also fills databases seeded before."""
+    for campaign in campaigns:
+        account = DEMO_ACCOUNTS.get(campaign.name)
+        if account is None or campaign.has_bank_account:
+            continue
+        holder = campaign.ward or campaign.province
+        name = vietqr.plain_upper(f"Ủy ban MTTQ {holder.name}")
+        campaign.bank_bin, campaign.bank_account_number = account
+        campaign.bank_account_name = name[:50]
+        campaign.save(update_fields=["bank_bin", "bank_account_number", "bank_account_name"])
+
 
 # (kind, donor, amount or goods' equivalent, goods: (description, quantity, unit) or None)
 PROVINCE_GIFTS = [
@@ -99,6 +123,7 @@ def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: dateti
         ward.province, _province_officer(ward.province, user), first_month=first_month
     )
     if Campaign.objects.filter(ward=ward).exists():
+        give_demo_accounts(Campaign.objects.filter(ward=ward) | ward.province.campaigns.all())
         return
     rng = random.Random(f"campaigns-{ward.code}")
     fund = Campaign.objects.create(
@@ -180,6 +205,7 @@ def seed_campaigns(ward, user, *, first_month: datetime.date, last_month: dateti
             handed_over_on=handed_over if handed_over <= last_month else None,
         )
     seed_allocations(ward, user, households, on=last_month)
+    give_demo_accounts(Campaign.objects.filter(ward=ward) | ward.province.campaigns.all())
 
 
 def seed_allocations(ward, user, households, *, on: datetime.date):

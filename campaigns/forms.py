@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, Disbursement, Donation, GovernmentSupport, House, Household
+from campaigns.services import account_version
+from core import banks, vietqr
 from core.fields import DateField, DecimalNumberField, PortalModelForm, ReasonField
 from core.numbers import WholeNumberField
 from core.uploads import PhotoField, megabytes
@@ -42,8 +44,91 @@ class _CrispyForm:
                     field.choices = [("", "— Chọn —"), *choices[1:]]
 
 
+ACCOUNT_FIELDS = ["bank_bin", "bank_account_number", "bank_account_name"]
+ACCOUNT_LEGEND = "Tài khoản nhận chuyển khoản (VietQR)"
+ACCOUNT_NAME_MAX = 50
+ACCOUNT_NUMBER_LENGTHS = (6, 19)
+
+
+class ReceivingAccountFields(forms.Form):
+    """A fund's receiving account: bank, account number and the account's name as the bank
+    holds it. All three or none (a fund without an account shows no VietQR)."""
+
+    bank_bin = forms.ChoiceField(label="Ngân hàng", required=False)
+    bank_account_number = forms.CharField(
+        label="Số tài khoản",
+        required=False,
+        max_length=40,
+        help_text="Chỉ gồm chữ số, từ 6 đến 19 số, như trên sổ tài khoản.",
+    )
+    bank_account_name = forms.CharField(
+        label="Tên tài khoản",
+        required=False,
+        max_length=100,
+        help_text="Như ngân hàng ghi, ví dụ UY BAN MTTQ PHUONG MY THOI (tự viết hoa, bỏ dấu).",
+    )
+
+
+def prepare_account_fields(form):
+    """The bank select's choices (a BIN no longer listed stays selectable) and inputs."""
+    field = form.fields["bank_bin"]
+    current = form.initial.get("bank_bin") or getattr(form.instance, "bank_bin", "")
+    choices = [("", "— Chưa có tài khoản —"), *banks.choices()]
+    if current and current not in banks.BY_BIN:
+        choices.append((current, f"Mã ngân hàng {current}"))
+    field.choices = choices
+    number = form.fields["bank_account_number"]
+    number.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+    form.fields["bank_account_name"].widget.attrs.update({"autocapitalize": "characters"})
+
+
+def clean_account(form, cleaned) -> dict:
+    """Digits only, 6–19; the name upper-cased without diacritics, at most 50; all three or
+    none. Errors go on their fields with what was typed kept."""
+    number = "".join((cleaned.get("bank_account_number") or "").split())
+    name = vietqr.plain_upper(cleaned.get("bank_account_name") or "")
+    bank_bin = cleaned.get("bank_bin") or ""
+    low, high = ACCOUNT_NUMBER_LENGTHS
+    if number and not number.isdigit():
+        form.add_error("bank_account_number", "Số tài khoản chỉ gồm chữ số (0–9).")
+    elif number and not low <= len(number) <= high:
+        form.add_error(
+            "bank_account_number",
+            f"Số tài khoản có từ {low} đến {high} chữ số (đã nhập {len(number)} số).",
+        )
+    if len(name) > ACCOUNT_NAME_MAX:
+        form.add_error(
+            "bank_account_name",
+            f"Tên tài khoản tối đa {ACCOUNT_NAME_MAX} ký tự (đã nhập {len(name)}).",
+        )
+    elif name and not all(char.isalnum() or char in " .,-()&/" for char in name):
+        form.add_error(
+            "bank_account_name", "Tên tài khoản chỉ gồm chữ, chữ số, dấu cách và . , - ( ) & /."
+        )
+    given = {"bank_bin": bank_bin, "bank_account_number": number, "bank_account_name": name}
+    if any(given.values()) and not all(given.values()):
+        missing = {
+            "bank_bin": "Chọn ngân hàng của tài khoản.",
+            "bank_account_number": "Nhập số tài khoản.",
+            "bank_account_name": "Nhập tên tài khoản như ngân hàng ghi.",
+        }
+        for name_, message in missing.items():
+            if not given[name_] and name_ not in form.errors:
+                form.add_error(
+                    name_,
+                    f"{message} Tài khoản nhận cần đủ ngân hàng, số và tên, hoặc để trống cả ba.",
+                )
+    for name_, value in given.items():
+        if name_ not in form.errors:
+            cleaned[name_] = value
+    return cleaned
+
+
 class CampaignForm(_CrispyForm, PortalModelForm):
     target_amount = _money("Chỉ tiêu vận động (đồng)", required=False)
+    bank_bin = ReceivingAccountFields.base_fields["bank_bin"]
+    bank_account_number = ReceivingAccountFields.base_fields["bank_account_number"]
+    bank_account_name = ReceivingAccountFields.base_fields["bank_account_name"]
 
     class Meta:
         model = Campaign
@@ -59,6 +144,7 @@ class CampaignForm(_CrispyForm, PortalModelForm):
             "target_unit",
             "status",
             "description",
+            *ACCOUNT_FIELDS,
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -74,13 +160,36 @@ class CampaignForm(_CrispyForm, PortalModelForm):
         field.queryset = organisations
         field.empty_label = "— Ủy ban MTTQ (không thuộc tổ chức nào) —"
         self._add_helper()
+        prepare_account_fields(self)
+        names = [name for name in self.fields if name not in ACCOUNT_FIELDS]
+        self.helper.layout = Layout(*names, Fieldset(ACCOUNT_LEGEND, *ACCOUNT_FIELDS))
 
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "Ngày kết thúc phải sau ngày bắt đầu.")
-        return cleaned
+        return clean_account(self, cleaned)
+
+
+class ReceivingAccountForm(_CrispyForm, ReceivingAccountFields):
+    """The receiving account of an existing fund, changed from the version the page showed
+    (`shown`: a digest of the account then), so two officers never overwrite each other."""
+
+    submit_label = "Lưu tài khoản"
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        initial = {name: getattr(campaign, name) for name in ACCOUNT_FIELDS}
+        kwargs.setdefault("initial", {**initial, "shown": account_version(campaign)})
+        super().__init__(*args, **kwargs)
+        self.instance = campaign
+        self._add_helper()
+        prepare_account_fields(self)
+        self.helper.layout = Layout(Fieldset(ACCOUNT_LEGEND, *ACCOUNT_FIELDS), "shown")
+
+    def clean(self):
+        return clean_account(self, super().clean())
 
 
 class QuantityField(DecimalNumberField):

@@ -1,6 +1,7 @@
 """Writes for money and houses; each function is one transaction with full validation."""
 
 import datetime
+import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -349,3 +350,53 @@ def government_support_record(*, ward: Ward, user, **fields) -> GovernmentSuppor
         raise ValidationError({"paid_on": dates.OUT_OF_RANGE})
     support.save()
     return support
+
+
+# --- A fund's receiving account (VietQR) -------------------------------------------------
+
+ACCOUNT_FIELDS = ("bank_bin", "bank_account_number", "bank_account_name")
+
+
+def account_version(campaign: Campaign) -> str:
+    """What the account page showed, as a short digest: a save from an older page is refused."""
+    text = "\n".join(getattr(campaign, name) for name in ACCOUNT_FIELDS)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class AccountConflict(FundRefusal):
+    """Someone changed the account since the page was opened; `current` is what they saved."""
+
+    def __init__(self, current: Campaign):
+        self.current = current
+        super().__init__(
+            "Tài khoản nhận đã được người khác sửa sau khi trang này được mở; chưa có gì được "
+            "ghi. Xem tài khoản hiện tại bên dưới rồi lưu lại nếu vẫn muốn đổi."
+        )
+
+
+@transaction.atomic
+def campaign_account_update(
+    *,
+    campaign: Campaign,
+    shown: str,
+    bank_bin: str,
+    bank_account_number: str,
+    bank_account_name: str,
+) -> Campaign:
+    """Set (or clear, all three empty) a fund's receiving account, from the version the
+    officer's page showed."""
+    current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if shown != account_version(current):
+        raise AccountConflict(current)
+    values = {
+        "bank_bin": bank_bin,
+        "bank_account_number": bank_account_number,
+        "bank_account_name": bank_account_name,
+    }
+    if any(values.values()) and not all(values.values()):
+        raise FundRefusal("Tài khoản nhận cần đủ ngân hàng, số và tên, hoặc để trống cả ba.")
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save(update_fields=list(ACCOUNT_FIELDS))
+    return current

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{WARD}/van-dong/", views.campaign_list, name="list"),
     path(f"{WARD}/van-dong/them/", views.campaign_create, name="create"),
     path(f"{WARD}/van-dong/<int:pk>/", views.campaign_detail, name="detail"),
+    path(f"{WARD}/van-dong/<int:pk>/tai-khoan/", views.campaign_account, name="account"),
     path(f"{WARD}/van-dong/<int:pk>/ung-ho/them/", views.donation_create, name="donation_create"),
     path(
         f"{WARD}/van-dong/<int:pk>/chi/them/", views.disbursement_create, name="disbursement_create"

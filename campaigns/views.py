@@ -23,6 +23,7 @@ from campaigns.forms import (
     HouseForm,
     HouseholdForm,
     PhotoForm,
+    ReceivingAccountForm,
     ReversalForm,
 )
 from campaigns.models import (
@@ -165,6 +166,77 @@ def campaign_detail(request, code, pk):
             "breadcrumbs": [campaign.name],
             **_province_drive_context(request, campaign, ward),
         },
+    )
+
+
+def own_money_campaign_or_404(holder, pk) -> Campaign:
+    """A fund or housing programme the holder itself runs (a province drive's account is the
+    province's to set, not its communes')."""
+    campaign = (
+        selectors.campaigns_at(holder)
+        .filter(pk=pk, kind__in=[Campaign.Kind.FUND, Campaign.Kind.HOUSING])
+        .first()
+    )
+    own = campaign is not None and (
+        campaign.province_id == holder.pk
+        if Place(holder).is_province
+        else campaign.ward_id == holder.pk
+    )
+    if not own:
+        raise Http404("Không tìm thấy quỹ nhận tiền ủng hộ của đơn vị này.")
+    return campaign
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_account(request, code, pk):
+    ward = ward_selectors.editable_ward_or_error(request.user, code)
+    return account_form_page(request, Place(ward), own_money_campaign_or_404(ward, pk))
+
+
+def account_form_page(request, place: Place, campaign: Campaign, *, breadcrumbs=()):
+    """The fund's receiving account (VietQR on its public page), saved from the version the
+    page showed; a stale save shows the account saved meanwhile beside what was typed."""
+    form = ReceivingAccountForm(request.POST or None, campaign=campaign)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        account = {name: form.cleaned_data[name] for name in services.ACCOUNT_FIELDS}
+        try:
+            services.campaign_account_update(
+                campaign=campaign, shown=form.cleaned_data["shown"], **account
+            )
+        except services.AccountConflict as error:
+            conflict = error.current
+            # Typed values kept; saving again now overwrites the current account knowingly.
+            data = request.POST.copy()
+            data["shown"] = services.account_version(conflict)
+            form = ReceivingAccountForm(data, campaign=conflict)
+            form.is_valid()
+            form.add_error(None, str(error))
+        except (services.FundRefusal, ValidationError) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            if any(account.values()):
+                messages.success(request, "Đã lưu tài khoản nhận chuyển khoản.")
+            else:
+                messages.success(
+                    request, "Đã xóa tài khoản nhận; trang công khai không còn mã VietQR."
+                )
+            return place.redirect("detail", campaign.pk)
+    return render(
+        request,
+        "campaigns/giving/account_form.html",
+        {
+            **place.context,
+            "campaign": campaign,
+            "form": form,
+            "conflict": conflict,
+            "title": f"Tài khoản nhận chuyển khoản · {campaign.name}",
+            "breadcrumbs": [*breadcrumbs, campaign.name, "Tài khoản nhận"],
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -25,6 +25,11 @@ REPLICA_VIEWS = frozenset(
         "campaigns:public_ward",
         "campaigns:public_fund",
         "campaigns:public_fund_csv",
+        # Giving (campaigns/public/giving.py): a fund's short link and QR posters. Not the
+        # pledge pages: a pledge just made must be found at once.
+        "campaigns:short_link",
+        "campaigns:public_fund_poster",
+        "campaigns:public_drive_poster",
     }
 )
 

@@ -27,6 +27,7 @@ tests/core/test_vietqr.py checks it against both published payloads, exactly.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 NAPAS_GUID = "A000000727"
@@ -50,6 +51,14 @@ _PLAIN = re.compile(r"[ -~]*")
 class PayloadError(ValueError):
     """A VietQR payload that cannot be made or read; the message says why (in Vietnamese:
     it is shown to officers and donors as it is)."""
+
+
+def plain_upper(text: str) -> str:
+    """A name as banks hold it: upper case, no diacritics, single spaces ("Ủy ban MTTQ phường
+    Mỹ Thới" → "UY BAN MTTQ PHUONG MY THOI")."""
+    text = str(text or "").replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(text.upper().split())
 
 
 def crc16(text: str) -> str:

@@ -269,6 +269,9 @@ AXES_SENSITIVE_PARAMETERS = []
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"  # registration/lockout.html
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The public address printed on QR posters and shown as a fund's short link
+# ("https://congkhai.example.vn"); empty: the host each request came to.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
 
 # Optional two-step login (TOTP app) for admins and province officers (accounts/otp.py).
 OTP_TOTP_ISSUER = "Cổng báo cáo MTTQ"

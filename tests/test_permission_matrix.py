@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Pledge
 from reports.documents import tasks as document_tasks
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
@@ -264,6 +264,17 @@ def public_drive_url(name, *tail):
     return build
 
 
+def short_link_url(world, target):
+    return reverse("campaigns:short_link", args=[world.campaign_for(target).reference])
+
+
+def pledge_url(world, target):
+    """The page of a pledge of ward `target`'s fund (made on first use)."""
+    campaign = world.campaign_for(target)
+    pledge = campaign.pledges.first() or Pledge.objects.create(campaign=campaign, code="P1ED")
+    return reverse("campaigns:public_pledge", args=[pledge.reference])
+
+
 # name → (URL builder, expected statuses for a target ward, or a fixed map)
 MATRIX = {
     "home": (
@@ -341,6 +352,7 @@ MATRIX = {
     "campaigns:house_update": (ward_url("campaigns:house_update", obj="house"), ward_write),
     "campaigns:supports": (ward_url("campaigns:supports"), ward_read),
     "campaigns:bank_import": (ward_url("campaigns:bank_import", obj="campaign"), ward_write),
+    "campaigns:account": (ward_url("campaigns:account", obj="campaign"), ward_write),
     "campaigns:public_ward": (ward_url("campaigns:public_ward"), lambda target: anyone(OK)),
     "campaigns:public_fund": (
         ward_url("campaigns:public_fund", obj="campaign"),
@@ -365,6 +377,26 @@ MATRIX = {
     ),
     "campaigns:public_drive_ward_file": (
         public_drive_url("campaigns:public_drive_ward_file", "ward", "chi-ho", "csv"),
+        lambda target: anyone(OK),
+    ),
+    # Giving by bank transfer (campaigns/public/giving.py): public, no ward data beyond the
+    # fund's own account.
+    "campaigns:short_link": (short_link_url, lambda target: anyone(REDIRECT)),
+    "campaigns:public_pledge": (pledge_url, lambda target: anyone(OK)),
+    "campaigns:public_fund_pledge": (
+        ward_url("campaigns:public_fund_pledge", obj="campaign"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:public_fund_poster": (
+        ward_url("campaigns:public_fund_poster", obj="campaign"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:public_drive_pledge": (
+        public_drive_url("campaigns:public_drive_pledge"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:public_drive_poster": (
+        public_drive_url("campaigns:public_drive_poster"),
         lambda target: anyone(OK),
     ),
     "campaigns:receipt_pdf": (ward_url("campaigns:receipt_pdf", obj="donation"), ward_read),
@@ -404,6 +436,7 @@ MATRIX = {
         drive_url("campaigns:province_bank_import"),
         province_write,
     ),
+    "campaigns:province_account": (drive_url("campaigns:province_account"), province_write),
     "campaigns:province_donation_detail": (
         drive_url("campaigns:province_donation_detail", "province_donation"),
         province_internal_read,

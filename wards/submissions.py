@@ -7,6 +7,10 @@ the transaction that creates the record. The token is the row's primary key, so 
 refuses a second claim: a repeated POST waits for the first to commit, then lands on the record
 it created instead of creating another. A POST without a token (a script, an old page) is
 created as before.
+
+Anonymous visitors' forms (a donor's pledge on a public page) claim tokens too, with no user:
+the token, random and sent only to the browser that got the form, is what ties a repeat to
+the record.
 """
 
 import uuid
@@ -76,7 +80,7 @@ def create_once(request, create: Callable[[], models.Model], *, model) -> Outcom
     with transaction.atomic():
         try:
             with transaction.atomic():
-                claim = FormSubmission.objects.create(token=token, user=request.user)
+                claim = FormSubmission.objects.create(token=token, user=_claimant(request.user))
         except IntegrityError:
             setattr(request, _USED, True)
             return Outcome(_claimed_record(token, request.user, model), created=False)
@@ -115,8 +119,13 @@ def earlier(request, *, model) -> Outcome | None:
     return Outcome(_claimed_record(token, request.user, model), created=False)
 
 
+def _claimant(user):
+    """The user a claim is recorded for: None for an anonymous visitor."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def _claimed_record(token, user, model) -> models.Model | None:
-    claim = FormSubmission.objects.filter(token=token, user=user).first()
+    claim = FormSubmission.objects.filter(token=token, user=_claimant(user)).first()
     if claim is None or claim.content_type_id != ContentType.objects.get_for_model(model).pk:
         return None
     return model._default_manager.filter(pk=claim.object_id).first()

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{PROVINCE}/van-dong/", views.campaign_list, name="province_list"),
     path(f"{PROVINCE}/van-dong/them/", views.campaign_create, name="province_create"),
     path(f"{DRIVE}/", views.campaign_detail, name="province_detail"),
+    path(f"{DRIVE}/tai-khoan/", views.campaign_account, name="province_account"),
     path(f"{DRIVE}/ung-ho/them/", views.donation_create, name="province_donation_create"),
     path(f"{DRIVE}/so-quy/", views.ledger, name="province_ledger"),
     path(f"{DRIVE}/so-quy.xlsx", views.ledger_xlsx, name="province_ledger_xlsx"),

@@ -95,6 +95,18 @@ def campaign_detail(request, code, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def campaign_account(request, code, pk):
+    province = _editable(request, code)
+    return fund_views.account_form_page(
+        request,
+        Place(province),
+        fund_views.own_money_campaign_or_404(province, pk),
+        breadcrumbs=_crumbs(province),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def donation_create(request, code, pk):
     province = _editable(request, code)
     return fund_views.donation_form_page(

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from campaigns.public import views
+from campaigns.public import giving, views
 
 DRIVE = "cong-khai/tinh/<str:province_code>/<int:campaign_pk>"
 
 urlpatterns = [
+    *giving.urlpatterns,  # VietQR, pledge codes, short links, posters (before the trail's)
     # Follow the money: a province drive's trail, then one commune's step (before the ward
     # pages, whose first segment would read "tinh" as a ward code).
     path(f"{DRIVE}/", views.public_drive, name="public_drive"),
