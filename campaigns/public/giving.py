@@ -220,6 +220,7 @@ class PledgeForm(forms.Form):
         help_text="Ví dụ 500.000. Để trống nếu chưa định số tiền: mã vẫn dùng được.",
         error_messages={
             "min_value": "Số tiền phải lớn hơn 0, hoặc để trống.",
+            "negative": "Số tiền phải lớn hơn 0, hoặc để trống.",
             "max_value": f"Số tiền tối đa {format_dong(PLEDGE_MAX_AMOUNT)} cho một mã.",
         },
     )
@@ -399,25 +400,29 @@ def short_link(request, reference):
     return redirect(fund_page_path(campaign))
 
 
-def poster_pdf(request, campaign: Campaign) -> bytes:
-    """The A4 poster: a QR that opens the fund's page and, with an account, its VietQR."""
-    giving = giving_of(campaign)
+def poster_html(request, campaign: Campaign) -> str:
+    """The A4 poster: a QR that opens the fund's page (its short link) and, when the fund has
+    an account, its VietQR with the account written out."""
     page_url = absolute_url(request, short_path(campaign))
-    account = (giving.payload, giving.bank_name, giving.account_name) if giving else None
-    parts = (POSTER_LAYOUT, page_url, campaign.name, holder_name(campaign), account)
-    key = "poster-pdf:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return render_to_string(
+        "campaigns/giving/poster.html",
+        {
+            "campaign": campaign,
+            "giving": giving_of(campaign),
+            "holder": holder_name(campaign),
+            "page_url": page_url,
+            "page_qr": mark_safe(qr_svg(page_url, title="Mã QR mở trang công khai của quỹ")),
+        },
+    )
+
+
+def poster_pdf(request, campaign: Campaign) -> bytes:
+    """The poster's PDF, kept in the cache under everything it shows (a shared poster is
+    fetched by many at once; WeasyPrint takes a good part of a second)."""
+    html = poster_html(request, campaign)
+    key = f"poster-pdf:{POSTER_LAYOUT}:" + hashlib.sha256(html.encode()).hexdigest()[:32]
     pdf = cache.get(key)
     if pdf is None:
-        html = render_to_string(
-            "campaigns/giving/poster.html",
-            {
-                "campaign": campaign,
-                "giving": giving,
-                "holder": holder_name(campaign),
-                "page_url": page_url,
-                "page_qr": mark_safe(qr_svg(page_url, title="Mã QR mở trang công khai của quỹ")),
-            },
-        )
         pdf = render_document(html).write_pdf()
         cache.set(key, pdf, POSTER_CACHE_SECONDS)
     return pdf
