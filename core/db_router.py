@@ -25,9 +25,11 @@ REPLICA_VIEWS = frozenset(
         "campaigns:public_ward",
         "campaigns:public_fund",
         "campaigns:public_fund_csv",
-        # Giving (campaigns/public/giving.py): a fund's short link and QR posters. Not the
-        # pledge pages: a pledge just made must be found at once.
+        # Giving (campaigns/public/giving.py): a fund's short link, QR posters, a pledge's
+        # page (the browser that just made the pledge reads from the primary for a while
+        # after its POST, core/replica.py). Not the pledge form: it writes.
         "campaigns:short_link",
+        "campaigns:public_pledge",
         "campaigns:public_fund_poster",
         "campaigns:public_drive_poster",
     }

@@ -174,6 +174,17 @@ PAGES = [
             f"a{_allocation(w).pk}-version": forms.IntegerField(),
         },
     ),
+    # Giving by bank transfer (campaigns/public/giving.py): a fund's account, a donor's pledge.
+    FormPage(
+        "receiving_account",
+        "ward_officer",
+        ward_url("campaigns:account", lambda w: w.fund.pk),
+    ),
+    FormPage(
+        "pledge",
+        "anonymous",
+        lambda w: reverse("campaigns:public_fund_pledge", args=[w.ward_x.code, _giving(w).pk]),
+    ),
     FormPage(
         "disclosure_search",
         "anonymous",
@@ -190,6 +201,19 @@ def _drive(world):
         world.drive = factories.province_drive(province_obj=world.province_a)
         factories.donation(fund_obj=world.drive, user=admin, amount=50_000_000)
     return world.drive
+
+
+def _giving(world):
+    """A fund of ward X with a receiving account, made once per world."""
+    if not hasattr(world, "giving_fund"):
+        world.giving_fund = factories.fund(
+            ward_obj=world.ward_x,
+            name="Quỹ nhận chuyển khoản",
+            bank_bin="970436",
+            bank_account_number="0071000123456",
+            bank_account_name="UY BAN MTTQ PHUONG MY THOI",
+        )
+    return world.giving_fund
 
 
 def _allocation(world):

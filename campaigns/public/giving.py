@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -231,7 +231,6 @@ class PledgeForm(forms.Form):
             {
                 "class": "form-control form-control-lg text-end",
                 "placeholder": "500.000",
-                "inputmode": "numeric",
                 "autocomplete": "off",
             }
         )
@@ -452,7 +451,8 @@ DRIVE = "cong-khai/tinh/<str:province_code>/<int:campaign_pk>"
 # Included first by campaigns/public/urls.py: "ma-chuyen-khoan" and "ap-phich.pdf" must not
 # be read as a commune's code on a drive's trail (cong-khai/tinh/<p>/<pk>/<ward>/).
 urlpatterns = [
-    path("q/<str:reference>", short_link, name="short_link"),
+    # Shared links sometimes gain a trailing slash on the way: both open the fund.
+    re_path(r"^q/(?P<reference>[^/]{1,40})/?$", short_link, name="short_link"),
     path("cong-khai/ma/<str:reference>/", pledge_page, name="public_pledge"),
     path(f"{DRIVE}/ma-chuyen-khoan/", drive_pledge, name="public_drive_pledge"),
     path(f"{DRIVE}/ap-phich.pdf", drive_poster, name="public_drive_poster"),

@@ -270,7 +270,8 @@ def test_a_forged_or_mistyped_pledge_reference_answers_a_clear_404(client, fund,
 
 
 def test_the_short_link_opens_the_funds_page_whatever_the_case_or_look_alikes(client, fund):
-    for typed in (fund.reference, fund.reference.lower(), fund.reference.replace("0", "O")):
+    look_alike = fund.reference.replace("0", "O").replace("1", "l")
+    for typed in (fund.reference, fund.reference.lower(), look_alike, f"{fund.reference}/"):
         response = client.get(f"/q/{typed}")
         assert response.status_code == 302, typed
         assert response["Location"] == fund_url(fund)
@@ -294,6 +295,15 @@ def test_an_unknown_short_link_answers_a_vietnamese_404(client, fund, typed):
     response = client.get(f"/q/{typed}")
     assert response.status_code == 404
     assert "Không có quỹ nào mang mã này" in page(response)
+
+
+def test_the_readonly_giving_pages_may_read_from_the_replica():
+    from core.db_router import REPLICA_VIEWS
+
+    read_only = {"short_link", "public_pledge", "public_fund_poster", "public_drive_poster"}
+    assert {f"campaigns:{name}" for name in read_only} <= REPLICA_VIEWS
+    # The pledge forms write: never on the replica, even for their GET's view name.
+    assert not {"campaigns:public_fund_pledge", "campaigns:public_drive_pledge"} & REPLICA_VIEWS
 
 
 def test_a_movement_without_money_has_no_short_link(client, world):
