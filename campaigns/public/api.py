@@ -28,6 +28,7 @@ from django.views.decorators.http import require_safe
 from campaigns.public import openapi
 from campaigns.public import selectors as disclosure
 from campaigns.public.forms import DisclosureSearchForm
+from wards import page_cache
 from wards.models import Province, Ward
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
@@ -393,7 +394,8 @@ def api_index(request):
 @api_view
 def api_ward_funds(request, ward_code):
     ward = _ward(ward_code)
-    fresh = disclosure.ward_freshness(ward, request.get_full_path())
+    versions = page_cache.versions(wards=[ward.code])
+    fresh = disclosure.ward_freshness(ward, versions, request.get_full_path())
 
     def build():
         campaigns = disclosure.public_campaigns(ward)
@@ -417,7 +419,8 @@ def api_ward_funds(request, ward_code):
 @api_view
 def api_province_funds(request, province_code):
     province = _province(province_code)
-    fresh = disclosure.province_freshness(province, request.get_full_path())
+    versions = page_cache.versions()
+    fresh = disclosure.province_freshness(province, versions, request.get_full_path())
 
     def build():
         funds = disclosure.province_funds(province)
@@ -469,7 +472,8 @@ def api_province_funds(request, province_code):
 @api_view
 def api_fund(request, ward_code, campaign_pk):
     ward, campaign = _fund(ward_code, campaign_pk)
-    fresh = disclosure.fund_freshness(campaign, ward, request.get_full_path())
+    versions = page_cache.versions(wards=[ward.code])
+    fresh = disclosure.fund_freshness(campaign, ward, versions, request.get_full_path())
 
     def build():
         overall = disclosure.disclosure_overall(campaign, ward)
@@ -500,7 +504,8 @@ def api_fund_lines(request, ward_code, campaign_pk):
             "Điều kiện tra cứu không hợp lệ.",
             fields={name: list(errors) for name, errors in form.errors.items()},
         )
-    fresh = disclosure.fund_freshness(campaign, ward, request.get_full_path())
+    versions = page_cache.versions(wards=[ward.code])
+    fresh = disclosure.fund_freshness(campaign, ward, versions, request.get_full_path())
     links = []
 
     def build():
@@ -582,7 +587,8 @@ def _held(held) -> dict:
 @api_view
 def api_drive(request, province_code, campaign_pk):
     campaign = _drive(province_code, campaign_pk)
-    fresh = disclosure.drive_freshness(campaign, None, request.get_full_path())
+    versions = page_cache.versions()
+    fresh = disclosure.drive_freshness(campaign, None, versions, request.get_full_path())
 
     def build():
         trail = disclosure.drive_trail(campaign)
@@ -637,7 +643,8 @@ def _house(house) -> dict:
 def api_drive_ward(request, province_code, campaign_pk, ward_code):
     campaign = _drive(province_code, campaign_pk)
     ward = _commune(campaign, ward_code)
-    fresh = disclosure.drive_freshness(campaign, ward, request.get_full_path())
+    versions = page_cache.versions(wards=[ward.code])
+    fresh = disclosure.drive_freshness(campaign, ward, versions, request.get_full_path())
 
     def build():
         trail = disclosure.commune_trail(campaign, ward)
@@ -686,7 +693,8 @@ def api_drive_ward_payments(request, province_code, campaign_pk, ward_code):
     campaign = _drive(province_code, campaign_pk)
     ward = _commune(campaign, ward_code)
     page, limit = _paging(request)
-    fresh = disclosure.drive_freshness(campaign, ward, request.get_full_path())
+    versions = page_cache.versions(wards=[ward.code])
+    fresh = disclosure.drive_freshness(campaign, ward, versions, request.get_full_path())
     links = []
 
     def build():

@@ -1049,7 +1049,12 @@ def _line_sums(campaign, ward, statement) -> dict:
     """The ward's statement lines in one query: sums of the account's lines up to the
     statement's last day by what became of them, and a fingerprint of all the ward's lines
     (a line linked, set aside or added changes it)."""
-    sums = {"lines": Count("pk"), "newest_line": Max("pk"), "line_versions": Sum("version")}
+    sums = {
+        "lines": Count("pk"),
+        "newest_line": Max("pk"),
+        "line_versions": Sum("version"),
+        "linked_lines": Count("donation"),
+    }
     if statement is not None:
         in_account = Q(statement__account_number=statement.account_number) & Q(
             booked_on__lte=statement.last_on
@@ -1104,7 +1109,9 @@ def bank_balance(campaign, ward, overall: DisclosureTotals) -> BankBalance:
     key = _cache_key("bank", ward, [campaign])
     if key:
         last_on = f"{statement.pk}-{statement.last_on}" if statement else "none"
-        fingerprint = f"{lines['lines']}-{lines['newest_line']}-{lines['line_versions']}"
+        fingerprint = "-".join(
+            str(lines[name]) for name in ("lines", "newest_line", "line_versions", "linked_lines")
+        )
         key = f"{key}:{last_on}:{fingerprint}"
     books = _cached(key, lambda: _book_sums(campaign, ward, statement and statement.last_on))
     counts = VerificationCounts(
@@ -1727,33 +1734,49 @@ def _scalar(queryset, function: str, field_name: str, output_field):
     return Subquery(queryset.order_by().annotate(value=value).values("value")[:1])
 
 
-def freshness(base: QuerySet, sources: dict, *extra) -> Freshness:
-    """One query on the single row of `base`: for each named source (rows, timestamp field or
-    None) the number of rows and their newest timestamp (or the sum of their versions)."""
-    columns = {}
-    for name, (rows, stamp) in sources.items():
-        columns[f"{name}_rows"] = _scalar(rows, "COUNT", "pk", BigIntegerField())
-        if stamp == "version":
-            columns[f"{name}_versions"] = _scalar(rows, "SUM", "version", BigIntegerField())
-        elif stamp:
-            columns[f"{name}_at"] = _scalar(rows, "MAX", stamp, DateTimeField())
+# What changes when rows change: their number, their newest record time (also Last-Modified),
+# the sum of their versions, how many have a day set (a house's stages), a sum of amounts.
+ROWS, RECORDED, VERSIONS, DAYS_SET, TOTAL = "rows", "recorded", "versions", "days", "total"
+
+
+def freshness(base: QuerySet, sources: list, *extra) -> Freshness:
+    """One query on the single row of `base`: for each source (name, rows, measure, field)
+    one figure (see ROWS … TOTAL); the ETag is their digest with `extra` (the page cache's
+    versions, the URL), Last-Modified the newest record time."""
+    columns, stamps = {}, []
+    for name, rows, measure, field_name in sources:
+        column = f"{name}_{measure}_{field_name or 'pk'}"
+        if measure == ROWS:
+            columns[column] = _scalar(rows, "COUNT", "pk", BigIntegerField())
+        elif measure == RECORDED:
+            columns[column] = _scalar(rows, "MAX", field_name, DateTimeField())
+            stamps.append(column)
+        elif measure == DAYS_SET:
+            columns[column] = _scalar(rows, "COUNT", field_name, BigIntegerField())
+        else:  # VERSIONS, TOTAL
+            columns[column] = _scalar(rows, "SUM", field_name or "version", BigIntegerField())
     found = base.annotate(**columns).values(*columns).first() or {}
-    stamps = [value for key, value in found.items() if key.endswith("_at") and value]
+    times = [found[column] for column in stamps if found.get(column)]
     digest = hashlib.sha256(repr((sorted(found.items()), extra)).encode()).hexdigest()[:32]
-    return Freshness(f'"{digest}"', max(stamps) if stamps else None)
+    return Freshness(f'"{digest}"', max(times) if times else None)
 
 
-def _money_sources(donations, payments, ward_filter: dict) -> dict:
-    return {
-        "donations": (donations, "recorded_at"),
-        "reversals": (
-            DonationReversal.objects.filter(donation__in=donations.values("pk")),
-            "recorded_at",
+def _recorded(name, rows, field_name="recorded_at") -> list:
+    return [(name, rows, ROWS, None), (name, rows, RECORDED, field_name)]
+
+
+def _money_sources(donations, payments, ward) -> list:
+    lines = StatementLine.objects.filter(ward=ward)
+    return [
+        *_recorded("donations", donations),
+        *_recorded(
+            "reversals", DonationReversal.objects.filter(donation__in=donations.values("pk"))
         ),
-        "payments": (payments, "recorded_at"),
-        "statements": (BankStatement.objects.filter(**ward_filter), "imported_at"),
-        "lines": (StatementLine.objects.filter(**ward_filter), "version"),
-    }
+        *_recorded("payments", payments),
+        *_recorded("statements", BankStatement.objects.filter(ward=ward), "imported_at"),
+        ("lines", lines, ROWS, None),
+        ("lines", lines, VERSIONS, "version"),
+    ]
 
 
 def _campaign_fields(campaign) -> tuple:
@@ -1770,72 +1793,85 @@ def _campaign_fields(campaign) -> tuple:
     )
 
 
-def fund_freshness(campaign, ward, *extra) -> Freshness:
+def fund_freshness(campaign, ward, versions: str = "", *extra) -> Freshness:
     """What a fund's responses at a ward read: its donations, reversals, payments, the ward's
-    statements and lines, the fund's own fields."""
+    statements and lines, the fund's own fields (and `versions`, the page cache's)."""
     sources = _money_sources(
         Donation.objects.filter(campaign=campaign, ward=ward),
         Disbursement.objects.filter(campaign=campaign, ward=ward),
-        {"ward": ward},
+        ward,
     )
     base = Campaign.objects.filter(pk=campaign.pk)
-    return freshness(base, sources, _campaign_fields(campaign), *extra)
+    return freshness(base, sources, _campaign_fields(campaign), versions, *extra)
 
 
-def ward_freshness(ward, *extra) -> Freshness:
+def ward_freshness(ward, versions: str = "", *extra) -> Freshness:
     """What a ward's list of funds reads: its money rows and its and its province's funds."""
     sources = _money_sources(
-        Donation.objects.filter(ward=ward), Disbursement.objects.filter(ward=ward), {"ward": ward}
+        Donation.objects.filter(ward=ward), Disbursement.objects.filter(ward=ward), ward
     )
-    sources["campaigns"] = (campaigns_of_ward(ward), None)
-    return freshness(Ward.objects.filter(pk=ward.pk), sources, *extra)
+    sources.append(("campaigns", campaigns_of_ward(ward), ROWS, None))
+    return freshness(Ward.objects.filter(pk=ward.pk), sources, versions, *extra)
 
 
-def province_freshness(province, *extra) -> Freshness:
+def province_freshness(province, versions: str = "", *extra) -> Freshness:
     """What a province's list of funds reads: the money rows of its communes and committee."""
     donations = Donation.objects.filter(Q(ward__province=province) | Q(province=province))
-    sources = {
-        "donations": (donations, "recorded_at"),
-        "reversals": (
-            DonationReversal.objects.filter(donation__in=donations.values("pk")),
-            "recorded_at",
+    allocations = Allocation.objects.filter(campaign__province=province)
+    sources = [
+        *_recorded("donations", donations),
+        *_recorded(
+            "reversals", DonationReversal.objects.filter(donation__in=donations.values("pk"))
         ),
-        "payments": (Disbursement.objects.filter(ward__province=province), "recorded_at"),
-        "allocations": (Allocation.objects.filter(campaign__province=province), "recorded_at"),
-        "campaigns": (
+        *_recorded("payments", Disbursement.objects.filter(ward__province=province)),
+        *_recorded("allocations", allocations),
+        ("allocations", allocations, VERSIONS, "version"),
+        *_recorded(
+            "allocation_reversals",
+            AllocationReversal.objects.filter(allocation__in=allocations.values("pk")),
+        ),
+        (
+            "campaigns",
             Campaign.objects.filter(Q(ward__province=province) | Q(province=province)),
+            ROWS,
             None,
         ),
-    }
-    return freshness(Province.objects.filter(pk=province.pk), sources, *extra)
+    ]
+    return freshness(Province.objects.filter(pk=province.pk), sources, versions, *extra)
 
 
-def drive_freshness(campaign, ward=None, *extra) -> Freshness:
+def drive_freshness(campaign, ward=None, versions: str = "", *extra) -> Freshness:
     """What a province drive's trail reads (at one commune when `ward` is given)."""
     place = {"ward": ward} if ward is not None else {}
     donations = Donation.objects.filter(campaign=campaign, **place)
     allocations = Allocation.objects.filter(campaign=campaign, **place)
-    sources = {
-        "donations": (donations, "recorded_at"),
-        "reversals": (
-            DonationReversal.objects.filter(donation__in=donations.values("pk")),
-            "recorded_at",
+    sources = [
+        *_recorded("donations", donations),
+        *_recorded(
+            "reversals", DonationReversal.objects.filter(donation__in=donations.values("pk"))
         ),
-        "allocations": (allocations, "recorded_at"),
-        # A confirmation or a version bump (an edit) changes an allocation without a new row.
-        "allocation_versions": (allocations, "version"),
-        "allocation_reversals": (
+        *_recorded("allocations", allocations),
+        # An edit bumps an allocation's version; a confirmation sets its day.
+        ("allocations", allocations, VERSIONS, "version"),
+        ("allocations", allocations, DAYS_SET, "confirmed_on"),
+        *_recorded(
+            "allocation_reversals",
             AllocationReversal.objects.filter(allocation__in=allocations.values("pk")),
-            "recorded_at",
         ),
-        "confirmed": (allocations.filter(confirmed_on__isnull=False), None),
-    }
+    ]
     if ward is not None:
-        payments = Disbursement.objects.filter(campaign=campaign, ward=ward)
-        sources["payments"] = (payments, "recorded_at")
-        sources["houses"] = (House.objects.filter(campaign=campaign, ward=ward), None)
+        houses = House.objects.filter(campaign=campaign, ward=ward)
+        sources += [
+            *_recorded("payments", Disbursement.objects.filter(campaign=campaign, ward=ward)),
+            ("houses", houses, ROWS, None),
+            ("houses", houses, TOTAL, "from_fund"),
+            *(
+                ("houses", houses, DAYS_SET, day)
+                for day in ("surveyed_on", "started_on", "completed_on", "handed_over_on")
+            ),
+        ]
     base = Campaign.objects.filter(pk=campaign.pk)
-    return freshness(base, sources, _campaign_fields(campaign), *extra)
+    return freshness(base, sources, _campaign_fields(campaign), versions, *extra)
 
 
 @dataclass

@@ -7,178 +7,16 @@ import unicodedata
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from campaigns import services
 from campaigns.models import Disbursement, Donation
 from campaigns.public import selectors
 from tests import factories
-from tests.campaigns.builders import campaign_of, gift, payment
+from tests.campaigns.builders import gift, payment
+from tests.campaigns.public.world import assert_nothing_personal
 
 D = datetime.date
-# Full names and personal data that must never reach a public page or the CSV.
-SECRETS = [
-    "Nguyễn Văn Bình",
-    "Trần Thị Cúc",
-    "Lê Văn Dũng",
-    "Lê V. D.",
-    "Phạm Văn Đức",
-    "Võ Thị Hạnh",
-    "Đặng Văn Khoa",
-    "079123456789",
-    "079987654321",
-    "12 Lê Lợi",
-    "34 Trần Hưng Đạo",
-]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Overall totals are cached by the newest ids, which SQLite reuses from test to test.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def disclosure(world):
-    """A ward fund at ward X with every kind of donor and payment, and a province campaign."""
-    officer = world.users["ward_officer"]
-    fund = campaign_of(name="Quỹ Vì người nghèo 2026", ward=world.ward_x)
-    province_fund = campaign_of(
-        name="Cứu trợ bão lũ tỉnh An Giang", kind="housing", province=world.province_a
-    )
-    movement = campaign_of(name="Phong trào Ngày Chủ nhật xanh", kind="movement", ward=world.ward_x)
-    elsewhere = campaign_of(name="Quỹ phường Hoàn Kiếm", ward=world.ward_z)
-
-    def donate(amount, on, *, campaign=fund, **extra):
-        return gift(world, campaign, amount, on=on, **extra)
-
-    binh = donate(
-        1_000_000,
-        D(2026, 3, 5),
-        donor_kind="individual",
-        donor_name="Nguyễn Văn Bình",
-        donor_address="12 Lê Lợi",
-    )
-    cuc = donate(
-        2_500_000,
-        D(2026, 3, 6),
-        donor_kind="individual",
-        donor_name="Trần Thị Cúc",
-        donor_address="34 Trần Hưng Đạo",
-        channel="bank",
-        bank_reference="FT26065001",
-    )
-    company = donate(
-        10_000_000,
-        D(2026, 3, 7),
-        donor_kind="organisation",
-        donor_name="Công ty TNHH Thủy sản Mỹ Thới",
-    )
-    anonymous = donate(300_000, D(2026, 3, 8), donor_kind="anonymous")
-    unnamed = donate(
-        700_000,
-        D(2026, 3, 9),
-        donor_kind="individual",
-        donor_name="Lê Văn Dũng",
-        publish_name=False,
-    )
-    one_word = donate(200_000, D(2026, 3, 10), donor_kind="individual", donor_name="Bình")
-    rice = donate(
-        4_000_000,
-        D(2026, 3, 11),
-        donor_kind="collective",
-        donor_name="Tập thể lớp 12A1",
-        form="in_kind",
-        channel="other",
-        in_kind_description="gạo",
-        in_kind_quantity=200,
-        in_kind_unit="kg",
-    )
-    wrong = donate(5_000_000, D(2026, 3, 12), donor_kind="individual", donor_name="Phạm Văn Đức")
-    services.donation_reverse(donation=wrong, user=officer, reason="Ghi trùng", on=D(2026, 3, 13))
-    household = services.household_save(
-        ward=world.ward_x,
-        head_name="Võ Thị Hạnh",
-        id_number="079123456789",
-        area=world.area_x,
-        category="poor",
-    )
-    services.household_save(
-        ward=world.ward_x, head_name="Đặng Văn Khoa", id_number="079987654321", category="poor"
-    )
-    to_household = payment(
-        world,
-        fund,
-        1_500_000,
-        on=D(2026, 3, 14),
-        purpose="tet_gift",
-        decision_reference="12/QĐ-MTTQ",
-        household=household,
-    )
-    to_purpose = payment(
-        world,
-        fund,
-        400_000,
-        on=D(2026, 3, 15),
-        purpose="disaster",
-        decision_reference="13/QĐ-MTTQ",
-        description="Mua nước uống cứu trợ",
-    )
-    # The province campaign receives at two wards; ward X also pays out of it.
-    at_x = donate(
-        3_000_000,
-        D(2026, 4, 1),
-        campaign=province_fund,
-        donor_kind="organisation",
-        donor_name="Ngân hàng Nông nghiệp chi nhánh Mỹ Thới",
-    )
-    at_y = donate(
-        9_000_000,
-        D(2026, 4, 2),
-        campaign=province_fund,
-        ward=world.ward_y,
-        donor_kind="organisation",
-        donor_name="Hợp tác xã Long Xuyên",
-    )
-    payment(
-        world,
-        province_fund,
-        1_000_000,
-        on=D(2026, 4, 3),
-        purpose="repair",
-        decision_reference="20/QĐ-MTTQ",
-        description="Sửa mái nhà văn hóa khóm",
-    )
-    gift(
-        world,
-        elsewhere,
-        800_000,
-        on=D(2026, 3, 5),
-        ward=world.ward_z,
-        donor_kind="organisation",
-        donor_name="Công ty Hoàn Kiếm",
-    )
-    counted = [binh, cuc, company, anonymous, unnamed, one_word, rice]
-    return SimpleNamespace(
-        world=world,
-        fund=fund,
-        province_fund=province_fund,
-        movement=movement,
-        elsewhere=elsewhere,
-        counted=counted,
-        reversed=wrong,
-        payments=[to_household, to_purpose],
-        at_x=at_x,
-        at_y=at_y,
-        # Cash and the rice's money equivalent apart: goods are never counted as cash.
-        received=sum(d.amount for d in counted if d.form == "cash"),
-        in_kind=sum(d.amount for d in counted if d.form == "in_kind"),
-        paid=to_household.amount + to_purpose.amount,
-        officer=officer,
-    )
 
 
 def fund_url(d, campaign=None, ward=None):
@@ -188,11 +26,6 @@ def fund_url(d, campaign=None, ward=None):
 
 def csv_url(d, campaign=None):
     return reverse("campaigns:public_fund_csv", args=[d.world.ward_x.code, (campaign or d.fund).pk])
-
-
-def assert_nothing_personal(text):
-    for secret in SECRETS:
-        assert secret not in text, secret
 
 
 def rows_of(response):

@@ -1,0 +1,18 @@
+import pytest
+from django.core.cache import cache
+
+from tests.campaigns.public.world import build_disclosure
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Overall totals are cached by the newest ids, which SQLite reuses from test to test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def disclosure(world):
+    """A ward fund at ward X with every kind of donor and payment, and a province campaign."""
+    return build_disclosure(world)
