@@ -195,8 +195,8 @@ UNRECORDED_LINES = (StatementLine.Status.WAITING, StatementLine.Status.MATCHED)
 def transfer_reference(query: str) -> tuple[str, str] | None:
     """(fund code, pledge code or "") when the query is one of the portal's transfer
     references, typed alone or as the whole transfer note ("UNG HO MT7K2AP9XFQ"), else None."""
-    text = _NOTE_LEAD.sub("", fold_text(query))
-    if not text.startswith("mt"):
+    text = references.fold(_NOTE_LEAD.sub("", fold_text(query)))
+    if not text.startswith(references.PREFIX):
         return None
     return references.parse(text)
 

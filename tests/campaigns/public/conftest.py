@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.campaigns.public.world import build_disclosure
+from tests.campaigns.public.world import build_bank, build_disclosure
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +16,9 @@ def _empty_cache():
 def disclosure(world):
     """A ward fund at ward X with every kind of donor and payment, and a province campaign."""
     return build_disclosure(world)
+
+
+@pytest.fixture
+def bank(disclosure):
+    """The disclosure fund's account and statements (see build_bank)."""
+    return build_bank(disclosure)

@@ -5,9 +5,14 @@ import datetime
 from types import SimpleNamespace
 
 from campaigns import services
+from campaigns.models import StatementLine
+from tests import factories
 from tests.campaigns.builders import campaign_of, gift, payment
 
 D = datetime.date
+ACCOUNT = "0071000123456"
+# What the bank writes on a line: the payer's name and account, never shown or searched.
+PAYER_TEXT = "NGUYEN VAN BINH CHUYEN TIEN TU TK 0123456789 UNG HO"
 # Full names and personal data that must never reach a public page or the CSV.
 SECRETS = [
     "Nguyễn Văn Bình",
@@ -165,4 +170,104 @@ def build_disclosure(world):
         in_kind=sum(d.amount for d in counted if d.form == "in_kind"),
         paid=to_household.amount + to_purpose.amount,
         officer=officer,
+    )
+
+
+def build_bank(disclosure):
+    """The disclosure fund's account and its March statement: Trần Thị Cúc's transfer verified
+    by a line, a transfer recorded by hand not yet matched, a line waiting, one set aside, one
+    recorded for another fund on the same account; after the statement's end, a gift, a
+    payment and a line of April's statement (which gives no balance); another account's
+    statement that reaches further."""
+    d = disclosure
+    world, officer = d.world, d.officer
+    d.fund.bank_bin, d.fund.bank_account_number = "970436", ACCOUNT
+    d.fund.bank_account_name = "UB MTTQ PHUONG MY THOI"
+    d.fund.save()
+    other_fund = campaign_of(world.ward_x, name="Quỹ Khuyến học", bank_account_number=ACCOUNT)
+    march = factories.bank_statement(
+        ward_obj=world.ward_x,
+        user=officer,
+        account_number=ACCOUNT,
+        first_on=D(2026, 3, 1),
+        last_on=D(2026, 3, 31),
+        closing_balance=3_100_000,
+    )
+    april = factories.bank_statement(
+        ward_obj=world.ward_x,
+        user=officer,
+        account_number=ACCOUNT,
+        first_on=D(2026, 4, 1),
+        last_on=D(2026, 4, 10),
+        closing_balance=None,
+    )
+    factories.bank_statement(
+        ward_obj=world.ward_x,
+        user=officer,
+        account_number="9999999999",
+        first_on=D(2026, 4, 1),
+        last_on=D(2026, 4, 30),
+        closing_balance=77_000_000,
+    )
+    cuc = d.counted[1]
+    verified = factories.statement_line(
+        statement=march,
+        amount=cuc.amount,
+        booked_on=D(2026, 3, 6),
+        bank_reference="FT26065001",
+        description=PAYER_TEXT,
+        donation=cuc,
+    )
+    by_hand = gift(
+        world,
+        d.fund,
+        800_000,
+        on=D(2026, 3, 10),
+        donor_kind="organisation",
+        donor_name="Hội Doanh nhân trẻ",
+        channel="bank",
+        bank_reference="FT26069077",
+    )
+    other_gift = gift(world, other_fund, 150_000, on=D(2026, 3, 12), donor_kind="anonymous")
+    lines = [
+        verified,
+        factories.statement_line(statement=march, amount=300_000, booked_on=D(2026, 3, 20)),
+        factories.statement_line(
+            statement=march,
+            amount=200_000,
+            booked_on=D(2026, 3, 21),
+            status=StatementLine.Status.MATCHED,
+            campaign=d.fund,
+        ),
+        factories.statement_line(
+            statement=march,
+            amount=50_000,
+            booked_on=D(2026, 3, 25),
+            status=StatementLine.Status.SET_ASIDE,
+            set_aside_reason="Lãi tiền gửi",
+        ),
+        factories.statement_line(
+            statement=march, amount=150_000, booked_on=D(2026, 3, 12), donation=other_gift
+        ),
+        factories.statement_line(statement=april, amount=999_000, booked_on=D(2026, 4, 5)),
+    ]
+    late = gift(world, d.fund, 600_000, on=D(2026, 4, 2), donor_kind="anonymous")
+    late_payment = payment(
+        world,
+        d.fund,
+        200_000,
+        on=D(2026, 4, 3),
+        purpose="other",
+        decision_reference="31/QĐ-MTTQ",
+        description="Văn phòng phẩm",
+    )
+    return SimpleNamespace(
+        d=d,
+        statement=march,
+        lines=lines,
+        verified=verified,
+        by_hand=by_hand,
+        late=late,
+        late_payment=late_payment,
+        other_fund=other_fund,
     )
