@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.campaigns.public.world import build_bank, build_disclosure
+from tests.campaigns.public.world import build_bank, build_disclosure, build_trail
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +22,9 @@ def disclosure(world):
 def bank(disclosure):
     """The disclosure fund's account and statements (see build_bank)."""
     return build_bank(disclosure)
+
+
+@pytest.fixture
+def trail(world):
+    """A province drive's whole trail (see build_trail)."""
+    return build_trail(world)
