@@ -23,5 +23,8 @@ class CampaignsConfig(AppConfig):
             models.Household,
             models.House,
             models.GovernmentSupport,
+            # The public fund page compares the books with the last imported statement.
+            models.BankStatement,
+            models.StatementLine,
         ):
             page_cache.connect(model, "ward")

@@ -32,6 +32,18 @@ REPLICA_VIEWS = frozenset(
         "campaigns:public_pledge",
         "campaigns:public_fund_poster",
         "campaigns:public_drive_poster",
+        "campaigns:public_fund_xlsx",
+        "campaigns:public_ward_file",
+        # The public read API (campaigns/public/api.py).
+        "campaigns:api_index",
+        "campaigns:api_openapi",
+        "campaigns:api_province_funds",
+        "campaigns:api_ward_funds",
+        "campaigns:api_fund",
+        "campaigns:api_fund_lines",
+        "campaigns:api_drive",
+        "campaigns:api_drive_ward",
+        "campaigns:api_drive_ward_payments",
     }
 )
 

@@ -7,8 +7,9 @@ Numbers, dates and None pass through unchanged so sums and formats keep working.
 
 Every CSV download is written by `csv_lines` / `csv_response`, for Excel on a Vietnamese
 system: UTF-8 with a byte-order mark, ";" between fields (the list separator where the
-decimal mark is ","), decimals with a comma ("82,03"), dates as dd/mm/yyyy, text
-formula-safe.
+decimal mark is ","), whole numbers as plain digits (no thousands separator, so Excel reads
+them as numbers), decimals with a comma ("82,03", no trailing zeros), dates as dd/mm/yyyy,
+text formula-safe.
 
 XLSX downloads leave as `workbook_response`; a plain titled table (a ledger) is built by
 `table_workbook`.
@@ -60,7 +61,11 @@ def csv_value(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
+        # 200.00 kg is "200" as on the pages; 2.50 is "2,5".
+        text = format(value, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text.replace(".", ",")
     if isinstance(value, float):
         return repr(value).replace(".", ",")
     if isinstance(value, datetime.datetime):
@@ -93,6 +98,7 @@ def csv_response(header: Iterable, rows: Iterable[Iterable], filename: str):
 
 
 THOUSANDS_FORMAT = "#,##0"
+DAY_FORMAT = "dd/mm/yyyy"
 
 
 def workbook_response(workbook, filename: str) -> HttpResponse:
@@ -114,7 +120,8 @@ def table_workbook(
     widths: Sequence[int] = (),
 ):
     """One sheet: the preamble lines, the bold header, then the rows; every cell formula-safe,
-    whole numbers in the rows with thousands separators, column widths from the left."""
+    whole numbers in the rows with thousands separators, days as dd/mm/yyyy dates, column
+    widths from the left."""
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title
@@ -130,6 +137,8 @@ def table_workbook(
         for cell in row:
             if isinstance(cell.value, int | Decimal) and not isinstance(cell.value, bool):
                 cell.number_format = THOUSANDS_FORMAT
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = DAY_FORMAT
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     return book

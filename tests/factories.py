@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from campaigns import services as campaign_services
 from campaigns.allocations import services as allocation_services
-from campaigns.models import Campaign, House, Household
+from campaigns.models import BankStatement, Campaign, House, Household, Pledge, StatementLine
 from reports.documents import services as document_services
 from reports.models import Indicator, IndicatorGroup, IndicatorValue, MonthlyReport
 from wards.models import (
@@ -267,3 +267,72 @@ def former_ward(*, successors, code=None, name=None, abolished_on=datetime.date(
             rolls_up=position == 0,
         )
     return created
+
+
+def bank_statement(
+    *,
+    ward_obj,
+    user,
+    account_number="0071000123456",
+    first_on=datetime.date(2026, 3, 1),
+    last_on=datetime.date(2026, 3, 31),
+    closing_balance=None,
+    file_name=None,
+):
+    """An imported statement of a ward's account (as the bank import stores one), holding no
+    lines until `statement_line` adds them."""
+    number = next(_codes)
+    return BankStatement.objects.create(
+        ward=ward_obj,
+        account_number=account_number,
+        file_name=file_name or f"sao-ke-{number}.xlsx",
+        file_digest=f"{number:064d}",
+        first_on=first_on,
+        last_on=last_on,
+        closing_balance=closing_balance,
+        imported_by=user,
+    )
+
+
+def statement_line(
+    *,
+    statement,
+    amount,
+    booked_on=None,
+    bank_reference=None,
+    description="",
+    donation=None,
+    status=None,
+    campaign=None,
+    pledge=None,
+    **fields,
+):
+    """A credit line of `statement`, at its holder: recorded as `donation` when one is given
+    (the one-to-one link the import makes), else waiting unless `status` says otherwise."""
+    number = next(_codes)
+    booked_on = booked_on or statement.first_on
+    bank_reference = f"FT{number:08d}" if bank_reference is None else bank_reference
+    if status is None:
+        status = StatementLine.Status.RECORDED if donation else StatementLine.Status.WAITING
+    return StatementLine.objects.create(
+        statement=statement,
+        ward=statement.ward,
+        province=statement.province,
+        row=number,
+        booked_on=booked_on,
+        amount=amount,
+        bank_reference=bank_reference,
+        description=description,
+        key=f"{bank_reference}|{booked_on.isoformat()}|{amount}|{number}",
+        status=status,
+        campaign=campaign or (donation.campaign if donation else None),
+        pledge=pledge,
+        donation=donation,
+        matched_by=StatementLine.MatchedBy.REFERENCE if donation else "",
+        **fields,
+    )
+
+
+def pledge(*, fund_obj, code="P9XF", amount=None):
+    """A donor's pledge code of a fund (what the page gives a donor for the transfer note)."""
+    return Pledge.objects.create(campaign=fund_obj, code=code, amount=amount)

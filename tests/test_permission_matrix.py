@@ -362,6 +362,44 @@ MATRIX = {
         ward_url("campaigns:public_fund_csv", obj="campaign"),
         lambda target: anyone(OK),
     ),
+    "campaigns:public_fund_xlsx": (
+        ward_url("campaigns:public_fund_xlsx", obj="campaign"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:public_ward_file": (
+        lambda world, target: reverse(
+            "campaigns:public_ward_file", args=[world.ward(target).code, "xlsx"]
+        ),
+        lambda target: anyone(OK),
+    ),
+    # The public read API and its page (campaigns/public/api.py): open to anyone.
+    "campaigns:api_docs": (fixed_url("campaigns:api_docs"), lambda target: anyone(OK)),
+    "campaigns:api_index": (fixed_url("campaigns:api_index"), lambda target: anyone(OK)),
+    "campaigns:api_openapi": (fixed_url("campaigns:api_openapi"), lambda target: anyone(OK)),
+    "campaigns:api_province_funds": (
+        lambda world, target: reverse(
+            "campaigns:api_province_funds", args=[world.ward(target).province.code]
+        ),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:api_ward_funds": (ward_url("campaigns:api_ward_funds"), lambda target: anyone(OK)),
+    "campaigns:api_fund": (
+        ward_url("campaigns:api_fund", obj="campaign"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:api_fund_lines": (
+        ward_url("campaigns:api_fund_lines", obj="campaign"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:api_drive": (public_drive_url("campaigns:api_drive"), lambda target: anyone(OK)),
+    "campaigns:api_drive_ward": (
+        public_drive_url("campaigns:api_drive_ward", "ward"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:api_drive_ward_payments": (
+        public_drive_url("campaigns:api_drive_ward_payments", "ward"),
+        lambda target: anyone(OK),
+    ),
     # Public trail (campaigns/public)
     "campaigns:public_drive": (
         public_drive_url("campaigns:public_drive"),

@@ -232,6 +232,16 @@ def cached_for_anonymous(view):
     return wrapper
 
 
+def versions(*, wards=()) -> str:
+    """The current versions of the catalogue and of these wards (codes), one round trip; ""
+    when pages are not cached. A validator (an ETag) of data that these versions follow may
+    include them: any save of a ward's rows, or of the catalogue, changes them."""
+    if not enabled():
+        return ""
+    keys = _version_keys(_names(wards=wards))
+    return _current(cache.get_many(keys), keys)
+
+
 def cached(parts, compute, *, wards=(), users=()):
     """What `compute()` returns (a piece of HTML, figures, a user), cached under `parts` (what
     it depends on besides the data: the URL, the role...) and the versions of the catalogue

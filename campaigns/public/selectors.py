@@ -1,7 +1,9 @@
 """Public disclosure: what anyone may read without logging in (công khai, minh bạch)."""
 
+import dataclasses
 import datetime
 import functools
+import hashlib
 import heapq
 import operator
 import re
@@ -11,29 +13,48 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Contains, Regex, StartsWith
 
+from campaigns import references
 from campaigns.models import (
     Allocation,
     AllocationReversal,
+    BankStatement,
     Campaign,
     Disbursement,
     Donation,
     DonationReversal,
     House,
     Household,
+    StatementLine,
 )
 from campaigns.selectors import (
+    campaign_totals,
     campaigns_of_ward,
     counted_donations,
     goods_key,
     mask_name,
+    province_drive_totals,
     public_donor_name,
 )
 from core.collation import vietnamese_key
-from wards.models import ResidentialArea, Ward
+from wards.models import Province, ResidentialArea, Ward
 
 # Public disclosure
 #
@@ -51,9 +72,18 @@ from wards.models import ResidentialArea, Ward
 # - Organisations and collectives: any part of their name.
 # - Donors who are anonymous or asked not to be named: the words "Nhà hảo tâm".
 # - A number ("123", "00123/2025") looks up receipts by number, not by name.
+# - A donor finds their own gift by what only they hold: the portal's transfer reference of a
+#   pledge ("MT7K2AP9XFQ", campaigns/references.py) or the bank's reference of the transfer
+#   ("FT26065001"), matched whole, never in part. A reference made of digits only is looked
+#   up among the bank's own references (statement lines) alone: an officer may have typed a
+#   payer's account number by hand, and an account number must find nothing.
+# - An amount and a day typed in the same box ("500.000 05/03/2026") filter like the amount
+#   and date fields (DisclosureFilter.amount, .day).
 # - Payments also by decision number, purpose, residential area, and the stated purpose of
 #   payments to no household.
 # Matching ignores case, Vietnamese diacritics and extra spaces ("nguyen" finds "Nguyễn").
+# Each receipt line also says whether it was verified against a bank statement line (which
+# statement, which day) or recorded by hand: `Verification`, read with the row in one join.
 #
 # The three kinds of donors are searched by three disjoint queries, each served on PostgreSQL
 # by its own partial index (migration 0002: people by folded family name and amount, the others
@@ -155,25 +185,87 @@ def _person_q(field: str, folded_query: str) -> Q | None:
     return match
 
 
-def _donation_branches(query: str) -> list[Q]:
-    """Disjoint conditions whose union is what the query finds among donations."""
+# A bank's transaction reference: letters, digits and a few separators, at least one digit.
+_BANK_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9./_-]{5,39}$")
+_NOTE_LEAD = re.compile(r"^\s*ung\s*ho\s*", re.IGNORECASE)
+# Statement lines that are money in the account but not yet a donation in the books.
+UNRECORDED_LINES = (StatementLine.Status.WAITING, StatementLine.Status.MATCHED)
+
+
+def transfer_reference(query: str) -> tuple[str, str] | None:
+    """(fund code, pledge code or "") when the query is one of the portal's transfer
+    references, typed alone or as the whole transfer note ("UNG HO MT7K2AP9XFQ"), else None."""
+    text = references.fold(_NOTE_LEAD.sub("", fold_text(query)))
+    if not text.startswith(references.PREFIX):
+        return None
+    return references.parse(text)
+
+
+def bank_reference_variants(query: str) -> list[str] | None:
+    """The spellings of a bank reference to look up ("ft26065001" → also "FT26065001"), or
+    None when the query cannot be one."""
+    text = query.strip()
+    if not _BANK_REFERENCE.match(text):
+        return None
+    return sorted({text, text.upper()})
+
+
+def _bank_reference_q(query: str, ward) -> Q | None:
+    variants = bank_reference_variants(query)
+    if variants is None:
+        return None
+    lines = StatementLine.objects.filter(
+        ward=ward, bank_reference__in=variants, donation__isnull=False
+    )
+    match = Q(pk__in=lines.values("donation"))
+    if not variants[0].isdigit():
+        # What an officer typed by hand is trusted only when it cannot be an account number.
+        match |= Q(bank_reference__in=variants)
+    return match
+
+
+def _pledge_q(fund_code: str, pledge_code: str) -> Q:
+    lines = StatementLine.objects.filter(
+        pledge__campaign__reference_code=fund_code, pledge__code=pledge_code
+    ).filter(donation__isnull=False)
+    return Q(pk__in=lines.values("donation"))
+
+
+def _donation_branches(query: str, campaign, ward) -> list[Q]:
+    """Disjoint conditions whose union is what the query finds among donations (none: the
+    query can find nothing)."""
+    reference = transfer_reference(query)
+    if reference is not None:
+        fund_code, pledge_code = reference
+        # The fund's own reference is on its page for every donor: it names no one's gift.
+        if fund_code != campaign.reference_code or not pledge_code:
+            return []
+        return [_pledge_q(fund_code, pledge_code)]
+    branches, others = [], Q()
+    by_bank = _bank_reference_q(query, ward)
+    if by_bank is not None:
+        branches.append(by_bank)
+        others = ~by_bank
     number = _RECEIPT_QUERY.match(query)
     if number:
         found = Q(receipt_number=int(number[1]))
         if number[2]:
             found &= Q(receipt_year=int(number[2]))
-        return [found]
+        return [*branches, found & others]
     folded = fold_text(query)
-    branches = [_ORGANISATIONS & Q(Contains(Folded("donor_name"), folded))]
+    branches.append(_ORGANISATIONS & Q(Contains(Folded("donor_name"), folded)) & others)
     person = _person_q("donor_name", folded)
     if person is not None:
-        branches.append(_PEOPLE & person)
+        branches.append(_PEOPLE & person & others)
     if folded in fold_text(PUBLIC_ANONYMOUS):
-        branches.append(_UNNAMED)
+        branches.append(_UNNAMED & others)
     return branches
 
 
-def _disbursement_q(query: str, ward) -> Q:
+def _disbursement_q(query: str, ward) -> Q | None:
+    """What the query finds among payments; None: nothing (a transfer reference names a gift)."""
+    if transfer_reference(query) is not None:
+        return None
     folded = fold_text(query)
     purposes = [
         value for value, label in Disbursement.Purpose.choices if folded in fold_text(label)
@@ -199,6 +291,8 @@ class DisclosureFilter:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     kind: str = ""  # RECEIPTS, DISBURSEMENTS or "" for both
+    amount: int | None = None  # exactly, as typed in the search box
+    day: datetime.date | None = None  # exactly, as typed in the search box
 
     @property
     def receipts(self) -> bool:
@@ -222,6 +316,10 @@ def _filter_common(queryset, search: DisclosureFilter, day_field: str):
         queryset = queryset.filter(**{f"{day_field}__gte": search.date_from})
     if search.date_to:
         queryset = queryset.filter(**{f"{day_field}__lte": search.date_to})
+    if search.amount is not None:
+        queryset = queryset.filter(amount=search.amount)
+    if search.day:
+        queryset = queryset.filter(**{day_field: search.day})
     return queryset
 
 
@@ -230,27 +328,33 @@ def _receipt_base(campaign, ward, search: DisclosureFilter) -> QuerySet[Donation
     return _filter_common(donations, search, "received_on")
 
 
-def _receipt_branches(search: DisclosureFilter) -> list[Q]:
-    return _donation_branches(search.query) if search.query else [Q()]
+def _receipt_branches(search: DisclosureFilter, campaign, ward) -> list[Q]:
+    return _donation_branches(search.query, campaign, ward) if search.query else [Q()]
 
 
 def public_receipts(campaign, ward, search: DisclosureFilter) -> list[QuerySet[Donation]]:
     """Every recorded donation of the campaign at the ward that the search finds (reversed ones
     too), as disjoint querysets, one per kind of donor the query can match."""
     donations = _receipt_base(campaign, ward, search)
-    return [donations.filter(branch) for branch in _receipt_branches(search)]
+    return [donations.filter(branch) for branch in _receipt_branches(search, campaign, ward)]
 
 
 def _reversed_receipts(campaign, ward, search: DisclosureFilter) -> QuerySet[Donation]:
     """What the search finds among reversed donations: few, so read from the reversals' side."""
-    found = functools.reduce(operator.or_, _receipt_branches(search))
+    branches = _receipt_branches(search, campaign, ward)
+    if not branches:
+        return Donation.objects.none()
+    found = functools.reduce(operator.or_, branches)
     return _receipt_base(campaign, ward, search).filter(found, reversal__isnull=False)
 
 
 def public_disbursements(campaign, ward, search: DisclosureFilter) -> QuerySet[Disbursement]:
     payments = Disbursement.objects.filter(campaign=campaign, ward=ward)
     if search.query:
-        payments = payments.filter(_disbursement_q(search.query, ward))
+        found = _disbursement_q(search.query, ward)
+        if found is None:
+            return Disbursement.objects.none()
+        payments = payments.filter(found)
     return _filter_common(payments, search, "paid_on")
 
 
@@ -418,6 +522,62 @@ _RECEIPT_RANK, _PAYMENT_RANK = 0, 1
 _CURSOR = re.compile(r"^(\d{8})-([01])-(\d{1,12})-(\d{1,19})$")
 
 
+# How a receipt line came to be in the books, as the public sees it.
+VERIFIED = "bank_verified"
+BANK_UNVERIFIED = "bank_unverified"
+HAND_CASH = "hand_cash"
+HAND_GOODS = "hand_goods"
+HAND_OTHER = "hand_other"
+VERIFICATION_LABELS = {
+    BANK_UNVERIFIED: "Chuyển khoản, chưa đối chiếu sao kê",
+    HAND_CASH: "Ghi tay: tiền mặt",
+    HAND_GOODS: "Ghi tay: hiện vật",
+    HAND_OTHER: "Ghi tay: kênh khác",
+}
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Whether a gift was checked against a line of an imported bank statement (its day and
+    the statement's period), else how it was recorded by hand."""
+
+    status: str
+    booked_on: datetime.date | None = None
+    statement_from: datetime.date | None = None
+    statement_to: datetime.date | None = None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == VERIFIED
+
+    @property
+    def label(self) -> str:
+        if self.is_verified:
+            return f"Đã đối chiếu sao kê ngày {self.booked_on:%d/%m/%Y}"
+        return VERIFICATION_LABELS[self.status]
+
+    @property
+    def statement_text(self) -> str:
+        if not self.is_verified:
+            return ""
+        return f"Sao kê từ {self.statement_from:%d/%m/%Y} đến {self.statement_to:%d/%m/%Y}"
+
+
+def verification_of(donation: Donation) -> Verification:
+    """From the donation and its statement line as read with it (`_receipt_window`)."""
+    line = getattr(donation, "bank_line", None)
+    if line is not None:
+        statement = line.statement
+        return Verification(VERIFIED, line.booked_on, statement.first_on, statement.last_on)
+    if donation.is_in_kind:
+        return Verification(HAND_GOODS)
+    if donation.channel == Donation.Channel.BANK:
+        return Verification(BANK_UNVERIFIED)
+    if donation.channel == Donation.Channel.CASH:
+        return Verification(HAND_CASH)
+    return Verification(HAND_OTHER)
+
+
 @dataclass(frozen=True)
 class DisclosureRow:
     kind: str  # RECEIPTS or DISBURSEMENTS
@@ -429,6 +589,7 @@ class DisclosureRow:
     reversed: bool
     key: tuple
     in_kind: bool = False
+    verification: Verification | None = None  # receipts only
 
     @property
     def is_receipt(self) -> bool:
@@ -467,6 +628,7 @@ def _receipt_row(donation: Donation) -> DisclosureRow:
         reversed=donation.is_reversed,
         key=(donation.received_on, _RECEIPT_RANK, donation.receipt_number, donation.pk),
         in_kind=donation.is_in_kind,
+        verification=verification_of(donation),
     )
 
 
@@ -527,23 +689,32 @@ def _receipt_window(donations, cursor, older: bool, size: int | None = None):
         ids = donations.order_by(*order).values("pk")[: size + 1]
         donations = Donation.objects.filter(pk__in=ids)
     return (
-        donations.only(
-            "received_on",
-            "receipt_year",
-            "receipt_number",
-            "donor_kind",
-            "donor_name",
-            "publish_name",
-            "form",
-            "channel",
-            "amount",
-            "in_kind_description",
-            "in_kind_quantity",
-            "in_kind_unit",
-        )
+        donations.select_related("bank_line__statement")
+        .only(*PUBLIC_DONATION_FIELDS)
         .annotate(is_reversed=Exists(DonationReversal.objects.filter(donation=OuterRef("pk"))))
         .order_by(*order)
     )
+
+
+# What a public page reads of a donation: no address, note or bank reference; of its
+# statement line only the day and the statement's period (never the payer's text).
+PUBLIC_DONATION_FIELDS = (
+    "received_on",
+    "receipt_year",
+    "receipt_number",
+    "donor_kind",
+    "donor_name",
+    "publish_name",
+    "form",
+    "channel",
+    "amount",
+    "in_kind_description",
+    "in_kind_quantity",
+    "in_kind_unit",
+    "bank_line__booked_on",
+    "bank_line__statement__first_on",
+    "bank_line__statement__last_on",
+)
 
 
 # What a public page reads of a payment: no household ID, no full record.
@@ -639,6 +810,338 @@ def disclosure_rows(campaign, ward, search: DisclosureFilter) -> Iterator[Disclo
         payments = _payment_window(public_disbursements(campaign, ward, search), None, True)
         parts.append(map(_payment_row, payments.iterator(chunk_size=2000)))
     return heapq.merge(*parts, key=operator.attrgetter("key"), reverse=True)
+
+
+def disclosure_slice(
+    campaign, ward, search: DisclosureFilter, *, offset: int, limit: int, totals=None
+) -> tuple[list[DisclosureRow], bool]:
+    """Rows offset … offset + limit − 1 in page order (newest first), and whether more follow.
+
+    For the open-data API's numbered pages: per kind of row the keys of the first
+    offset + limit + 1 rows (a narrow read along the index), merged here; then only the
+    page's rows are read, by id (a query for receipts, one for payments).
+    """
+    wanted = offset + limit + 1
+    keyed = []
+    if search.receipts:
+        querysets = public_receipts(campaign, ward, search)
+        found = totals.branch_rows if totals else ()
+        if len(found) != len(querysets):
+            found = [1] * len(querysets)
+        for donations, rows in zip(querysets, found, strict=True):
+            if rows:
+                keys = donations.order_by("-received_on", "-receipt_number", "-pk").values_list(
+                    "received_on", "receipt_number", "pk"
+                )[:wanted]
+                keyed.append([(day, _RECEIPT_RANK, number, pk) for day, number, pk in keys])
+    if search.disbursements and (totals is None or totals.payment_rows):
+        keys = (
+            public_disbursements(campaign, ward, search)
+            .order_by("-paid_on", "-pk")
+            .values_list("paid_on", "pk")[:wanted]
+        )
+        keyed.append([(day, _PAYMENT_RANK, pk, pk) for day, pk in keys])
+    window = list(heapq.merge(*keyed, reverse=True))[offset : offset + limit + 1]
+    more = len(window) > limit
+    window = window[:limit]
+    receipts = [key[3] for key in window if key[1] == _RECEIPT_RANK]
+    payments = [key[3] for key in window if key[1] == _PAYMENT_RANK]
+    built = {}
+    if receipts:
+        donations = _receipt_window(Donation.objects.filter(pk__in=receipts), None, True)
+        built.update({(_RECEIPT_RANK, row.pk): _receipt_row(row) for row in donations})
+    if payments:
+        paid = _payment_window(Disbursement.objects.filter(pk__in=payments), None, True)
+        built.update({(_PAYMENT_RANK, row.pk): _payment_row(row) for row in paid})
+    return [built[(key[1], key[3])] for key in window], more
+
+
+# --- A donor's reference, and the fund's balance by the bank ---------------------------------
+
+PLEDGE, FUND_REFERENCE, OTHER_FUND, BANK, MISTYPED = (
+    "pledge",
+    "fund_reference",
+    "other_fund",
+    "bank",
+    "mistyped",
+)
+
+
+@dataclass(frozen=True)
+class WaitingTransfer:
+    """Money on a statement of the fund's account that is not yet a donation in the books."""
+
+    booked_on: datetime.date
+    amount: int
+
+
+@dataclass(frozen=True)
+class ReferenceLookup:
+    """What a reference typed in the search box says beyond the rows it lists: transfers it
+    names still waiting to be recorded, or why it names no one's gift."""
+
+    kind: str
+    reference: str = ""
+    waiting: tuple = ()
+
+
+def _unrecorded_lines(campaign, ward) -> QuerySet[StatementLine]:
+    lines = StatementLine.objects.filter(ward=ward, status__in=UNRECORDED_LINES)
+    mine = Q(campaign=campaign)
+    if campaign.bank_account_number:
+        mine |= Q(campaign__isnull=True, statement__account_number=campaign.bank_account_number)
+    return lines.filter(mine)
+
+
+def _waiting(lines) -> tuple:
+    rows = lines.order_by("booked_on", "pk").values_list("booked_on", "amount")[:20]
+    return tuple(WaitingTransfer(day, amount) for day, amount in rows)
+
+
+def reference_lookup(campaign, ward, query: str) -> ReferenceLookup | None:
+    """None unless the query is (or tries to be) a transfer reference or a bank reference; a
+    bank reference that names no waiting transfer says nothing more than its rows. One query
+    at most (transfers waiting), none for a query that is no reference."""
+    if not query:
+        return None
+    reference = transfer_reference(query)
+    if reference is None:
+        typed = references.fold(_NOTE_LEAD.sub("", fold_text(query)))
+        if typed.startswith(references.PREFIX) and len(typed) in (7, 11):
+            return ReferenceLookup(MISTYPED, typed)
+        variants = bank_reference_variants(query)
+        if variants is None:
+            return None
+        waiting = _waiting(_unrecorded_lines(campaign, ward).filter(bank_reference__in=variants))
+        return ReferenceLookup(BANK, variants[-1], waiting) if waiting else None
+    fund_code, pledge_code = reference
+    typed = references.reference(fund_code, pledge_code)
+    if fund_code != campaign.reference_code:
+        return ReferenceLookup(OTHER_FUND, typed)
+    if not pledge_code:
+        return ReferenceLookup(FUND_REFERENCE, typed)
+    lines = StatementLine.objects.filter(
+        ward=ward, status__in=UNRECORDED_LINES, pledge__campaign=campaign, pledge__code=pledge_code
+    )
+    return ReferenceLookup(PLEDGE, typed, _waiting(lines))
+
+
+@dataclass(frozen=True)
+class VerificationCounts:
+    """The fund's counted gifts at the ward by how they were checked (cash; goods apart)."""
+
+    verified_rows: int = 0
+    verified: int = 0
+    unverified_rows: int = 0  # bank transfers recorded by hand, no statement line yet
+    unverified: int = 0
+    hand_rows: int = 0  # cash taken by hand (or another channel)
+    hand: int = 0
+    goods_rows: int = 0
+
+
+@dataclass(frozen=True)
+class BankBalance:
+    """The fund's cash balance by its books next to its account's balance by the last
+    imported statement, the difference explained item by item. Goods are in neither.
+
+    difference = books − bank
+               = hand_cash + received_after − paid_after − unrecorded − set_aside − other_funds
+                 + unexplained
+    """
+
+    account_number: str
+    books: int
+    counts: VerificationCounts
+    statement: BankStatement | None = None
+    hand_cash: int = 0  # cash received by hand up to the statement's last day: not in the bank
+    hand_rows: int = 0
+    received_after: int = 0  # cash received after the statement's last day
+    paid_after: int = 0  # cash paid after the statement's last day
+    unrecorded: int = 0  # in the account up to its last day, not yet a donation
+    unrecorded_rows: int = 0
+    set_aside: int = 0  # in the account, not a donation (set aside by an officer)
+    set_aside_rows: int = 0
+    other_funds: int = 0  # in the account, recorded as another fund's donation
+    other_fund_rows: int = 0
+
+    @property
+    def bank(self) -> int | None:
+        return self.statement.closing_balance if self.statement else None
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.statement is None else self.books - self.bank
+
+    @property
+    def explained(self) -> int:
+        return (
+            self.hand_cash
+            + self.received_after
+            - self.paid_after
+            - self.unrecorded
+            - self.set_aside
+            - self.other_funds
+        )
+
+    @property
+    def unexplained(self) -> int | None:
+        return None if self.statement is None else self.difference - self.explained
+
+    @property
+    def items(self) -> list[tuple[str, str, int, int | None]]:
+        """(key, label, signed amount, rows) of each explained part of the difference."""
+        if self.statement is None:
+            return []
+        day = f"{self.statement.last_on:%d/%m/%Y}"
+        return [
+            (
+                "hand_cash",
+                f"Tiền mặt nhận trực tiếp đến ngày {day}, không qua tài khoản",
+                self.hand_cash,
+                self.hand_rows,
+            ),
+            (
+                "received_after",
+                f"Khoản thu ghi sổ sau ngày {day} (sao kê chưa có)",
+                self.received_after,
+                None,
+            ),
+            ("paid_after", f"Khoản chi ghi sổ sau ngày {day}", -self.paid_after, None),
+            (
+                "unrecorded",
+                "Tiền đã vào tài khoản, dòng sao kê đang chờ cán bộ ghi sổ",
+                -self.unrecorded,
+                self.unrecorded_rows,
+            ),
+            (
+                "set_aside",
+                "Tiền vào tài khoản không phải khoản ủng hộ (cán bộ đã để riêng)",
+                -self.set_aside,
+                self.set_aside_rows,
+            ),
+            (
+                "other_funds",
+                "Tiền vào tài khoản đã ghi cho quỹ khác",
+                -self.other_funds,
+                self.other_fund_rows,
+            ),
+        ]
+
+
+def latest_statement(campaign, ward) -> BankStatement | None:
+    """The imported statement of the fund's account at the ward reaching furthest, among those
+    that give a closing balance."""
+    if not campaign.bank_account_number:
+        return None
+    return (
+        BankStatement.objects.filter(
+            ward=ward,
+            account_number=campaign.bank_account_number,
+            closing_balance__isnull=False,
+        )
+        .order_by("-last_on", "-imported_at", "-pk")
+        .only("account_number", "first_on", "last_on", "closing_balance", "imported_at")
+        .first()
+    )
+
+
+def _line_sums(campaign, ward, statement) -> dict:
+    """The ward's statement lines in one query: sums of the account's lines up to the
+    statement's last day by what became of them, and a fingerprint of all the ward's lines
+    (a line linked, set aside or added changes it)."""
+    sums = {
+        "lines": Count("pk"),
+        "newest_line": Max("pk"),
+        "line_versions": Sum("version"),
+        "linked_lines": Count("donation"),
+    }
+    if statement is not None:
+        in_account = Q(statement__account_number=statement.account_number) & Q(
+            booked_on__lte=statement.last_on
+        )
+        parts = {
+            "unrecorded": in_account & Q(status__in=UNRECORDED_LINES),
+            "set_aside": in_account & Q(status=StatementLine.Status.SET_ASIDE),
+            "other_funds": in_account
+            & Q(status=StatementLine.Status.RECORDED)
+            & ~Q(donation__campaign=campaign),
+        }
+        for name, condition in parts.items():
+            sums[name] = Coalesce(Sum("amount", filter=condition), 0)
+            sums[f"{name}_rows"] = Count("pk", filter=condition)
+    return StatementLine.objects.filter(ward=ward).aggregate(**sums)
+
+
+def _book_sums(campaign, ward, last_on) -> dict:
+    """Counted gifts by how they were checked, and around the statement's last day: two
+    queries (donations, payments)."""
+    cash, line = _CASH, Q(bank_line__isnull=False)
+    by_bank = Q(channel=Donation.Channel.BANK)
+    parts = {
+        "verified": cash & line,
+        "unverified": cash & by_bank & ~line,
+        "hand": cash & ~by_bank & ~line,
+    }
+    if last_on is not None:
+        parts["hand_until"] = parts["hand"] & Q(received_on__lte=last_on)
+        parts["after"] = cash & Q(received_on__gt=last_on)
+    sums = {"goods_rows": Count("pk", filter=_GOODS)}
+    for name, condition in parts.items():
+        sums[name] = Coalesce(Sum("amount", filter=condition), 0)
+        sums[f"{name}_rows"] = Count("pk", filter=condition)
+    found = counted_donations().filter(campaign=campaign, ward=ward).aggregate(**sums)
+    found["paid_after"] = 0
+    if last_on is not None:
+        found["paid_after"] = int(
+            Disbursement.objects.filter(
+                _CASH, campaign=campaign, ward=ward, paid_on__gt=last_on
+            ).aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+        )
+    return found
+
+
+def bank_balance(campaign, ward, overall: DisclosureTotals) -> BankBalance:
+    """The fund page's balances and their difference: two queries (the statement, the lines),
+    and two more (donations, payments) unless cached under the newest rows and the lines'
+    fingerprint."""
+    statement = latest_statement(campaign, ward)
+    lines = _line_sums(campaign, ward, statement)
+    key = _cache_key("bank", ward, [campaign])
+    if key:
+        last_on = f"{statement.pk}-{statement.last_on}" if statement else "none"
+        fingerprint = "-".join(
+            str(lines[name]) for name in ("lines", "newest_line", "line_versions", "linked_lines")
+        )
+        key = f"{key}:{last_on}:{fingerprint}"
+    books = _cached(key, lambda: _book_sums(campaign, ward, statement and statement.last_on))
+    counts = VerificationCounts(
+        verified_rows=books["verified_rows"],
+        verified=int(books["verified"]),
+        unverified_rows=books["unverified_rows"],
+        unverified=int(books["unverified"]),
+        hand_rows=books["hand_rows"],
+        hand=int(books["hand"]),
+        goods_rows=books["goods_rows"],
+    )
+    balance = BankBalance(
+        account_number=campaign.bank_account_number, books=overall.balance, counts=counts
+    )
+    if statement is None:
+        return balance
+    return dataclasses.replace(
+        balance,
+        statement=statement,
+        hand_cash=int(books["hand_until"]),
+        hand_rows=books["hand_until_rows"],
+        received_after=int(books["after"]),
+        paid_after=books["paid_after"],
+        unrecorded=int(lines["unrecorded"]),
+        unrecorded_rows=lines["unrecorded_rows"],
+        set_aside=int(lines["set_aside"]),
+        set_aside_rows=lines["set_aside_rows"],
+        other_funds=int(lines["other_funds"]),
+        other_fund_rows=lines["other_funds_rows"],
+    )
 
 
 # --- Follow the money: a province drive's trail ---------------------------------------------
@@ -1005,14 +1508,20 @@ def _trail_payment_row(payment: Disbursement) -> PaymentRow:
     )
 
 
-def commune_payments(campaign, ward, *, page: int | None = None) -> list[PaymentRow]:
-    """The commune's payments from the drive, oldest first: one page of TRAIL_PAGE_SIZE rows
-    (one query), or all of them streamed."""
+def commune_payments(
+    campaign, ward, *, page: int | None = None, size: int = TRAIL_PAGE_SIZE
+) -> list[PaymentRow]:
+    """The commune's payments from the drive, oldest first: one page of `size` rows (one
+    query), or all of them streamed."""
     payments = _trail_payments(campaign, ward)
     if page is None:
         return map(_trail_payment_row, payments.iterator(chunk_size=2000))
-    start = (page - 1) * TRAIL_PAGE_SIZE
-    return [_trail_payment_row(payment) for payment in payments[start : start + TRAIL_PAGE_SIZE]]
+    start = (page - 1) * size
+    return [_trail_payment_row(payment) for payment in payments[start : start + size]]
+
+
+def commune_payment_count(campaign, ward) -> int:
+    return Disbursement.objects.filter(campaign=campaign, ward=ward).count()
 
 
 def _house_rows(campaign, ward) -> list[HouseRow]:
@@ -1202,3 +1711,203 @@ def gift_trail(campaign: Campaign, trail: DriveTrail, text: str) -> GiftTrail:
         ],
         allocated_part=allocated_part,
     )
+
+
+# --- Open data: validators and a province's funds ---------------------------------------------
+#
+# The public API answers a conditional GET with 304 when nothing it reads changed. Its
+# validators come from one query of counts and newest timestamps of the rows a response reads
+# (recorded money is never edited: a change is a new row, a reversal or a statement import;
+# statement lines carry a version), plus the page cache's versions when that cache is on
+# (they follow every save, household names and funds' own fields included).
+
+
+@dataclass(frozen=True)
+class Freshness:
+    etag: str
+    last_modified: datetime.datetime | None
+
+
+def _scalar(queryset, function: str, field_name: str, output_field):
+    """A subquery selecting function(field) over the queryset, without grouping."""
+    value = Func(F(field_name), function=function, output_field=output_field)
+    return Subquery(queryset.order_by().annotate(value=value).values("value")[:1])
+
+
+# What changes when rows change: their number, their newest record time (also Last-Modified),
+# the sum of their versions, how many have a day set (a house's stages), a sum of amounts.
+ROWS, RECORDED, VERSIONS, DAYS_SET, TOTAL = "rows", "recorded", "versions", "days", "total"
+
+
+def freshness(base: QuerySet, sources: list, *extra) -> Freshness:
+    """One query on the single row of `base`: for each source (name, rows, measure, field)
+    one figure (see ROWS … TOTAL); the ETag is their digest with `extra` (the page cache's
+    versions, the URL), Last-Modified the newest record time."""
+    columns, stamps = {}, []
+    for name, rows, measure, field_name in sources:
+        column = f"{name}_{measure}_{field_name or 'pk'}"
+        if measure == ROWS:
+            columns[column] = _scalar(rows, "COUNT", "pk", BigIntegerField())
+        elif measure == RECORDED:
+            columns[column] = _scalar(rows, "MAX", field_name, DateTimeField())
+            stamps.append(column)
+        elif measure == DAYS_SET:
+            columns[column] = _scalar(rows, "COUNT", field_name, BigIntegerField())
+        else:  # VERSIONS, TOTAL
+            columns[column] = _scalar(rows, "SUM", field_name or "version", BigIntegerField())
+    found = base.annotate(**columns).values(*columns).first() or {}
+    times = [found[column] for column in stamps if found.get(column)]
+    digest = hashlib.sha256(repr((sorted(found.items()), extra)).encode()).hexdigest()[:32]
+    return Freshness(f'"{digest}"', max(times) if times else None)
+
+
+def _recorded(name, rows, field_name="recorded_at") -> list:
+    return [(name, rows, ROWS, None), (name, rows, RECORDED, field_name)]
+
+
+def _money_sources(donations, payments, ward) -> list:
+    lines = StatementLine.objects.filter(ward=ward)
+    return [
+        *_recorded("donations", donations),
+        *_recorded(
+            "reversals", DonationReversal.objects.filter(donation__in=donations.values("pk"))
+        ),
+        *_recorded("payments", payments),
+        *_recorded("statements", BankStatement.objects.filter(ward=ward), "imported_at"),
+        ("lines", lines, ROWS, None),
+        ("lines", lines, VERSIONS, "version"),
+    ]
+
+
+def _campaign_fields(campaign) -> tuple:
+    return (
+        campaign.pk,
+        campaign.name,
+        campaign.kind,
+        campaign.status,
+        campaign.starts_on,
+        campaign.ends_on,
+        campaign.bank_bin,
+        campaign.bank_account_number,
+        campaign.bank_account_name,
+    )
+
+
+def fund_freshness(campaign, ward, versions: str = "", *extra) -> Freshness:
+    """What a fund's responses at a ward read: its donations, reversals, payments, the ward's
+    statements and lines, the fund's own fields (and `versions`, the page cache's)."""
+    sources = _money_sources(
+        Donation.objects.filter(campaign=campaign, ward=ward),
+        Disbursement.objects.filter(campaign=campaign, ward=ward),
+        ward,
+    )
+    base = Campaign.objects.filter(pk=campaign.pk)
+    return freshness(base, sources, _campaign_fields(campaign), versions, *extra)
+
+
+def ward_freshness(ward, versions: str = "", *extra) -> Freshness:
+    """What a ward's list of funds reads: its money rows and its and its province's funds."""
+    sources = _money_sources(
+        Donation.objects.filter(ward=ward), Disbursement.objects.filter(ward=ward), ward
+    )
+    sources.append(("campaigns", campaigns_of_ward(ward), ROWS, None))
+    return freshness(Ward.objects.filter(pk=ward.pk), sources, versions, *extra)
+
+
+def province_freshness(province, versions: str = "", *extra) -> Freshness:
+    """What a province's list of funds reads: the money rows of its communes and committee."""
+    donations = Donation.objects.filter(Q(ward__province=province) | Q(province=province))
+    allocations = Allocation.objects.filter(campaign__province=province)
+    sources = [
+        *_recorded("donations", donations),
+        *_recorded(
+            "reversals", DonationReversal.objects.filter(donation__in=donations.values("pk"))
+        ),
+        *_recorded("payments", Disbursement.objects.filter(ward__province=province)),
+        *_recorded("allocations", allocations),
+        ("allocations", allocations, VERSIONS, "version"),
+        *_recorded(
+            "allocation_reversals",
+            AllocationReversal.objects.filter(allocation__in=allocations.values("pk")),
+        ),
+        (
+            "campaigns",
+            Campaign.objects.filter(Q(ward__province=province) | Q(province=province)),
+            ROWS,
+            None,
+        ),
+    ]
+    return freshness(Province.objects.filter(pk=province.pk), sources, versions, *extra)
+
+
+def drive_freshness(campaign, ward=None, versions: str = "", *extra) -> Freshness:
+    """What a province drive's trail reads (at one commune when `ward` is given)."""
+    place = {"ward": ward} if ward is not None else {}
+    donations = Donation.objects.filter(campaign=campaign, **place)
+    allocations = Allocation.objects.filter(campaign=campaign, **place)
+    sources = [
+        *_recorded("donations", donations),
+        *_recorded(
+            "reversals", DonationReversal.objects.filter(donation__in=donations.values("pk"))
+        ),
+        *_recorded("allocations", allocations),
+        # An edit bumps an allocation's version; a confirmation sets its day.
+        ("allocations", allocations, VERSIONS, "version"),
+        ("allocations", allocations, DAYS_SET, "confirmed_on"),
+        *_recorded(
+            "allocation_reversals",
+            AllocationReversal.objects.filter(allocation__in=allocations.values("pk")),
+        ),
+    ]
+    if ward is not None:
+        houses = House.objects.filter(campaign=campaign, ward=ward)
+        sources += [
+            *_recorded("payments", Disbursement.objects.filter(campaign=campaign, ward=ward)),
+            ("houses", houses, ROWS, None),
+            ("houses", houses, TOTAL, "from_fund"),
+            *(
+                ("houses", houses, DAYS_SET, day)
+                for day in ("surveyed_on", "started_on", "completed_on", "handed_over_on")
+            ),
+        ]
+    base = Campaign.objects.filter(pk=campaign.pk)
+    return freshness(base, sources, _campaign_fields(campaign), versions, *extra)
+
+
+@dataclass
+class ProvinceFunds:
+    province: object
+    drives: list  # the province's own drives, with ProvinceDriveTotals as `.totals`
+    communes: list  # (ward, [its own funds with CampaignTotals as `.totals`]) by name
+
+
+def province_funds(province) -> ProvinceFunds:
+    """A province's drives (what its committee holds) and each current commune's own funds
+    (their totals): five queries."""
+    drives = list(
+        Campaign.objects.filter(province=province, kind__in=PUBLIC_CAMPAIGN_KINDS).order_by(
+            "-starts_on", "name"
+        )
+    )
+    drive_totals = province_drive_totals(drives, province) if drives else {}
+    for drive in drives:
+        drive.totals = drive_totals[drive.pk]
+        drive.province = province
+    wards = sorted(
+        Ward.objects.filter(province=province).only("code", "name", "kind", "province"),
+        key=lambda ward: vietnamese_key(ward.name),
+    )
+    funds = list(
+        Campaign.objects.filter(
+            ward__in=[w.pk for w in wards], kind__in=PUBLIC_CAMPAIGN_KINDS
+        ).order_by("-starts_on", "name")
+    )
+    totals = campaign_totals(funds) if funds else {}
+    by_ward: dict[int, list] = {}
+    for fund in funds:
+        fund.totals = totals[fund.pk]
+        by_ward.setdefault(fund.ward_id, []).append(fund)
+    for ward in wards:
+        for fund in by_ward.get(ward.pk, []):
+            fund.ward = ward
+    return ProvinceFunds(province, drives, [(ward, by_ward.get(ward.pk, [])) for ward in wards])

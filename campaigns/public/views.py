@@ -6,15 +6,13 @@ people's names and never read ID numbers or addresses.
 
 import math
 
-from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from campaigns.public import selectors as disclosure
-from campaigns.public.selectors import DISBURSEMENTS, RECEIPTS, DisclosureFilter
+from campaigns.public.forms import DisclosureSearchForm, GiftLookupForm
 from campaigns.selectors import GRAND_TOTAL_LABEL
-from core.fields import DateField, WholeNumberField
 from core.numbers import UNVALUED, format_quantity
 from core.spreadsheets import csv_response, table_workbook, workbook_response
 from wards import page_cache
@@ -25,65 +23,6 @@ PAGE_SIZE = 50
 
 def _ward_or_404(code) -> Ward:
     return get_object_or_404(Ward.objects.select_related("province"), code=code)
-
-
-class DisclosureSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Tên, số biên nhận",
-        max_length=100,
-        required=False,
-        help_text="Người ủng hộ là cá nhân: tìm theo họ và chữ cái đầu như đang hiển thị, "
-        "ví dụ “Nguyễn V. A.”.",
-    )
-    loai = forms.ChoiceField(
-        label="Loại",
-        required=False,
-        choices=[("", "Tất cả thu, chi"), (RECEIPTS, "Khoản thu"), (DISBURSEMENTS, "Khoản chi")],
-    )
-    so_tien_tu = WholeNumberField(label="Số tiền từ (đồng)")
-    so_tien_den = WholeNumberField(label="Số tiền đến (đồng)")
-    tu_ngay = DateField(label="Từ ngày", required=False)
-    den_ngay = DateField(label="Đến ngày", required=False)
-
-    DATE_ERROR = "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs["class"] = css
-        for name in ("so_tien_tu", "so_tien_den"):
-            self.fields[name].widget.attrs.update(
-                {"placeholder": "ví dụ 1.000.000", "class": "form-control text-end"}
-            )
-        for name in ("tu_ngay", "den_ngay"):
-            self.fields[name].error_messages["invalid"] = self.DATE_ERROR
-            self.fields[name].widget.attrs.update({"placeholder": "dd/mm/yyyy"})
-
-    def clean(self):
-        cleaned = super().clean()
-        low, high = cleaned.get("so_tien_tu"), cleaned.get("so_tien_den")
-        if low is not None and high is not None and low > high:
-            self.add_error("so_tien_den", "Số tiền đến phải lớn hơn hoặc bằng số tiền từ.")
-            cleaned.pop("so_tien_den", None)
-        first, last = cleaned.get("tu_ngay"), cleaned.get("den_ngay")
-        if first and last and last < first:
-            self.add_error("den_ngay", "Đến ngày phải sau hoặc trùng từ ngày.")
-            cleaned.pop("den_ngay", None)
-        return cleaned
-
-    def search(self) -> DisclosureFilter:
-        """The filter of the fields that are valid; invalid ones are shown and not applied."""
-        self.is_valid()
-        data = self.cleaned_data
-        return DisclosureFilter(
-            query=" ".join((data.get("q") or "").split()),
-            amount_min=data.get("so_tien_tu"),
-            amount_max=data.get("so_tien_den"),
-            date_from=data.get("tu_ngay"),
-            date_to=data.get("den_ngay"),
-            kind=data.get("loai") or "",
-        )
 
 
 @require_GET
@@ -144,6 +83,8 @@ def public_fund(request, ward_code, campaign_pk):
             "search": search,
             "totals": totals,
             "overall": overall,
+            "balance": disclosure.bank_balance(campaign, ward, overall),
+            "lookup": disclosure.reference_lookup(campaign, ward, search.query),
             "page": page,
             "page_number": number,
             "page_count": page_count,
@@ -161,6 +102,8 @@ CSV_HEADER = [
     "Tiền mặt (đồng)",
     "Hiện vật quy đổi (đồng)",
     "Ghi chú",
+    "Đối chiếu sao kê",
+    "Ngày giao dịch trên sao kê",
 ]
 
 
@@ -171,24 +114,99 @@ def _money_cells(row) -> list:
     return [row.amount, ""]
 
 
-@require_GET
-def public_fund_csv(request, ward_code, campaign_pk):
-    """The filtered rows, streamed through the portal's one CSV writer (wards/spreadsheets)."""
+def fund_file_row(row) -> list:
+    """One line of a fund's statement as the files give it, the page's masking and labels."""
+    check = row.verification
+    return [
+        row.day,
+        "Thu" if row.is_receipt else "Chi",
+        row.reference,
+        row.name,
+        row.content,
+        *_money_cells(row),
+        REVERSED if row.reversed else "",
+        check.label if check else "",
+        check.booked_on if check and check.is_verified else "",
+    ]
+
+
+def _fund_rows(request, ward_code, campaign_pk):
     ward, campaign = _fund(ward_code, campaign_pk)
     search = DisclosureSearchForm(request.GET).search()
-    rows = (
-        [
-            row.day,
-            "Thu" if row.is_receipt else "Chi",
-            row.reference,
-            row.name,
-            row.content,
-            *_money_cells(row),
-            "Đã điều chỉnh, không tính" if row.reversed else "",
-        ]
-        for row in disclosure.disclosure_rows(campaign, ward, search)
-    )
+    rows = map(fund_file_row, disclosure.disclosure_rows(campaign, ward, search))
+    return ward, campaign, rows
+
+
+@require_GET
+def public_fund_csv(request, ward_code, campaign_pk):
+    """The filtered rows, streamed through the portal's one CSV writer (core/spreadsheets)."""
+    ward, campaign, rows = _fund_rows(request, ward_code, campaign_pk)
     return csv_response(CSV_HEADER, rows, f"sao-ke-{ward.code}-{campaign.pk}.csv")
+
+
+@require_GET
+def public_fund_xlsx(request, ward_code, campaign_pk):
+    """The filtered rows as a workbook: numbers as numbers, days as dates."""
+    ward, campaign, rows = _fund_rows(request, ward_code, campaign_pk)
+    book = table_workbook(
+        sheet_title="Sao kê",
+        preamble=[[f"Sao kê {campaign.name}"], [f"{ward.name}, {ward.province.name}"], []],
+        header=CSV_HEADER,
+        rows=rows,
+        widths=[12, 6, 16, 28, 36, 16, 16, 16, 32, 14],
+    )
+    return workbook_response(book, f"sao-ke-{ward.code}-{campaign.pk}.xlsx")
+
+
+WARD_HEADER = [
+    "Quỹ, cuộc vận động",
+    "Của",
+    "Loại",
+    "Trạng thái",
+    "Từ ngày",
+    "Đến ngày",
+    "Tiền mặt đã nhận (đồng)",
+    "Hiện vật quy đổi (đồng)",
+    f"{GRAND_TOTAL_LABEL} (đồng)",
+    "Tiền mặt đã chi (đồng)",
+    "Số dư tiền mặt (đồng)",
+]
+
+
+def ward_file_row(campaign) -> list:
+    return [
+        campaign.name,
+        "Phường, xã" if campaign.ward_id else "Tỉnh, thành phố",
+        campaign.get_kind_display(),
+        campaign.get_status_display(),
+        campaign.starts_on,
+        campaign.ends_on or "",
+        campaign.received,
+        campaign.in_kind,
+        campaign.grand_total,
+        campaign.paid,
+        campaign.balance,
+    ]
+
+
+@require_GET
+def public_ward_file(request, ward_code, fmt):
+    """The ward page's table of funds as CSV or XLSX."""
+    if fmt not in FILE_FORMATS:
+        raise Http404("Không có định dạng này.")
+    ward = _ward_or_404(ward_code)
+    rows = [ward_file_row(campaign) for campaign in disclosure.public_campaigns(ward)]
+    filename = f"cong-khai-{ward.code}"
+    if fmt == "csv":
+        return csv_response(WARD_HEADER, rows, f"{filename}.csv")
+    book = table_workbook(
+        sheet_title="Các quỹ",
+        preamble=[[f"Công khai thu, chi các quỹ · {ward.name}"], [ward.province.name], []],
+        header=WARD_HEADER,
+        rows=rows,
+        widths=[36, 14, 24, 16, 12, 12, 18, 18, 20, 18, 18],
+    )
+    return workbook_response(book, f"{filename}.xlsx")
 
 
 # --- Follow the money: a province drive's trail, then one commune's step ---------------------
@@ -421,21 +439,6 @@ def _table_file(fmt, *, title, place, campaign, header, rows, filename):
         widths=[18] * len(header),
     )
     return workbook_response(book, f"{filename}.xlsx")
-
-
-class GiftLookupForm(forms.Form):
-    bien_nhan = forms.CharField(
-        label="Số biên nhận",
-        max_length=20,
-        help_text="Ghi như trên biên nhận của Ủy ban MTTQ tỉnh, ví dụ 00012/2026.",
-        widget=forms.TextInput(
-            attrs={"class": "form-control form-control-lg", "placeholder": "00012/2026"}
-        ),
-        error_messages={
-            "required": "Nhập số biên nhận, ví dụ 00012/2026.",
-            "max_length": "Số biên nhận gồm số và năm, ví dụ 00012/2026.",
-        },
-    )
 
 
 @require_GET

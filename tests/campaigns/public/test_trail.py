@@ -6,17 +6,14 @@ import csv
 import datetime
 import io
 import re
-from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.allocations import services as allocation_services
 from campaigns.models import Allocation, Disbursement, Donation
 from campaigns.selectors import GRAND_TOTAL_LABEL
-from campaigns.services import donation_reverse
 from core.numbers import format_dong
 from tests import factories
 from tests.readers import xlsx_sheet
@@ -50,102 +47,6 @@ def csv_rows(response) -> list[list[str]]:
 
 def sheet_rows(response) -> list[list]:
     return [list(row) for row in xlsx_sheet(response).iter_rows(values_only=True)]
-
-
-@pytest.fixture
-def trail(world):
-    admin = world.users["admin"]
-    drive = factories.province_drive(province_obj=world.province_a)
-    t = type("Trail", (), {})()
-    t.drive, t.world, t.admin = drive, world, admin
-
-    def give(amount, **donor):
-        return factories.donation(fund_obj=drive, user=admin, amount=amount, **donor)
-
-    t.named = give(
-        10_000_000, donor_kind="individual", donor_name="Nguyễn Văn Bình", received_on=D(2026, 3, 2)
-    )
-    t.unnamed = give(
-        7_000_000,
-        donor_kind="individual",
-        donor_name="Trần Thị Cúc",
-        publish_name=False,
-        received_on=D(2026, 3, 3),
-    )
-    t.company = give(
-        3_000_001, donor_kind="organisation", donor_name="Công ty TNHH Thủy sản Mỹ Thới"
-    )
-    t.rice = give(
-        10_000_000,
-        form="in_kind",
-        in_kind_description="Gạo",
-        in_kind_quantity=Decimal(500),
-        in_kind_unit="kg",
-    )
-    t.wrong = give(1_000_000, donor_kind="anonymous")
-    donation_reverse(donation=t.wrong, user=admin, reason="Ghi trùng", on=D(2026, 3, 10))
-    # Ward Y collects into the drive itself.
-    t.collected = give(2_000_000, ward_obj=world.ward_y)
-
-    def allocate(ward, amount=None, **fields):
-        return factories.allocation(drive=drive, ward_obj=ward, user=admin, amount=amount, **fields)
-
-    t.to_x = allocate(
-        world.ward_x, 6_000_000, decision_number="01/QĐ-MTTQ", confirmed_on=D(2026, 4, 3)
-    )
-    t.rice_to_x = allocate(
-        world.ward_x,
-        form="in_kind",
-        in_kind_description="Gạo",
-        in_kind_quantity=Decimal(200),
-        in_kind_unit="kg",
-        decision_number="01/QĐ-MTTQ",
-        confirmed_on=D(2026, 4, 3),
-    )
-    t.to_y = allocate(world.ward_y, 4_000_000, decision_number="02/QĐ-MTTQ")
-    t.undone = allocate(world.ward_y, 5_000_000, decision_number="03/QĐ-MTTQ")
-    allocation_services.allocation_reverse(
-        allocation=t.undone, user=admin, reason="Sai số tiền", on=D(2026, 4, 5)
-    )
-    t.dung = factories.household(ward_obj=world.ward_x, head_name="Lê Văn Dũng", area=world.area_x)
-    t.duc = factories.household(ward_obj=world.ward_x, head_name="Phạm Văn Đức")
-    t.paid_dung = factories.payment(
-        fund_obj=drive,
-        ward_obj=world.ward_x,
-        user=admin,
-        amount=2_500_000,
-        paid_on=D(2026, 4, 10),
-        purpose="disaster",
-        household=t.dung,
-        decision_reference="15/QĐ-UBMT",
-    )
-    t.rice_to_duc = factories.payment(
-        fund_obj=drive,
-        ward_obj=world.ward_x,
-        user=admin,
-        amount=None,
-        paid_on=D(2026, 4, 11),
-        purpose="disaster",
-        household=t.duc,
-        decision_reference="16/QĐ-UBMT",
-        form="in_kind",
-        in_kind_description="Gạo",
-        in_kind_quantity=Decimal(50),
-        in_kind_unit="kg",
-    )
-    t.house = factories.house(
-        ward_obj=world.ward_x,
-        household_obj=t.dung,
-        campaign=drive,
-        started_on=D(2026, 4, 12),
-        handed_over_on=D(2026, 5, 20),
-        from_fund=2_500_000,
-    )
-    t.url = reverse("campaigns:public_drive", args=[world.province_a.code, drive.pk])
-    t.ward_url = reverse(
-        "campaigns:public_drive_ward", args=[world.province_a.code, drive.pk, world.ward_x.code]
-    )
-    return t
 
 
 def _expected(t):
