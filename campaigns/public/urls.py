@@ -2,11 +2,15 @@
 
 from django.urls import path
 
-from campaigns.public import views
+from campaigns.public import front_door, views
 
 DRIVE = "cong-khai/tinh/<str:province_code>/<int:campaign_pk>"
 
 urlpatterns = [
+    # The front door: provinces, then a province's communes and drives (before the ward
+    # pages, whose pattern would take "tinh" for a ward code).
+    path("cong-khai/", front_door.public_directory, name="public_directory"),
+    path("cong-khai/tinh/<str:province_code>/", front_door.public_province, name="public_province"),
     # Follow the money: a province drive's trail, then one commune's step (before the ward
     # pages, whose first segment would read "tinh" as a ward code).
     path(f"{DRIVE}/", views.public_drive, name="public_drive"),
