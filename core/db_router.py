@@ -22,6 +22,8 @@ REPLICA_VIEWS = frozenset(
         "reports:dashboard_ward",
         "reports:dashboard_province",
         "reports:dashboard_national",
+        "campaigns:public_directory",
+        "campaigns:public_province",
         "campaigns:public_ward",
         "campaigns:public_fund",
         "campaigns:public_fund_csv",

@@ -353,6 +353,15 @@ MATRIX = {
     "campaigns:supports": (ward_url("campaigns:supports"), ward_read),
     "campaigns:bank_import": (ward_url("campaigns:bank_import", obj="campaign"), ward_write),
     "campaigns:account": (ward_url("campaigns:account", obj="campaign"), ward_write),
+    # The public front door (campaigns/public/front_door.py)
+    "campaigns:public_directory": (
+        fixed_url("campaigns:public_directory"),
+        lambda target: anyone(OK),
+    ),
+    "campaigns:public_province": (
+        province_url("campaigns:public_province"),
+        lambda target: anyone(OK),
+    ),
     "campaigns:public_ward": (ward_url("campaigns:public_ward"), lambda target: anyone(OK)),
     "campaigns:public_fund": (
         ward_url("campaigns:public_fund", obj="campaign"),

@@ -207,20 +207,21 @@ def _digest(text: str) -> str:
 
 def cached_for_anonymous(view):
     """Serve a view's 200 pages to anonymous visitors from the cache, keyed by the URL and
-    the versions of the ward its `ward_code` argument names."""
+    the versions of the catalogue and of the ward its `ward_code` argument names (a page with
+    no such argument, such as the public front door, follows the catalogue alone)."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, ward_code, **kwargs):
+    def wrapper(request, *args, **kwargs):
         if not (enabled() and _anonymous(request)):
-            return view(request, *args, ward_code=ward_code, **kwargs)
+            return view(request, *args, **kwargs)
         key = f"page:{_digest(request.get_full_path())}"
-        stored, current = _lookup(key, _names(wards=[ward_code]))
+        stored, current = _lookup(key, _names(wards=[kwargs.get("ward_code")]))
         if stored is not None:
             content, content_type = stored
             if NONCE_MARK in content:
                 content = content.replace(NONCE_MARK, str(request._csp_nonce))
             return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, ward_code=ward_code, **kwargs)
+        response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             content = response.content.decode(response.charset)
             nonce = getattr(request, "_csp_nonce", None)

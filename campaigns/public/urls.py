@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.public import api, giving, views
+from campaigns.public import api, front_door, giving, views
 
 DRIVE = "cong-khai/tinh/<str:province_code>/<int:campaign_pk>"
 API = "cong-khai/api/v1"
@@ -27,6 +27,10 @@ urlpatterns = [
         api.api_drive_ward_payments,
         name="api_drive_ward_payments",
     ),
+    # The front door: provinces, then a province's communes and drives (before the ward
+    # pages, whose pattern would take "tinh" for a ward code).
+    path("cong-khai/", front_door.public_directory, name="public_directory"),
+    path("cong-khai/tinh/<str:province_code>/", front_door.public_province, name="public_province"),
     # Follow the money: a province drive's trail, then one commune's step (before the ward
     # pages, whose first segment would read "tinh" as a ward code).
     path(f"{DRIVE}/", views.public_drive, name="public_drive"),
