@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from campaigns.models import Campaign
+from campaigns.models import BankStatement, Campaign, holder_fields
 from reports.documents import tasks as document_tasks
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
@@ -264,6 +264,29 @@ def public_drive_url(name, *tail):
     return build
 
 
+def bank_statement_url(name, *, province=False):
+    """The URL of a bank statement of ward `target` (or of its province's committee), made
+    on first use."""
+
+    def build(world, target):
+        ward = world.ward(target)
+        holder = ward.province if province else ward
+        fields = holder_fields(holder)
+        statement = BankStatement.objects.filter(**fields).first()
+        if statement is None:
+            statement = BankStatement.objects.create(
+                **fields,
+                file_name="sao-ke.csv",
+                file_digest=f"matrix-{holder.code}",
+                first_on=datetime.date(2026, 3, 1),
+                last_on=datetime.date(2026, 3, 5),
+                imported_by=world.users["admin"],
+            )
+        return reverse(name, args=[holder.code, statement.pk])
+
+    return build
+
+
 # name → (URL builder, expected statuses for a target ward, or a fixed map)
 MATRIX = {
     "home": (
@@ -341,6 +364,10 @@ MATRIX = {
     "campaigns:house_update": (ward_url("campaigns:house_update", obj="house"), ward_write),
     "campaigns:supports": (ward_url("campaigns:supports"), ward_read),
     "campaigns:bank_import": (ward_url("campaigns:bank_import", obj="campaign"), ward_write),
+    # Bank reconciliation (campaigns/bank): the ward's whole account, as its per-fund import.
+    "campaigns:bank_statements": (ward_url("campaigns:bank_statements"), ward_write),
+    "campaigns:bank_statement": (bank_statement_url("campaigns:bank_statement"), ward_write),
+    "campaigns:bank_queue": (ward_url("campaigns:bank_queue"), ward_write),
     "campaigns:public_ward": (ward_url("campaigns:public_ward"), lambda target: anyone(OK)),
     "campaigns:public_fund": (
         ward_url("campaigns:public_fund", obj="campaign"),
@@ -402,6 +429,19 @@ MATRIX = {
     ),
     "campaigns:province_bank_import": (
         drive_url("campaigns:province_bank_import"),
+        province_write,
+    ),
+    # Bank reconciliation (campaigns/bank): the committee's whole account.
+    "campaigns:province_bank_statements": (
+        province_url("campaigns:province_bank_statements"),
+        province_write,
+    ),
+    "campaigns:province_bank_statement": (
+        bank_statement_url("campaigns:province_bank_statement", province=True),
+        province_write,
+    ),
+    "campaigns:province_bank_queue": (
+        province_url("campaigns:province_bank_queue"),
         province_write,
     ),
     "campaigns:province_donation_detail": (
