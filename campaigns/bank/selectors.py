@@ -23,6 +23,7 @@ from campaigns.models import (
     StatementLine,
     holder_fields,
 )
+from wards.models import Province
 
 Status = StatementLine.Status
 MONEY_KINDS = (Campaign.Kind.FUND, Campaign.Kind.HOUSING)
@@ -44,11 +45,12 @@ def statement_label(statement: BankStatement) -> str:
 
 
 def holder_accounts(holder) -> dict[str, list[str]]:
-    """The receiving accounts of the holder's funds, as a statement names its account: each
-    with the names of the funds that receive on it."""
+    """The receiving accounts of the holder's own funds (a commune's statement is of its own
+    account, not of its province's drives'), each with the names of the funds on it."""
     accounts: dict[str, list[str]] = {}
+    own = {"province": holder} if isinstance(holder, Province) else {"ward": holder}
     funds = (
-        fund_selectors.campaigns_at(holder)
+        Campaign.objects.filter(**own)
         .exclude(bank_account_number="")
         .order_by("bank_account_number", "name")
         .values_list("bank_account_number", "name")
@@ -191,15 +193,9 @@ def _hand_recorded(holder, rows: list[statements.StatementRow]) -> list[statemen
 
 
 def duplicates_of(holder, rows: list[statements.StatementRow]) -> list[tuple[str, ...]]:
-    """For each row, why it may be a donation already recorded by hand (rows are compared
-    with the books only: two donors giving the same amount on one day are two gifts)."""
-    existing = _hand_recorded(holder, rows)
-    found = []
-    for row in rows:
-        alone = statements.StatementRow.from_data(row.to_data())
-        statements.flag_duplicates([alone], existing)
-        found.append(tuple(alone.duplicates))
-    return found
+    """For each row, why it may be a donation already recorded by hand."""
+    reasons = statements.recorded_reasons(rows, _hand_recorded(holder, rows))
+    return [tuple(found) for found in reasons]
 
 
 def _recorded(holder, keys: set[str], days: set[datetime.date]) -> dict[str, matching.Recorded]:

@@ -1,11 +1,17 @@
-"""Donations written from a confirmed bank statement: every ticked line once, or nothing.
+"""Bank statements into donations, every line once, or nothing.
 
 A statement line is known by its key: the bank's reference, the date and the amount. The key is
-stored on the donation under a unique constraint per holder (a commune, or a province's
-committee), so one line becomes at most one
-counted donation even when the same preview is confirmed twice at once (a double click, two
-tabs): a line already recorded is skipped and reported, never written again. A donation that
-was reversed frees its line, so a corrected import records it again under the next key.
+stored on the donation ("key#n") under a unique constraint per holder (a commune, or a
+province's committee), and on the stored StatementLine under another, so one line becomes at
+most one counted donation even when a confirm is sent twice at once (a double click, two tabs):
+a line already recorded is skipped and reported, never written again. A donation that was
+reversed frees its line, which is recorded again under the next "#n".
+
+Two ways in: the per-fund import (preview, tick, confirm: `statement_confirm`), and the
+holder's whole account (`bank_statement_import` stores the statement and its lines matched
+by campaigns/bank/matching.py; `statement_matched_record` records every matched line in one
+confirm; `statement_line_record`, `_set_aside` and `_put_back` work through the queue). Both
+store the statement and its lines, so every bank donation names the line that verified it.
 """
 
 import datetime
@@ -37,6 +43,7 @@ from core.templatetags.people import vietnamese_name
 from core.text import visible_text
 
 NOTE = "Nhập từ sao kê ngân hàng (dòng {row})"
+Status = StatementLine.Status
 KEY_MAX_LENGTH = Donation._meta.get_field("statement_line").max_length - 10
 
 
@@ -337,8 +344,8 @@ def _label(donation: Donation) -> str:
 # officer records each in a fund or sets it aside. Every change of a line names the version
 # the officer saw: a stale page changes nothing and says what the other officer did.
 
-Status = StatementLine.Status
 NO_CREDIT_LINES = "Tệp không có khoản ghi có (tiền vào) nào để nhập."
+PROBLEM_MAX_LENGTH = StatementLine._meta.get_field("problem").max_length
 
 
 class AlreadyImported(StatementRefusal):
@@ -398,8 +405,9 @@ def _new_line(statement, holder, row, key, match: matching.Match) -> StatementLi
         status=match.status,
         campaign_id=match.fund,
         pledge_id=match.pledge,
-        matched_by=match.matched_by or ("officer" if match.status == Status.RECORDED else ""),
-        problem=match.problem[:500],
+        matched_by=match.matched_by
+        or (StatementLine.MatchedBy.OFFICER if match.status == Status.RECORDED else ""),
+        problem=match.problem[:PROBLEM_MAX_LENGTH],
         donation_id=match.donation,
     )
 
@@ -658,6 +666,14 @@ def statement_matched_record(
             "bấm ghi lần nữa."
         )
     campaigns = Campaign.objects.in_bulk({line.campaign_id for line in pending})
+    closed = [
+        f"Dòng {line.row}: quỹ “{campaigns[line.campaign_id].name}” đã kết thúc sau khi dòng "
+        "được khớp; hãy chuyển dòng này về hàng chờ rồi chọn quỹ khác."
+        for line in pending
+        if campaigns[line.campaign_id].status == Campaign.Status.CLOSED
+    ]
+    if closed:
+        raise StatementRefusal(" ".join(closed), status=409)
     for line in pending:
         choice = by_pk[line.pk]
         result.recorded.append(

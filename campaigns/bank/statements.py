@@ -661,13 +661,8 @@ def reference_key(reference: str) -> str:
     return " ".join(reference.split()).upper()
 
 
-def flag_duplicates(rows: list[StatementRow], existing: Iterable[Existing]) -> None:
-    """Give each row that looks already recorded its reasons; earlier rows of the file win.
-
-    A row is a duplicate when its bank reference is that of a recorded donation or of an
-    earlier row, or when its date, amount and donor name (case and accents ignored) are those
-    of a recorded donation or of an earlier row.
-    """
+def _books(existing: Iterable[Existing]) -> tuple[dict, dict]:
+    """The recorded donations by bank reference, and by (day, amount, donor name)."""
     by_reference: dict[str, list[Existing]] = {}
     by_day: dict[tuple, list[Existing]] = {}
     for donation in existing:
@@ -676,28 +671,63 @@ def flag_duplicates(rows: list[StatementRow], existing: Iterable[Existing]) -> N
         if name_key(donation.donor_name):
             key = (donation.received_on, donation.amount, name_key(donation.donor_name))
             by_day.setdefault(key, []).append(donation)
+    return by_reference, by_day
+
+
+def _same_reference(row, by_reference) -> list[str]:
+    return [
+        f"Số tham chiếu đã được ghi ở {donation.label}."
+        for donation in by_reference.get(reference_key(row.reference), [])
+    ]
+
+
+def _same_day(row, by_reference, by_day) -> list[str]:
+    name = name_key(row.donor_name)
+    if not name:
+        return []
+    same_reference = by_reference.get(reference_key(row.reference), [])
+    return [
+        f"Trùng ngày, số tiền và tên người ủng hộ với {donation.label}."
+        for donation in by_day.get((row.received_on, row.amount, name), [])
+        if donation not in same_reference
+    ]
+
+
+def flag_duplicates(rows: list[StatementRow], existing: Iterable[Existing]) -> None:
+    """Give each row that looks already recorded its reasons; earlier rows of the file win.
+
+    A row is a duplicate when its bank reference is that of a recorded donation or of an
+    earlier row, or when its date, amount and donor name (case and accents ignored) are those
+    of a recorded donation or of an earlier row.
+    """
+    by_reference, by_day = _books(existing)
     seen_reference: dict[str, int] = {}
     seen_day: dict[tuple, int] = {}
     for row in rows:
-        reasons = []
+        reasons = _same_reference(row, by_reference)
         reference = reference_key(row.reference)
-        for donation in by_reference.get(reference, []):
-            reasons.append(f"Số tham chiếu đã được ghi ở {donation.label}.")
         if reference in seen_reference:
             reasons.append(f"Trùng số tham chiếu với dòng {seen_reference[reference]} của tệp.")
         seen_reference.setdefault(reference, row.row)
+        reasons += _same_day(row, by_reference, by_day)
         name = name_key(row.donor_name)
         if name:
             key = (row.received_on, row.amount, name)
-            for donation in by_day.get(key, []):
-                if donation not in by_reference.get(reference, []):
-                    reasons.append(f"Trùng ngày, số tiền và tên người ủng hộ với {donation.label}.")
             if key in seen_day:
                 reasons.append(
                     f"Trùng ngày, số tiền và tên người ủng hộ với dòng {seen_day[key]} của tệp."
                 )
             seen_day.setdefault(key, row.row)
         row.duplicates = reasons
+
+
+def recorded_reasons(rows: list[StatementRow], existing: Iterable[Existing]) -> list[list[str]]:
+    """For each row, why it looks like a donation already in the books; rows are not compared
+    with each other (two donors giving the same amount on one day are two gifts)."""
+    by_reference, by_day = _books(existing)
+    return [
+        _same_reference(row, by_reference) + _same_day(row, by_reference, by_day) for row in rows
+    ]
 
 
 # --- The file itself --------------------------------------------------------------------------

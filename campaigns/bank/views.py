@@ -7,12 +7,13 @@ twice) is skipped, never written again.
 """
 
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -267,44 +268,42 @@ def account_statements(request, place: Place):
     form = AccountStatementForm(
         request.POST if posted else None, request.FILES if posted else None, accounts=accounts
     )
-    context = _account_context(place, ACCOUNT_CRUMB)
+    found, status = {}, 400 if posted else 200
     if posted and form.is_valid():
         outcome = _import(request, place, form)
-        if outcome is not None:
+        if isinstance(outcome, HttpResponse):
             return outcome
+        found, status = outcome
     page = Paginator(bank_selectors.statements_of(holder), STATEMENTS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    status = 400 if form.errors or context.get("refusal") else 200
     return render(
         request,
         "campaigns/bank/statements.html",
         {
-            **context,
-            **getattr(form, "outcome", {}),
+            **_account_context(place, ACCOUNT_CRUMB),
+            **found,
             "form": form,
             "page": page,
             "counts": bank_selectors.queue_counts(holder),
             "has_accounts": bool(accounts),
         },
-        status=getattr(form, "status", status),
+        status=status,
     )
 
 
 def _import(request, place: Place, form: AccountStatementForm):
-    """Read and store the uploaded statement; the redirect to its review page, or None with
-    what went wrong left on the form (the page is drawn again with what was typed)."""
+    """Read and store the uploaded statement: the redirect to its review page, or (what the
+    page says went wrong, the status); the form keeps what was typed."""
     file = form.cleaned_data["file"]
     digest = statements.file_digest(file)
     try:
         parsed = statements.read_statement(file, today=timezone.localdate())
     except statements.UnreadableFile as error:
         form.add_error("file", str(error))
-        return None
+        return {}, 400
     if parsed.problems:
-        form.outcome = {"problems": parsed.problems, "notes": parsed.notes}
-        form.status = 400
-        return None
+        return {"parsed": parsed}, 400
     try:
         result = services.bank_statement_import(
             holder=place.holder,
@@ -316,21 +315,15 @@ def _import(request, place: Place, form: AccountStatementForm):
             closing_balance=form.cleaned_data["closing_balance"],
         )
     except services.AlreadyImported as refused:
-        form.outcome = {
-            "refusal": str(refused),
-            "earlier_url": place.url("bank_statement", refused.statement.pk),
-        }
-        form.status = refused.status
-        return None
+        earlier = place.url("bank_statement", refused.statement.pk)
+        return {"refusal": str(refused), "earlier_url": earlier}, refused.status
     except services.StatementRefusal as refused:
-        form.outcome = {"refusal": f"Chưa lưu sao kê. {refused}"}
-        form.status = refused.status
-        return None
-    _import_messages(request, result, parsed)
+        return {"refusal": f"Chưa lưu sao kê. {refused}"}, refused.status
+    _import_messages(request, result)
     return place.redirect("bank_statement", result.statement.pk)
 
 
-def _import_messages(request, result: services.ImportResult, parsed) -> None:
+def _import_messages(request, result: services.ImportResult) -> None:
     counts = bank_selectors.status_counts(result.statement)
     messages.success(
         request,
@@ -361,11 +354,14 @@ def province_statement(request, code, pk):
     return statement_review(request, _province(request, code), pk)
 
 
+@dataclass
 class Proposed:
     """A matched line as the review form shows it: the donor guessed or as typed."""
 
-    def __init__(self, line, name, kind, problem=""):
-        self.line, self.name, self.kind, self.problem = line, name, kind, problem
+    line: StatementLine
+    name: str
+    kind: str
+    problem: str = ""
 
 
 def statement_review(request, place: Place, pk):
@@ -558,9 +554,13 @@ def statement_queue(request, place: Place):
     )
 
 
+@dataclass
 class LineForms:
-    def __init__(self, line, record, set_aside):
-        self.line, self.record, self.set_aside = line, record, set_aside
+    """A queue line's two forms: record it in a fund, or set it aside."""
+
+    line: StatementLine
+    record: RecordLineForm
+    set_aside: SetAsideForm
 
 
 def _line_forms(line, funds, data=None, action=None) -> LineForms:

@@ -13,16 +13,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from campaigns import references, services
+from campaigns.bank import selectors as bank_selectors
 from campaigns.bank import services as bank_services
+from campaigns.bank import views as bank_views
 from campaigns.models import BankStatement, Donation, DonationReversal, Pledge, StatementLine
 from core.numbers import format_dong
 from tests import factories
 from tests.campaigns.builders import campaign_of, gift
+from tests.fuzzing import HOSTILE_TEXT, hostile_text, send_checked
 from tests.once import at_once, logged_in
 from tests.readers import XLSX
+from tests.test_fuzz_imports import statements
 
 ACCOUNT = "0071000123456"
 HEADER = "Ngày giao dịch;Số tiền;Số tham chiếu;Nội dung;Số dư"
@@ -333,7 +339,7 @@ def test_a_file_without_usable_lines_stores_nothing_and_keeps_what_was_typed(
 ):
     response = upload(officer, file(), closing="5.000.000")
     assert response.status_code == 400
-    assert any(problem.startswith(message) for problem in response.context["problems"])
+    assert any(problem.startswith(message) for problem in response.context["parsed"].problems)
     assert "chưa lưu gì" in response.content.decode()
     assert response.context["form"]["closing_balance"].value() == "5.000.000"
     assert response.context["form"]["account"].value() == ACCOUNT
@@ -408,6 +414,47 @@ def test_a_line_the_per_fund_import_recorded_before_is_stored_as_recorded(world,
     line = StatementLine.objects.get()
     assert (line.status, line.donation, line.campaign) == ("recorded", earlier, poor)
     assert Donation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_forged_reference_and_a_line_naming_two_pledges_wait_with_clear_answers(
+    officer, poor, houses
+):
+    pledge_of(poor, "P9XF")
+    pledge_of(poor, "K3M4")
+    good = poor.reference
+    forged = good[:-1] + ("X" if good[-1] != "X" else "Y")
+    two = [references.reference(poor.reference_code, code) for code in ("P9XF", "K3M4")]
+    response = upload(
+        officer,
+        csv_file(
+            f"05/03/2026;500.000;FT1;UNG HO {forged} NGUYEN VAN AN;1",
+            f"05/03/2026;600.000;FT2;UNG HO {two[0]} {two[1]};1",
+        ),
+    )
+    page = officer.get(response["Location"])
+    problems = {line.bank_reference: line.problem for line in page.context["waiting"]}
+    assert problems == {
+        "FT1": f"Mã {forged} sai ký tự kiểm tra, không biết là quỹ nào (có thể gõ nhầm) — hãy "
+        "chọn quỹ",
+        "FT2": f"Khớp với 2 mã chuyển khoản: {two[0]}, {two[1]} — hãy chọn quỹ",
+    }
+    html = page.content.decode()
+    assert all(problem in html for problem in problems.values())
+    assert not page.context["proposed"]
+    empty = officer.post(response["Location"], {"action": "confirm", "lines": ""})
+    assert empty.status_code == 400
+    assert empty.context["refusal"] == (
+        "Chưa ghi khoản nào. Sao kê này không còn dòng nào đã khớp để ghi."
+    )
+    assert not Donation.objects.exists()
+    assert (
+        upload(
+            officer, csv_file(f"05/03/2026;500.000;FT1;UNG HO {forged} NGUYEN VAN AN;1")
+        ).status_code
+        == 302
+    )
+    assert StatementLine.objects.count() == 2  # the line again: not stored twice
 
 
 # --- One confirm ------------------------------------------------------------------------------
@@ -534,6 +581,20 @@ def test_a_line_changed_since_the_page_refuses_the_whole_confirm(world, officer,
 
 
 @pytest.mark.django_db
+def test_a_fund_closed_after_matching_refuses_the_confirm(officer, houses, imported):
+    page = review(officer, imported)
+    houses.status = "closed"
+    houses.save()
+    response = officer.post(statement_url(imported), confirm_data(page))
+    assert response.status_code == 409
+    assert response.context["refusal"] == (
+        "Chưa ghi khoản nào. Dòng 3: quỹ “Nhà Đại đoàn kết 2026” đã kết thúc sau khi dòng được "
+        "khớp; hãy chuyển dòng này về hàng chờ rồi chọn quỹ khác."
+    )
+    assert not Donation.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_matched_line_can_be_sent_to_the_queue_from_the_review(officer, imported):
     line = StatementLine.objects.get(bank_reference="FT101")
     data = {"action": "put_back", "line": line.pk, f"line-{line.pk}-version": line.version}
@@ -579,6 +640,35 @@ def test_two_confirms_at_the_same_moment_record_each_line_once(world, imported, 
     said = sorted((notices(r) for r in responses), key=lambda n: "Đã ghi" not in n[0])
     assert said[0][0].startswith("Đã ghi 3 khoản ủng hộ")
     assert said[1][0].startswith("Không ghi thêm khoản nào: các dòng đã được ghi trước đó")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
+)
+def test_the_same_file_sent_twice_at_once_is_stored_once(world, poor, monkeypatch):
+    officer = world.users["ward_officer"]
+    content = f"{HEADER}\n05/03/2026;500.000;FT1;UNG HO {poor.reference};1".encode()
+    read = threading.Barrier(2, timeout=20)
+    file_digest = bank_views.statements.file_digest
+
+    def digest_then_wait(file):
+        digest = file_digest(file)
+        read.wait()
+        return digest
+
+    monkeypatch.setattr(bank_views.statements, "file_digest", digest_then_wait)
+    clients = [logged_in(officer), logged_in(officer)]
+    responses = at_once(
+        *(
+            lambda c=c: upload(c, SimpleUploadedFile("sao-ke.csv", content, "text/csv"))
+            for c in clients
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [302, 409]
+    assert BankStatement.objects.count() == 1 and StatementLine.objects.count() == 1
+    refused = next(r for r in responses if r.status_code == 409)
+    assert refused.context["refusal"].startswith("Tệp này đã được nhập lúc")
 
 
 # --- The queue --------------------------------------------------------------------------------
@@ -765,6 +855,38 @@ def test_a_stale_page_changes_nothing_and_says_what_the_other_officer_did(
     assert line.status == "recorded" and line.donation == donation
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks under real concurrency: PostgreSQL run"
+)
+def test_two_officers_recording_one_line_at_once_make_one_donation(world, poor, monkeypatch):
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    upload(logged_in(officer), csv_file("05/03/2026;250.000;FT1;CHUYEN TIEN;1"))
+    line = StatementLine.objects.get()
+    read = threading.Barrier(2, timeout=20)
+    queue_line = bank_selectors.queue_line
+
+    def read_then_wait(holder, pk):
+        found = queue_line(holder, pk)
+        read.wait()
+        return found
+
+    monkeypatch.setattr(bank_selectors, "queue_line", read_then_wait)
+    fields = {"campaign": poor.pk, "donor_kind": "anonymous"}
+    responses = at_once(
+        lambda: act(logged_in(officer), line, "record", **fields),
+        lambda: act(logged_in(chair), line, "record", **fields),
+    )
+    assert sorted(r.status_code for r in responses) == [302, 409]
+    donation = Donation.objects.get()
+    line.refresh_from_db()
+    assert (line.status, line.donation) == ("recorded", donation)
+    refused = next(r for r in responses if r.status_code == 409)
+    assert (
+        f"ghi thành khoản ủng hộ biên nhận {donation.receipt_label}" in (refused.context["refusal"])
+    )
+
+
 @pytest.mark.django_db
 def test_a_line_of_another_holder_or_a_made_up_one_changes_nothing(world, officer, imported):
     line = StatementLine.objects.get(bank_reference="FT105")
@@ -945,3 +1067,31 @@ def test_the_officer_is_shown_the_way_and_the_waiting_count(world, officer, logi
         statements_url()
         not in reader.get(reverse("campaigns:list", args=[world.ward_x.code])).content.decode()
     )
+
+
+# --- Hostile files ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_hostile_statements_never_break_the_account_import(client, world, poor):
+    client.force_login(world.users["ward_officer"])
+    names = st.one_of(st.sampled_from(["", *HOSTILE_TEXT]), st.text(max_size=300))
+    kinds = st.sampled_from(["individual", "organisation", "anonymous", "x", ""])
+
+    @given(statement=statements(), closing=st.one_of(st.just(""), hostile_text()), data=st.data())
+    def import_then_confirm(statement, closing, data):
+        name, content = statement
+        file = SimpleUploadedFile(name, content, "application/octet-stream")
+        fields = {"file": file, "account": "", "closing_balance": closing}
+        response, accepted = send_checked(client, "POST", statements_url(), fields)
+        if not accepted:
+            return
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        choice = {"action": "confirm", "lines": page.context["shown"]}
+        for proposed in page.context["proposed"]:
+            choice[f"name-{proposed.line.pk}"] = data.draw(names)
+            choice[f"kind-{proposed.line.pk}"] = data.draw(kinds)
+        send_checked(client, "POST", response["Location"], choice)
+
+    import_then_confirm()
