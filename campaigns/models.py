@@ -554,6 +554,17 @@ class StatementLine(models.Model):
         verbose_name="khoản ủng hộ",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Who last decided what the line is (recorded it, set it aside, put it back), and when:
+    # money in the account declared "not a donation" must name who said so.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người xử lý",
+    )
+    handled_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
 
     class Meta:
         verbose_name = "dòng sao kê"

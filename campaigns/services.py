@@ -5,6 +5,8 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from campaigns import selectors
 from campaigns.models import (
@@ -17,6 +19,7 @@ from campaigns.models import (
     Household,
     HousePhoto,
     ReceiptCounter,
+    StatementLine,
     holder_fields,
 )
 from core import dates
@@ -227,8 +230,29 @@ def donation_reverse(*, donation: Donation, user, reason: str, on: datetime.date
                 f"({format_quantity(left)} {donation.in_kind_unit} "
                 f"{donation.in_kind_description})."
             )
-    return DonationReversal.objects.create(
+    reversal = DonationReversal.objects.create(
         donation=donation, reason=reason, reversed_by=user, reversed_on=on
+    )
+    _free_statement_line(donation, reason=reason, user=user)
+    return reversal
+
+
+def _free_statement_line(donation: Donation, *, reason: str, user) -> None:
+    """The bank statement line a reversed donation was made from waits in the queue again, so
+    it can be recorded correctly (its next donation takes the key's next "#n")."""
+    problem = (
+        f"Khoản ủng hộ biên nhận {donation.receipt_label} ghi từ dòng này đã được điều chỉnh "
+        f"({reason}); hãy ghi lại cho đúng hoặc để riêng."
+    )
+    StatementLine.objects.filter(donation=donation).update(
+        status=StatementLine.Status.WAITING,
+        donation=None,
+        matched_by="",
+        set_aside_reason="",
+        problem=problem[: StatementLine._meta.get_field("problem").max_length],
+        version=F("version") + 1,
+        handled_by=user,
+        handled_at=timezone.now(),
     )
 
 

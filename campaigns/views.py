@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from campaigns import receipts, selectors, services
 from campaigns.allocations import selectors as allocation_selectors
+from campaigns.bank import selectors as bank_selectors
 from campaigns.forms import (
     CampaignForm,
     DisbursementForm,
@@ -53,6 +54,11 @@ def _can_edit(request, ward):
     return ward_selectors.can_edit_ward(request.user, ward)
 
 
+def _bank_waiting(request, ward) -> int:
+    """Statement lines waiting in the ward's queue, for those who work through it."""
+    return bank_selectors.waiting_count(ward) if _can_edit(request, ward) else 0
+
+
 def _can_record_gifts(request, ward, campaign):
     """The ward's officers, and an organisation officer in its organisation's drives."""
     return ward_selectors.can_edit_organisation(request.user, ward, campaign.organisation_id)
@@ -84,6 +90,7 @@ def campaign_list(request, code):
             "campaigns": campaigns,
             "can_edit": _can_edit(request, ward),
             "can_create": ward_selectors.can_edit_part_of_ward(request.user, ward),
+            "bank_waiting": _bank_waiting(request, ward),
             "breadcrumbs": ["Cuộc vận động, quỹ"],
         },
     )
@@ -162,6 +169,7 @@ def campaign_detail(request, code, pk):
             "disbursements": disbursements,
             "can_edit": _can_edit(request, ward),
             "can_record_gifts": _can_record_gifts(request, ward, campaign),
+            "bank_waiting": _bank_waiting(request, ward),
             "personal": personal,
             "breadcrumbs": [campaign.name],
             **_province_drive_context(request, campaign, ward),

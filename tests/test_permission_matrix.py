@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from campaigns.models import Campaign, Pledge
+from campaigns.models import BankStatement, Campaign, Pledge, holder_fields
 from reports.documents import tasks as document_tasks
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
@@ -273,6 +273,27 @@ def pledge_url(world, target):
     campaign = world.campaign_for(target)
     pledge = campaign.pledges.first() or Pledge.objects.create(campaign=campaign, code="P1ED")
     return reverse("campaigns:public_pledge", args=[pledge.reference])
+def bank_statement_url(name, *, province=False):
+    """The URL of a bank statement of ward `target` (or of its province's committee), made
+    on first use."""
+
+    def build(world, target):
+        ward = world.ward(target)
+        holder = ward.province if province else ward
+        fields = holder_fields(holder)
+        statement = BankStatement.objects.filter(**fields).first()
+        if statement is None:
+            statement = BankStatement.objects.create(
+                **fields,
+                file_name="sao-ke.csv",
+                file_digest=f"matrix-{holder.code}",
+                first_on=datetime.date(2026, 3, 1),
+                last_on=datetime.date(2026, 3, 5),
+                imported_by=world.users["admin"],
+            )
+        return reverse(name, args=[holder.code, statement.pk])
+
+    return build
 
 
 # name → (URL builder, expected statuses for a target ward, or a fixed map)
@@ -362,6 +383,10 @@ MATRIX = {
         province_url("campaigns:public_province"),
         lambda target: anyone(OK),
     ),
+    # Bank reconciliation (campaigns/bank): the ward's whole account, as its per-fund import.
+    "campaigns:bank_statements": (ward_url("campaigns:bank_statements"), ward_write),
+    "campaigns:bank_statement": (bank_statement_url("campaigns:bank_statement"), ward_write),
+    "campaigns:bank_queue": (ward_url("campaigns:bank_queue"), ward_write),
     "campaigns:public_ward": (ward_url("campaigns:public_ward"), lambda target: anyone(OK)),
     "campaigns:public_fund": (
         ward_url("campaigns:public_fund", obj="campaign"),
@@ -484,6 +509,19 @@ MATRIX = {
         province_write,
     ),
     "campaigns:province_account": (drive_url("campaigns:province_account"), province_write),
+    # Bank reconciliation (campaigns/bank): the committee's whole account.
+    "campaigns:province_bank_statements": (
+        province_url("campaigns:province_bank_statements"),
+        province_write,
+    ),
+    "campaigns:province_bank_statement": (
+        bank_statement_url("campaigns:province_bank_statement", province=True),
+        province_write,
+    ),
+    "campaigns:province_bank_queue": (
+        province_url("campaigns:province_bank_queue"),
+        province_write,
+    ),
     "campaigns:province_donation_detail": (
         drive_url("campaigns:province_donation_detail", "province_donation"),
         province_internal_read,

@@ -8,6 +8,7 @@ writes the database; campaigns/bank/views.py reads, and services.donation_record
 
 import csv
 import datetime
+import hashlib
 import io
 import re
 import unicodedata
@@ -29,6 +30,7 @@ from core.uploads import HEADER_SEARCH_ROWS, MAX_COLUMNS, UnreadableFile
 
 __all__ = [
     "UnreadableFile",
+    "Balance",
     "Existing",
     "ParsedStatement",
     "StatementRow",
@@ -48,6 +50,7 @@ REFERENCE_MAX_LENGTH = Donation._meta.get_field("bank_reference").max_length
 DESCRIPTION_MAX_LENGTH = 500  # kept for the preview only
 
 DATE, AMOUNT, REFERENCE, DESCRIPTION = "date", "amount", "reference", "description"
+BALANCE = "balance"  # optional: the account's balance after each transaction
 REQUIRED = (DATE, AMOUNT, REFERENCE)
 COLUMN_LABELS = {
     DATE: "Ngày giao dịch",
@@ -115,6 +118,15 @@ HEADERS = {
         "details",
         "transaction details",
         "narrative",
+    },
+    BALANCE: {
+        "so du",
+        "so du cuoi",
+        "so du sau giao dich",
+        "so du tai khoan",
+        "balance",
+        "running balance",
+        "available balance",
     },
 }
 CREDIT_HEADERS = {"so tien ghi co", "ghi co", "so tien co", "credit", "credit amount", "co"}
@@ -308,11 +320,38 @@ class StatementRow:
         )
 
 
+@dataclass(frozen=True)
+class Balance:
+    """The account's balance the bank printed after one transaction (credit or debit)."""
+
+    row: int
+    booked_on: datetime.date
+    amount: int
+
+
 @dataclass
 class ParsedStatement:
     rows: list[StatementRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # rows skipped on purpose (debits, totals)
+    balances: list[Balance] = field(default_factory=list)  # from a "Số dư" column, if any
+    stated_closing: int | None = None  # from a "Số dư cuối kỳ" line under the table
+
+    @property
+    def closing_balance(self) -> int | None:
+        """What the file says the account held at its end: its closing line, else the
+        balance after its latest transaction (files come oldest or newest first)."""
+        if self.stated_closing is not None:
+            return self.stated_closing
+        if not self.balances:
+            return None
+        first, last = self.balances[0], self.balances[-1]
+        return first.amount if first.booked_on > last.booked_on else last.amount
+
+    @property
+    def days(self) -> list[datetime.date]:
+        """Every transaction day the file names, credits and (through balances) debits."""
+        return [row.received_on for row in self.rows] + [b.booked_on for b in self.balances]
 
     @property
     def total(self) -> int:
@@ -490,6 +529,39 @@ def _is_date(value) -> bool:
         return False
 
 
+_CLOSING = re.compile(r"^(so du cuoi|closing)")
+
+
+def _amount_or_none(value) -> int | None:
+    try:
+        return parse_amount(value)
+    except BadValue:
+        return None
+
+
+def _closing_amount(values, columns, default):
+    """The amount on a "Số dư cuối kỳ" line: in the balance column, else its last number."""
+    candidates = [_cell(values, columns, BALANCE)] if BALANCE in columns else []
+    candidates += [value for value in reversed(values) if value is not None][:3]
+    for value in candidates:
+        amount = _amount_or_none(value)
+        if amount is not None and abs(amount) <= MAX_VALUE:
+            return amount
+    return default
+
+
+def _read_balance(number, raw_date, raw_balance, parsed: ParsedStatement) -> None:
+    """The balance printed after a transaction, when it and the date read cleanly; a balance
+    is only informative, so one that does not read is left out, never a problem."""
+    balance = _amount_or_none(raw_balance)
+    try:
+        booked_on = parse_date(raw_date)
+    except BadValue:
+        return
+    if balance is not None and booked_on is not None and abs(balance) <= MAX_VALUE:
+        parsed.balances.append(Balance(number, booked_on, balance))
+
+
 def _read_line(number, values, columns, parsed: ParsedStatement, today) -> None:
     raw_date = _cell(values, columns, DATE)
     raw_amount = _cell(values, columns, AMOUNT)
@@ -499,10 +571,13 @@ def _read_line(number, values, columns, parsed: ParsedStatement, today) -> None:
     if not texts:
         return
     if raw_reference is None and _TOTALS.match(texts[0]) and not _is_date(raw_date):
+        if _CLOSING.match(texts[0]):
+            parsed.stated_closing = _closing_amount(values, columns, parsed.stated_closing)
         parsed.notes.append(f"Dòng {number}: dòng tổng cộng hoặc số dư, bỏ qua.")
         return
     if raw_date is None and raw_amount is None and raw_reference is None:
         return  # a line of text only (a title or a note under the table)
+    _read_balance(number, raw_date, _cell(values, columns, BALANCE), parsed)
 
     problems = parsed.problems
     before = len(problems)
@@ -586,13 +661,8 @@ def reference_key(reference: str) -> str:
     return " ".join(reference.split()).upper()
 
 
-def flag_duplicates(rows: list[StatementRow], existing: Iterable[Existing]) -> None:
-    """Give each row that looks already recorded its reasons; earlier rows of the file win.
-
-    A row is a duplicate when its bank reference is that of a recorded donation or of an
-    earlier row, or when its date, amount and donor name (case and accents ignored) are those
-    of a recorded donation or of an earlier row.
-    """
+def _books(existing: Iterable[Existing]) -> tuple[dict, dict]:
+    """The recorded donations by bank reference, and by (day, amount, donor name)."""
     by_reference: dict[str, list[Existing]] = {}
     by_day: dict[tuple, list[Existing]] = {}
     for donation in existing:
@@ -601,25 +671,73 @@ def flag_duplicates(rows: list[StatementRow], existing: Iterable[Existing]) -> N
         if name_key(donation.donor_name):
             key = (donation.received_on, donation.amount, name_key(donation.donor_name))
             by_day.setdefault(key, []).append(donation)
+    return by_reference, by_day
+
+
+def _same_reference(row, by_reference) -> list[str]:
+    return [
+        f"Số tham chiếu đã được ghi ở {donation.label}."
+        for donation in by_reference.get(reference_key(row.reference), [])
+    ]
+
+
+def _same_day(row, by_reference, by_day) -> list[str]:
+    name = name_key(row.donor_name)
+    if not name:
+        return []
+    same_reference = by_reference.get(reference_key(row.reference), [])
+    return [
+        f"Trùng ngày, số tiền và tên người ủng hộ với {donation.label}."
+        for donation in by_day.get((row.received_on, row.amount, name), [])
+        if donation not in same_reference
+    ]
+
+
+def flag_duplicates(rows: list[StatementRow], existing: Iterable[Existing]) -> None:
+    """Give each row that looks already recorded its reasons; earlier rows of the file win.
+
+    A row is a duplicate when its bank reference is that of a recorded donation or of an
+    earlier row, or when its date, amount and donor name (case and accents ignored) are those
+    of a recorded donation or of an earlier row.
+    """
+    by_reference, by_day = _books(existing)
     seen_reference: dict[str, int] = {}
     seen_day: dict[tuple, int] = {}
     for row in rows:
-        reasons = []
+        reasons = _same_reference(row, by_reference)
         reference = reference_key(row.reference)
-        for donation in by_reference.get(reference, []):
-            reasons.append(f"Số tham chiếu đã được ghi ở {donation.label}.")
         if reference in seen_reference:
             reasons.append(f"Trùng số tham chiếu với dòng {seen_reference[reference]} của tệp.")
         seen_reference.setdefault(reference, row.row)
+        reasons += _same_day(row, by_reference, by_day)
         name = name_key(row.donor_name)
         if name:
             key = (row.received_on, row.amount, name)
-            for donation in by_day.get(key, []):
-                if donation not in by_reference.get(reference, []):
-                    reasons.append(f"Trùng ngày, số tiền và tên người ủng hộ với {donation.label}.")
             if key in seen_day:
                 reasons.append(
                     f"Trùng ngày, số tiền và tên người ủng hộ với dòng {seen_day[key]} của tệp."
                 )
             seen_day.setdefault(key, row.row)
         row.duplicates = reasons
+
+
+def recorded_reasons(rows: list[StatementRow], existing: Iterable[Existing]) -> list[list[str]]:
+    """For each row, why it looks like a donation already in the books; rows are not compared
+    with each other (two donors giving the same amount on one day are two gifts)."""
+    by_reference, by_day = _books(existing)
+    return [
+        _same_reference(row, by_reference) + _same_day(row, by_reference, by_day) for row in rows
+    ]
+
+
+# --- The file itself --------------------------------------------------------------------------
+
+
+def file_digest(file) -> str:
+    """sha256 of the uploaded file's bytes: the same statement file has the same digest."""
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(65536), b""):
+        digest.update(chunk if isinstance(chunk, bytes) else chunk.encode())
+    file.seek(0)
+    return digest.hexdigest()

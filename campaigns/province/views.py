@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from campaigns import selectors
 from campaigns import views as fund_views
+from campaigns.bank import selectors as bank_selectors
 from campaigns.bank import views as bank_views
 from campaigns.models import Campaign
 from campaigns.places import Place
@@ -41,6 +42,13 @@ def _drive_or_404(province, pk) -> Campaign:
     return get_object_or_404(selectors.province_campaigns(province), pk=pk)
 
 
+def _bank_waiting(request, province) -> int:
+    """Statement lines waiting in the committee's queue, for those who work through it."""
+    if not ward_selectors.can_edit_province(request.user, province):
+        return 0
+    return bank_selectors.waiting_count(province)
+
+
 def _crumbs(province) -> list[str]:
     return [province.name, LIST_LABEL]
 
@@ -60,6 +68,7 @@ def campaign_list(request, code):
             "province": province,
             "campaigns": campaigns,
             "can_edit": ward_selectors.can_edit_province(request.user, province),
+            "bank_waiting": _bank_waiting(request, province),
             "breadcrumbs": _crumbs(province),
         },
     )
@@ -87,6 +96,7 @@ def campaign_detail(request, code, pk):
             "page": page,
             "allocations": selectors.allocations_of(campaign),
             "can_edit": ward_selectors.can_edit_province(request.user, province),
+            "bank_waiting": _bank_waiting(request, province),
             "personal": personal,
             "breadcrumbs": [*_crumbs(province), campaign.name],
         },
