@@ -241,14 +241,20 @@ def test_another_wards_statement_of_the_same_number_is_not_this_funds(client, ba
 
 
 @pytest.mark.django_db
-def test_a_reversed_verified_gift_no_longer_counts_but_keeps_its_label(client, bank):
+def test_a_reversed_verified_gift_no_longer_counts_and_its_line_waits_again(client, bank):
+    """A reversal frees the statement line (campaigns/bank): the money is still in the bank,
+    so the line waits in the queue to be recorded correctly, and the reversed receipt no
+    longer claims it."""
     d = bank.d
     cuc = d.counted[1]
+    line = cuc.bank_line
     services.donation_reverse(donation=cuc, user=d.officer, reason="Ghi nhầm quỹ", on=D(2026, 4, 5))
+    line.refresh_from_db()
+    assert (line.status, line.donation_id) == (StatementLine.Status.WAITING, None)
     response = fund_page(client, d)
     rows = {row.reference: row for row in response.context["page"].rows}
     assert rows[cuc.receipt_label].reversed
-    assert rows[cuc.receipt_label].verification.is_verified
+    assert not rows[cuc.receipt_label].verification.is_verified
     expected = expected_balance(bank)
     assert response.context["balance"].counts.verified == expected["verified"] == 0
     assert item(response, "unexplained") == format_dong(expected["unexplained"])
