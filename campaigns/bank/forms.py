@@ -75,10 +75,9 @@ class LineForm(forms.Form):
 
 
 class RecordLineForm(LineForm):
-    campaign = forms.ModelChoiceField(
+    campaign = forms.TypedChoiceField(
         label="Quỹ nhận",
-        queryset=None,
-        empty_label="— Chọn quỹ —",
+        coerce=int,
         error_messages={
             "required": "Hãy chọn quỹ nhận khoản này.",
             "invalid_choice": "Quỹ này không nhận được khoản này (đã kết thúc hoặc không "
@@ -105,9 +104,17 @@ class RecordLineForm(LineForm):
         error_messages={"max_length": "Tên dài quá %(limit_value)d ký tự, hãy rút gọn."},
     )
 
-    def __init__(self, *args, funds, **kwargs):
+    def __init__(self, *args, funds: list, **kwargs):
+        """funds: the open funds the line may go to (read once for the whole page)."""
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = funds
+        self.funds = {fund.pk: fund for fund in funds}
+        self.fields["campaign"].choices = [
+            ("", "— Chọn quỹ —"),
+            *((fund.pk, fund.name) for fund in funds),
+        ]
+
+    def clean_campaign(self):
+        return self.funds[self.cleaned_data["campaign"]]
 
 
 class SetAsideForm(LineForm):

@@ -514,7 +514,7 @@ def statement_queue(request, place: Place):
     query = _queue_query(request.POST if request.method == "POST" else request.GET)
     base = place.url("bank_queue")
     back = f"{base}?{urlencode(query)}" if query else base
-    funds = bank_selectors.open_money_funds(holder)
+    funds = list(bank_selectors.open_money_funds(holder))
     bound, refusal, status = None, "", 200
     if request.method == "POST":
         outcome = _queue_post(request, place, funds)
@@ -547,7 +547,7 @@ def statement_queue(request, place: Place):
             "query": query,
             "page_query": urlencode({k: v for k, v in query.items() if k != "page"}),
             "counts": bank_selectors.queue_counts(holder),
-            "has_funds": funds.exists(),
+            "has_funds": bool(funds),
             "refusal": refusal,
         },
         status=status,

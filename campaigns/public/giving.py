@@ -284,8 +284,11 @@ def _pledge_form_page(request, campaign: Campaign):
                 except FundRefusal as error:
                     form.add_error(None, str(error))
                 else:
-                    suffix = "" if outcome.created else "?lai=1"
-                    return redirect(pledge_page_path(outcome.record) + suffix)
+                    if outcome.record is None:  # a token another form claimed: nothing to show
+                        form.add_error(None, submissions.REPEATED_MESSAGE)
+                    else:
+                        suffix = "" if outcome.created else "?lai=1"
+                        return redirect(pledge_page_path(outcome.record) + suffix)
     elif "so_tien" in request.GET:
         # From the fund page's amount box: check what was typed before offering the button.
         form = PledgeForm(request.GET)

@@ -185,6 +185,17 @@ def test_a_double_click_gives_one_pledge_and_lands_on_it(client, fund):
     assert Pledge.objects.count() == 2
 
 
+def test_a_token_another_form_claimed_gives_no_pledge_and_no_error_page(client, fund, world):
+    from wards.models import FormSubmission
+
+    token = uuid.uuid4()
+    FormSubmission.objects.create(token=token, user=world.users["ward_officer"])
+    response = post_pledge(client, fund, "100.000", token)
+    assert response.status_code == 400
+    assert "đã được gửi trước đó" in page(response)
+    assert not Pledge.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
