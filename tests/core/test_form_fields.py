@@ -8,6 +8,7 @@ what was typed; a date field is the portal's own (dd/mm/yyyy, 1900–2100). A ne
 that no page below renders fails the test until it is added here.
 """
 
+import dataclasses
 import importlib
 import pkgutil
 
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import dates
 from core.numbers import NUMBER_FIELDS
+from tests import factories
 from tests.test_fuzz_forms import PAGES, ward_url
 
 PORTAL_APPS = ("wards", "campaigns", "reports")
@@ -55,6 +57,8 @@ EXTRA_PAGES = [
         ward_url("reports:document_section_edit", lambda w: w.document.pk, lambda w: w.section.pk),
     ),
     ("admin", lambda w: reverse("otp:verify")),  # the admin has a device (below)
+    ("ward_officer", ward_url("campaigns:bank_statements")),
+    ("ward_officer", ward_url("campaigns:bank_queue")),  # a waiting line (below)
 ]
 
 
@@ -74,12 +78,19 @@ def _forms_in(response) -> list[forms.BaseForm]:
         for value in context.flatten().values():
             if isinstance(value, forms.BaseForm):
                 found.append(value)
+            # Rows that each carry their own forms (the bank queue's (line, forms) pairs).
+            for row in value if isinstance(value, list) else ():
+                for part in row if isinstance(row, tuple) else (row,):
+                    if dataclasses.is_dataclass(part):
+                        found += [f for f in vars(part).values() if isinstance(f, forms.BaseForm)]
     return found
 
 
 def _shown_forms(client, world):
     """(url, page HTML, forms in its context) for every page above."""
     TOTPDevice.objects.create(user=world.users["admin"], name="Điện thoại", confirmed=True)
+    statement = factories.bank_statement(ward_obj=world.ward_x, user=world.users["ward_officer"])
+    factories.statement_line(statement=statement, amount=200_000, description="CHUYEN TIEN")
     shown = []
     for role, build_url in _pages():
         client.logout()
