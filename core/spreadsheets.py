@@ -8,8 +8,7 @@ Numbers, dates and None pass through unchanged so sums and formats keep working.
 Every CSV download is written by `csv_lines` / `csv_response`, for Excel on a Vietnamese
 system: UTF-8 with a byte-order mark, ";" between fields (the list separator where the
 decimal mark is ","), whole numbers as plain digits (no thousands separator, so Excel reads
-them as numbers), decimals with a comma ("82,03", no trailing zeros), dates as dd/mm/yyyy,
-text formula-safe.
+them as numbers), decimals with a comma ("82,03"), dates as dd/mm/yyyy, text formula-safe.
 
 XLSX downloads leave as `workbook_response`; a plain titled table (a ledger) is built by
 `table_workbook`.
@@ -61,11 +60,8 @@ def csv_value(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):
-        # 200.00 kg is "200" as on the pages; 2.50 is "2,5".
-        text = format(value, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text.replace(".", ",")
+        # As many decimals as the value holds: a rate rounded to one decimal keeps it ("90,0").
+        return format(value, "f").replace(".", ",")
     if isinstance(value, float):
         return repr(value).replace(".", ",")
     if isinstance(value, datetime.datetime):

@@ -75,13 +75,14 @@ class DisclosureSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs["class"] = css
+            # At least 44 px tall: thumbs on a phone.
+            field.widget.attrs["class"] = f"{css} touch-target"
         self.fields["q"].widget.attrs.update(
             {"placeholder": "ví dụ MT7K2AP9XFQ hoặc 500.000 05/03/2026", "autocomplete": "off"}
         )
         for name in ("so_tien_tu", "so_tien_den"):
             self.fields[name].widget.attrs.update(
-                {"placeholder": "ví dụ 1.000.000", "class": "form-control text-end"}
+                {"placeholder": "ví dụ 1.000.000", "class": "form-control touch-target text-end"}
             )
         for name in ("tu_ngay", "den_ngay"):
             self.fields[name].error_messages["invalid"] = self.DATE_ERROR

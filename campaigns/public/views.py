@@ -19,6 +19,8 @@ from wards import page_cache
 from wards.models import Ward
 
 PAGE_SIZE = 50
+REVERSED = "Đã điều chỉnh, không tính"
+FILE_FORMATS = ("csv", "xlsx")
 
 
 def _ward_or_404(code) -> Ward:
@@ -102,6 +104,7 @@ CSV_HEADER = [
     "Tiền mặt (đồng)",
     "Hiện vật quy đổi (đồng)",
     "Ghi chú",
+    # Added with the bank statements: after the older columns, which keep their places.
     "Đối chiếu sao kê",
     "Ngày giao dịch trên sao kê",
 ]
@@ -214,8 +217,6 @@ def public_ward_file(request, ward_code, fmt):
 PROVINCE_HOLDER = "Ủy ban MTTQ tỉnh, thành phố"
 COMMUNES_HOLDER = "Các phường, xã tự vận động"
 PENDING = "Chờ xã xác nhận"
-REVERSED = "Đã điều chỉnh, không tính"
-FILE_FORMATS = ("csv", "xlsx")
 CASH_COLUMN, VALUE_COLUMN = "Tiền mặt (đồng)", "Hiện vật quy đổi (đồng)"
 
 

@@ -191,11 +191,12 @@ def test_public_pages_and_csv_show_cash_and_goods_apart(gifts, client):
     body = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8")
     lines = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     header = lines[0]
-    cash_column, goods_column = (
+    cash_column, goods_column, note_column = (
         header.index("Tiền mặt (đồng)"),
         header.index("Hiện vật quy đổi (đồng)"),
+        header.index("Ghi chú"),
     )
-    receipts = [line for line in lines[1:] if line[1] == "Thu" and not line[-1]]
+    receipts = [line for line in lines[1:] if line[1] == "Thu" and not line[note_column]]
     assert sum(int(line[cash_column]) for line in receipts if line[cash_column]) == cash(counted)
     valued = [
         line[goods_column] for line in receipts if line[goods_column] not in ("", "chưa quy đổi")

@@ -1,5 +1,7 @@
-"""The public disclosure's test world: a ward fund with every kind of donor and payment, a
-province campaign received at two wards, and the personal data none of it may show."""
+"""The public pages' test worlds, shared by tests/campaigns/public and the browser tests:
+a ward fund with every kind of donor and payment and a province campaign received at two
+wards (build_disclosure), that fund's account with its statements and lines (build_bank), a
+province drive's whole trail (build_trail), and the personal data none of them may show."""
 
 import datetime
 from decimal import Decimal
