@@ -126,16 +126,22 @@ else:
 
 # Optional read replica (a PostgreSQL streaming standby): dashboards and public disclosure
 # pages read from it (core/db_router.py); a browser that just wrote reads from the
-# primary for REPLICA_STICKY_SECONDS (core/replica.py). Tests mirror it to default.
+# primary for REPLICA_STICKY_SECONDS (core/replica.py). Tests mirror it to default. A replica
+# that cannot be reached within REPLICA_CONNECT_TIMEOUT seconds is left alone for
+# REPLICA_RETRY_SECONDS by each process, which reads from the primary meanwhile.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
 REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=5)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=5)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"].update(
         {
             "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+            "OPTIONS": {
+                **DATABASES["default"].get("OPTIONS", {}),
+                "connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT", default=2),
+            },
             "TEST": {"MIRROR": "default"},
         }
     )
@@ -151,6 +157,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "core.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
+            # Portals (or benchmark runs) sharing one Redis keep apart by a prefix of their own.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=""),
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

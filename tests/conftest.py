@@ -6,6 +6,8 @@ from tests import factories
 from wards.models import MassOrganisation, RoleAssignment
 
 Role = RoleAssignment.Role
+# The `replica` fixture: a read replica mirroring the test database.
+pytest_plugins = ["tests.replicas"]
 
 
 def pytest_configure():
