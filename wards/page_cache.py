@@ -15,16 +15,29 @@ Redis restarted) comes back as a new token, which is safe: it matches no cached 
 
 The cache must be shared by every app server and worker process (REDIS_URL); with the
 per-process default cache, pages are not cached at all (see `enabled()`).
+
+With a read replica (core/db_router.py) a page can be rebuilt from the replica after a write
+committed on the primary and before the replica replayed it: stored under the new versions,
+it would show the old figures until it expires. So with a replica every new version carries
+the primary's WAL position after the commit ("token@0/1A2B3C4"), and a page built from the
+replica is stored only when the replica had replayed that far before the page was built
+(one query on a miss). A visitor then waits at most the replication lag for a write to show.
 """
 
 import functools
 import hashlib
+import logging
+import re
 import secrets
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.http import HttpResponse
+
+from core.db_router import PRIMARY, REPLICA, reads_from_replica
+
+logger = logging.getLogger(__name__)
 
 CATALOGUE = "catalogue"
 _PREFIX = "page-version"
@@ -75,8 +88,61 @@ def _store(key: str, built_under: str, value) -> None:
 
 
 def _bump(names) -> None:
-    tokens = {_key(name): secrets.token_hex(6) for name in names}
-    transaction.on_commit(lambda: cache.set_many(tokens, VERSION_SECONDS))
+    def publish():
+        suffix = _written_at()
+        tokens = {_key(name): secrets.token_hex(6) + suffix for name in names}
+        cache.set_many(tokens, VERSION_SECONDS)
+
+    transaction.on_commit(publish)
+
+
+# --- Replication lag ---------------------------------------------------------------------
+
+_POSITION = re.compile(r"@([0-9A-F]{1,8})/([0-9A-F]{1,8})")
+# Stands for "position unknown": no replica is ever taken to have reached it.
+_UNKNOWN_POSITION = "@FFFFFFFF/FFFFFFFF"
+
+
+def _written_at() -> str:
+    """ "@<the primary's WAL position>" right after a commit, when a replica serves reads."""
+    if not settings.DATABASE_REPLICA_URL or connections[PRIMARY].vendor != "postgresql":
+        return ""
+    try:
+        with connections[PRIMARY].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            return f"@{cursor.fetchone()[0]}"
+    except DatabaseError:
+        # The write is committed; pages of this version are then built but never stored.
+        logger.warning("WAL position unknown after a commit; pages rebuilt until next write")
+        return _UNKNOWN_POSITION
+
+
+def _position(text: str) -> int:
+    high, low = text.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
+def _replayed_position() -> int | None:
+    """How far the replica has replayed the primary's WAL; None if it is no standby."""
+    if connections[REPLICA].vendor != "postgresql":
+        return None
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_last_wal_replay_lsn()")
+        replayed = cursor.fetchone()[0]
+    return None if replayed is None else _position(replayed)
+
+
+def _storable(versions: str) -> bool:
+    """May a value built from now on be stored under `versions`? Not if it is read from a
+    replica that has not yet replayed the writes that made these versions."""
+    reads = reads_from_replica.get()
+    if reads is None:
+        return True
+    written = [_position(f"{high}/{low}") for high, low in _POSITION.findall(versions)]
+    if not written or not reads.replica_usable():
+        return True
+    replayed = _replayed_position()
+    return replayed is None or replayed >= max(written)
 
 
 def _names(wards=(), users=()) -> list[str]:
@@ -220,8 +286,14 @@ def cached_for_anonymous(view):
             if NONCE_MARK in content:
                 content = content.replace(NONCE_MARK, str(request._csp_nonce))
             return HttpResponse(content, content_type=content_type)
+        storable = _storable(current)
         response = view(request, *args, ward_code=ward_code, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if (
+            storable
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
             content = response.content.decode(response.charset)
             nonce = getattr(request, "_csp_nonce", None)
             if nonce:  # a LazyNonce is true once the page used it
@@ -241,7 +313,8 @@ def cached(parts, compute, *, wards=(), users=()):
     key = f"computed:{_digest(repr(parts))}"
     value, current = _lookup(key, _names(wards, users))
     if value is None:
+        storable = _storable(current)
         value = compute()
-        if value is not None:
+        if value is not None and storable:
             _store(key, current, value)
     return value
