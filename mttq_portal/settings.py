@@ -164,8 +164,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Public pages and dashboards are cached until their data changes (wards/page_cache.py), for
 # at most this long. Only with a cache all processes share: 0 (off) without REDIS_URL. With a
-# read replica, a page rebuilt during replication lag can stay that old for this long.
+# read replica, a page built before the replica has replayed the latest write is not kept.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else 0)
+# Each app process serves the anonymous public pages it built or fetched last, for this many
+# seconds, without asking Redis (a viral drive's page: wards/page_cache.py). 0: always ask.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

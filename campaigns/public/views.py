@@ -114,7 +114,7 @@ def _fund(ward_code, campaign_pk):
 @page_cache.cached_for_anonymous
 def public_fund(request, ward_code, campaign_pk):
     if request.GET.get("format") == "csv":
-        return public_fund_csv(request, ward_code, campaign_pk)
+        return _fund_csv(request, ward_code, campaign_pk)
     ward, campaign = _fund(ward_code, campaign_pk)
     form = DisclosureSearchForm(request.GET)
     search = form.search()
@@ -172,7 +172,12 @@ def _money_cells(row) -> list:
 
 
 @require_GET
+@page_cache.cached_for_anonymous
 def public_fund_csv(request, ward_code, campaign_pk):
+    return _fund_csv(request, ward_code, campaign_pk)
+
+
+def _fund_csv(request, ward_code, campaign_pk):
     """The filtered rows, streamed through the portal's one CSV writer (wards/spreadsheets)."""
     ward, campaign = _fund(ward_code, campaign_pk)
     search = DisclosureSearchForm(request.GET).search()
