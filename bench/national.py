@@ -157,6 +157,17 @@ def has_data():
     )
 
 
+def _code(number: int) -> str:
+    """A reference code (campaigns/references.py's alphabet) standing for `number`."""
+    from campaigns.references import ALPHABET, CODE_LENGTH
+
+    digits = []
+    for _ in range(CODE_LENGTH):
+        number, digit = divmod(number, len(ALPHABET))
+        digits.append(ALPHABET[digit])
+    return "".join(digits)
+
+
 def _stamp(day, hour):
     return f"{day.isoformat()} {hour:02d}:00:00{TZ}"
 
@@ -289,8 +300,11 @@ def _load(today):
         timer.step("memberships", count)
 
         # Campaigns: each ward's poor-relief fund; each province's disaster fund and housing.
+        # bulk_create skips save(), which gives each fund its transfer reference code.
+        codes = iter(random.Random(rng.random()).sample(range(32**4), len(wards)))
         funds = Campaign.objects.bulk_create(
             Campaign(
+                reference_code=_code(next(codes)),
                 name=f"Quỹ Vì người nghèo {ward.name}",
                 kind=Campaign.Kind.FUND,
                 fund=Campaign.Fund.POOR_RELIEF,
@@ -372,6 +386,7 @@ def _load(today):
                         campaign,
                         user.pk,
                         ward.pk,
+                        "",
                     )
                     donation_id += 1
                 counters.extend((ward.pk, year, n) for year, n in numbers.items())
@@ -382,7 +397,7 @@ def _load(today):
             ["id", "receipt_year", "receipt_number", "received_on", "donor_kind", "donor_name"]
             + ["donor_address", "publish_name", "form", "channel", "bank_reference", "amount"]
             + ["in_kind_description", "in_kind_quantity", "in_kind_unit", "note", "recorded_at"]
-            + ["campaign_id", "recorded_by_id", "ward_id"],
+            + ["campaign_id", "recorded_by_id", "ward_id", "statement_line"],
             donations(),
         )
         _reset_sequence(cursor, "campaigns_donation")

@@ -126,16 +126,22 @@ else:
 
 # Optional read replica (a PostgreSQL streaming standby): dashboards and public disclosure
 # pages read from it (core/db_router.py); a browser that just wrote reads from the
-# primary for REPLICA_STICKY_SECONDS (core/replica.py). Tests mirror it to default.
+# primary for REPLICA_STICKY_SECONDS (core/replica.py). Tests mirror it to default. A replica
+# that cannot be reached within REPLICA_CONNECT_TIMEOUT seconds is left alone for
+# REPLICA_RETRY_SECONDS by each process, which reads from the primary meanwhile.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
 REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=5)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=5)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"].update(
         {
             "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+            "OPTIONS": {
+                **DATABASES["default"].get("OPTIONS", {}),
+                "connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT", default=2),
+            },
             "TEST": {"MIRROR": "default"},
         }
     )
@@ -151,13 +157,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "core.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
+            # Portals (or benchmark runs) sharing one Redis keep apart by a prefix of their own.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=""),
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Public pages and dashboards are cached until their data changes (wards/page_cache.py), for
 # at most this long. Only with a cache all processes share: 0 (off) without REDIS_URL. With a
-# read replica, a page rebuilt during replication lag can stay that old for this long.
+# read replica, a page built before the replica has replayed the latest write is not kept.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if REDIS_URL else 0)
+# Each app process serves the anonymous public pages it built or fetched last, for this many
+# seconds, without asking Redis (a viral drive's page: wards/page_cache.py). 0: always ask.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts.forms import AdminLoginForm
 from core.health import health
+from core.robots import robots_txt
 from reports.views import home
 
 admin.site.site_header = "Quản trị Cổng báo cáo MTTQ"
@@ -11,6 +12,7 @@ admin.site.index_title = "Danh mục và người dùng"
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
+    path("robots.txt", robots_txt, name="robots"),
     path("", home, name="home"),
     # Login, logout, password change and two-step login.
     path("", include("accounts.urls")),

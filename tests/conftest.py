@@ -6,11 +6,16 @@ from tests import factories
 from wards.models import MassOrganisation, RoleAssignment
 
 Role = RoleAssignment.Role
+# The `replica` fixture: a read replica mirroring the test database.
+pytest_plugins = ["tests.replicas"]
 
 
 def pytest_configure():
     # Real hashers spend ~0.3 s per password by design; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A process's own memory of its last anonymous pages (a second at most in production)
+    # would show one test the pages of the one before; tests/wards/test_page_cache.py sets it.
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
     post_migrate.connect(_catalogues_back_after_flush, dispatch_uid="tests-catalogues")
 
 

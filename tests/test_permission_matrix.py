@@ -273,6 +273,8 @@ def pledge_url(world, target):
     campaign = world.campaign_for(target)
     pledge = campaign.pledges.first() or Pledge.objects.create(campaign=campaign, code="P1ED")
     return reverse("campaigns:public_pledge", args=[pledge.reference])
+
+
 def bank_statement_url(name, *, province=False):
     """The URL of a bank statement of ward `target` (or of its province's committee), made
     on first use."""
@@ -304,6 +306,7 @@ MATRIX = {
     ),
     "login": (fixed_url("login"), lambda target: anyone(OK)),
     "health": (fixed_url("health"), lambda target: anyone(OK)),  # no ward data
+    "robots": (fixed_url("robots"), lambda target: anyone(OK)),  # no ward data
     "logout": (fixed_url("logout"), lambda target: anyone(NOT_ALLOWED)),  # POST only
     "password_change": (fixed_url("password_change"), lambda target: logged_in(OK)),
     "password_change_done": (fixed_url("password_change_done"), lambda target: logged_in(OK)),

@@ -15,16 +15,39 @@ Redis restarted) comes back as a new token, which is safe: it matches no cached 
 
 The cache must be shared by every app server and worker process (REDIS_URL); with the
 per-process default cache, pages are not cached at all (see `enabled()`).
+
+With a read replica (core/db_router.py) a page can be rebuilt from the replica after a write
+committed on the primary and before the replica replayed it: stored under the new versions,
+it would show the old figures until it expires. So with a replica every new version carries
+the primary's WAL position after the commit ("token@0/1A2B3C4"), and a page built from the
+replica is stored only when the replica had replayed that far before the page was built
+(one query on a miss).
+
+Anonymous visitors' pages (a drive's page shared everywhere at once) have two more layers: a
+page outdated by a write is rebuilt by one request while the others get it as it was (a
+lock in the cache), and each process serves the pages it served last for
+PAGE_CACHE_LOCAL_SECONDS without asking Redis. So a write shows to a visitor after at most
+PAGE_CACHE_LOCAL_SECONDS + the replication lag + one rebuild of the page.
 """
 
 import functools
 import hashlib
+import itertools
+import logging
+import re
 import secrets
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.http import HttpResponse
+
+from core.db_router import PRIMARY, REPLICA, reads_from_replica
+
+logger = logging.getLogger(__name__)
 
 CATALOGUE = "catalogue"
 _PREFIX = "page-version"
@@ -58,14 +81,17 @@ def _current(found: dict, keys: list[str]) -> str:
 
 def _lookup(key: str, names):
     """(the value stored under `key` if built under the current versions of the catalogue and
-    of `names`, else None; the current versions): one round trip."""
+    of `names`, else None; the value stored under older versions, if any; the current
+    versions): one round trip."""
     keys = _version_keys(names)
     found = cache.get_many([key, *keys])
     current = _current(found, keys)
     stored = found.get(key)
-    if stored is not None and stored[0] == current:
-        return stored[1], current
-    return None, current
+    if stored is None:
+        return None, None, current
+    if stored[0] == current:
+        return stored[1], None, current
+    return None, stored[1], current
 
 
 def _store(key: str, built_under: str, value) -> None:
@@ -75,8 +101,61 @@ def _store(key: str, built_under: str, value) -> None:
 
 
 def _bump(names) -> None:
-    tokens = {_key(name): secrets.token_hex(6) for name in names}
-    transaction.on_commit(lambda: cache.set_many(tokens, VERSION_SECONDS))
+    def publish():
+        suffix = _written_at()
+        tokens = {_key(name): secrets.token_hex(6) + suffix for name in names}
+        cache.set_many(tokens, VERSION_SECONDS)
+
+    transaction.on_commit(publish)
+
+
+# --- Replication lag ---------------------------------------------------------------------
+
+_POSITION = re.compile(r"@([0-9A-F]{1,8})/([0-9A-F]{1,8})")
+# Stands for "position unknown": no replica is ever taken to have reached it.
+_UNKNOWN_POSITION = "@FFFFFFFF/FFFFFFFF"
+
+
+def _written_at() -> str:
+    """ "@<the primary's WAL position>" right after a commit, when a replica serves reads."""
+    if not settings.DATABASE_REPLICA_URL or connections[PRIMARY].vendor != "postgresql":
+        return ""
+    try:
+        with connections[PRIMARY].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            return f"@{cursor.fetchone()[0]}"
+    except DatabaseError:
+        # The write is committed; pages of this version are then built but never stored.
+        logger.warning("WAL position unknown after a commit; pages rebuilt until next write")
+        return _UNKNOWN_POSITION
+
+
+def _position(text: str) -> int:
+    high, low = text.split("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
+def _replayed_position() -> int | None:
+    """How far the replica has replayed the primary's WAL; None if it is no standby."""
+    if connections[REPLICA].vendor != "postgresql":
+        return None
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_last_wal_replay_lsn()")
+        replayed = cursor.fetchone()[0]
+    return None if replayed is None else _position(replayed)
+
+
+def _storable(versions: str) -> bool:
+    """May a value built from now on be stored under `versions`? Not if it is read from a
+    replica that has not yet replayed the writes that made these versions."""
+    reads = reads_from_replica.get()
+    if reads is None:
+        return True
+    written = [_position(f"{high}/{low}") for high, low in _POSITION.findall(versions)]
+    if not written or not reads.replica_usable():
+        return True
+    replayed = _replayed_position()
+    return replayed is None or replayed >= max(written)
 
 
 def _names(wards=(), users=()) -> list[str]:
@@ -188,6 +267,43 @@ def connect_users(model, user_field) -> None:
 
 # Stands for the request's CSP nonce in a stored page; each hit puts its own nonce back.
 NONCE_MARK = "__MTTQ_CSP_NONCE__"
+# After a write, one request rebuilds a page while the others get it as it was: when a
+# drive's page is shared everywhere, every visitor arriving during the rebuild would rebuild
+# it too, and a few donations a second would keep the server doing nothing else. The lock
+# expires by itself should its holder die.
+REBUILD_LOCK_SECONDS = 10
+# A streamed download (a CSV) up to this size is cached whole; a larger one streams on.
+MAX_STORED_DOWNLOAD_BYTES = 1024 * 1024
+# Each process keeps the anonymous pages it served last for PAGE_CACHE_LOCAL_SECONDS, without
+# asking Redis: under a spike a hit then costs about what a trivial view does. A write shows
+# that much later at most. At most this many pages are kept (the least recently used go).
+LOCAL_PAGES = 200
+_local_pages: OrderedDict = OrderedDict()  # key → (until, (content, headers))
+_local_lock = threading.Lock()
+
+
+def _recent(key):
+    """The page this process served under `key` less than PAGE_CACHE_LOCAL_SECONDS ago."""
+    entry = _local_pages.get(key)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def _keep(key, stored) -> None:
+    if settings.PAGE_CACHE_LOCAL_SECONDS <= 0:
+        return
+    with _local_lock:
+        _local_pages[key] = (time.monotonic() + settings.PAGE_CACHE_LOCAL_SECONDS, stored)
+        _local_pages.move_to_end(key)
+        while len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
+
+
+def forget_local_pages() -> None:
+    """Empty this process's pages (tests)."""
+    with _local_lock:
+        _local_pages.clear()
 
 
 def _anonymous(request) -> bool:
@@ -205,29 +321,76 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def _served(request, stored) -> HttpResponse:
+    content, headers = stored
+    if isinstance(content, str) and NONCE_MARK in content:
+        content = content.replace(NONCE_MARK, str(request._csp_nonce))
+    return HttpResponse(content, headers=headers)
+
+
+def _whole(response) -> HttpResponse | None:
+    """A streamed response read into one, if at most MAX_STORED_DOWNLOAD_BYTES long; else
+    None, and `response` streams on from where reading stopped."""
+    chunks, size = [], 0
+    stream = iter(response.streaming_content)
+    for chunk in stream:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_STORED_DOWNLOAD_BYTES:
+            response.streaming_content = itertools.chain(chunks, stream)
+            return None
+    return HttpResponse(b"".join(chunks), headers=dict(response.items()))
+
+
+def _stored_form(request, response):
+    """(content, headers) to store, or None for a response that is not the same for every
+    anonymous visitor. A streamed one is read whole first (`response` is then replaced)."""
+    if response.status_code != 200 or response.cookies:
+        return None, response
+    if response.streaming:
+        whole = _whole(response)
+        if whole is None:
+            return None, response
+        return (whole.content, dict(whole.items())), whole
+    content = response.content.decode(response.charset)
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:  # a LazyNonce is true once the page used it
+        content = content.replace(str(nonce), NONCE_MARK)
+    return (content, dict(response.items())), response
+
+
 def cached_for_anonymous(view):
-    """Serve a view's 200 pages to anonymous visitors from the cache, keyed by the URL and
-    the versions of the catalogue and of the ward its `ward_code` argument names (a page with
-    no such argument, such as the public front door, follows the catalogue alone)."""
+    """Serve a view's 200 pages (and downloads up to MAX_STORED_DOWNLOAD_BYTES) to anonymous
+    visitors from the cache, keyed by the URL and the versions of the catalogue and of the ward
+    its `ward_code` argument names (a page with no such argument, such as the public front
+    door, follows the catalogue alone). While one request rebuilds an outdated page, others
+    get the old one."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not (enabled() and _anonymous(request)):
             return view(request, *args, **kwargs)
-        key = f"page:{_digest(request.get_full_path())}"
-        stored, current = _lookup(key, _names(wards=[kwargs.get("ward_code")]))
-        if stored is not None:
-            content, content_type = stored
-            if NONCE_MARK in content:
-                content = content.replace(NONCE_MARK, str(request._csp_nonce))
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            content = response.content.decode(response.charset)
-            nonce = getattr(request, "_csp_nonce", None)
-            if nonce:  # a LazyNonce is true once the page used it
-                content = content.replace(str(nonce), NONCE_MARK)
-            _store(key, current, (content, response["Content-Type"]))
+        key = f"anonymous-page:{_digest(request.get_full_path())}"
+        recent = _recent(key)
+        if recent is not None:
+            return _served(request, recent)
+        fresh, outdated, current = _lookup(key, _names(wards=[kwargs.get("ward_code")]))
+        if fresh is not None:
+            _keep(key, fresh)
+            return _served(request, fresh)
+        lock = f"rebuilding:{key}"
+        if outdated is not None and not cache.add(lock, 1, REBUILD_LOCK_SECONDS):
+            return _served(request, outdated)
+        try:
+            storable = _storable(current)
+            response = view(request, *args, **kwargs)
+            stored, response = _stored_form(request, response)
+            if storable and stored is not None:
+                _store(key, current, stored)
+                _keep(key, stored)
+        finally:
+            if outdated is not None:
+                cache.delete(lock)
         return response
 
     return wrapper
@@ -250,9 +413,10 @@ def cached(parts, compute, *, wards=(), users=()):
     if not enabled():
         return compute()
     key = f"computed:{_digest(repr(parts))}"
-    value, current = _lookup(key, _names(wards, users))
+    value, _, current = _lookup(key, _names(wards, users))
     if value is None:
+        storable = _storable(current)
         value = compute()
-        if value is not None:
+        if value is not None and storable:
             _store(key, current, value)
     return value

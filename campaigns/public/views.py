@@ -55,7 +55,7 @@ def _fund(ward_code, campaign_pk):
 @page_cache.cached_for_anonymous
 def public_fund(request, ward_code, campaign_pk):
     if request.GET.get("format") == "csv":
-        return public_fund_csv(request, ward_code, campaign_pk)
+        return _fund_csv(request, ward_code, campaign_pk)
     ward, campaign = _fund(ward_code, campaign_pk)
     form = DisclosureSearchForm(request.GET)
     search = form.search()
@@ -141,7 +141,12 @@ def _fund_rows(request, ward_code, campaign_pk):
 
 
 @require_GET
+@page_cache.cached_for_anonymous
 def public_fund_csv(request, ward_code, campaign_pk):
+    return _fund_csv(request, ward_code, campaign_pk)
+
+
+def _fund_csv(request, ward_code, campaign_pk):
     """The filtered rows, streamed through the portal's one CSV writer (core/spreadsheets)."""
     ward, campaign, rows = _fund_rows(request, ward_code, campaign_pk)
     return csv_response(CSV_HEADER, rows, f"sao-ke-{ward.code}-{campaign.pk}.csv")

@@ -6,22 +6,23 @@ settings build it from DATABASE_REPLICA_URL); each alias logs its own queries, s
 request read and wrote is seen from outside.
 """
 
-import copy
 import datetime
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.db import connections
-from django.db.utils import load_backend
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import Donation
+from core import db_router
 from core.replica import STICKY_COOKIE
+from tests import replicas
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLICA = "replica"
@@ -31,27 +32,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("transactional_db"),
 ]
-
-
-@pytest.fixture
-def replica(settings):
-    """What DATABASE_REPLICA_URL switches on: a "replica" alias, the router, the middleware.
-
-    The alias is made the way Django's test runner makes a TEST MIRROR (it points at the
-    default test database), for these tests only: declared in DATABASES it would be set up
-    for the whole session.
-    """
-    primary = connections["default"].settings_dict
-    mirror = copy.deepcopy(primary)
-    mirror["TEST"] = {**primary["TEST"], "MIRROR": "default"}
-    connection = load_backend(mirror["ENGINE"]).DatabaseWrapper(mirror, REPLICA)
-    connection.creation.set_as_test_mirror(primary)
-    connections[REPLICA] = connection
-    settings.DATABASE_REPLICA_URL = "postgres://reader@replica.invalid/mttq"
-    settings.DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
-    yield connection
-    connection.close()
-    del connections[REPLICA]
 
 
 class Queries:
@@ -247,3 +227,163 @@ def test_the_health_check_also_asks_the_replica(replica, client):
     checks = response.json()["checks"]
     assert checks["database_default"]["ok"] is True
     assert checks["database_replica"]["ok"] is True
+
+
+# --- A replica that fails -----------------------------------------------------------------
+
+
+def _record_donation(world, fund, name="Nguyễn Văn An", amount=300_000):
+    return Donation.objects.create(
+        campaign=fund,
+        ward=world.ward_x,
+        receipt_year=2026,
+        receipt_number=Donation.objects.count() + 1,
+        received_on=datetime.date(2026, 1, 5),
+        donor_kind="individual",
+        donor_name=name,
+        form="cash",
+        channel="cash",
+        amount=amount,
+        recorded_by=world.users["ward_officer"],
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def dead_replica(settings):
+    """A replica alias pointing where nothing answers (a stopped server)."""
+    if connections["default"].vendor == "postgresql":
+        nowhere = {"HOST": "127.0.0.1", "PORT": _closed_port()}
+    else:
+        nowhere = {"NAME": "/nonexistent-replica-directory/replica.sqlite3"}
+    connection = replicas.mirror_of_default(**nowhere)
+    replicas.install(connection, settings)
+    yield connection
+    replicas.uninstall(connection)
+
+
+def _primary_reads(client, url):
+    with CaptureQueriesContext(connections["default"]) as primary:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body.decode(), [q["sql"] for q in primary.captured_queries]
+
+
+def test_public_pages_read_from_the_primary_when_the_replica_does_not_answer(
+    dead_replica, client, world, fund
+):
+    _record_donation(world, fund)
+    fund_page = reverse("campaigns:public_fund", args=[world.ward_x.code, fund.pk])
+
+    response, page, primary = _primary_reads(client, fund_page)
+
+    assert response.status_code == 200
+    assert "Nguyễn V. A." in page
+    assert "300.000" in page
+    assert any(PORTAL_READ.search(sql) for sql in primary)
+
+
+def test_a_replica_that_failed_is_left_alone_for_the_retry_time(
+    dead_replica, client, world, fund, settings, monkeypatch
+):
+    fund_page = reverse("campaigns:public_fund", args=[world.ward_x.code, fund.pk])
+    attempts = []
+    connect = dead_replica.connect
+    monkeypatch.setattr(dead_replica, "connect", lambda: attempts.append(1) or connect())
+
+    assert client.get(fund_page).status_code == 200
+    assert client.get(fund_page).status_code == 200
+    # One attempt for both: the second request did not wait on the replica.
+    assert len(attempts) == 1
+
+    now = db_router.time.monotonic()
+    monkeypatch.setattr(
+        db_router.time, "monotonic", lambda: now + settings.REPLICA_RETRY_SECONDS + 1
+    )
+    assert client.get(fund_page).status_code == 200
+    assert len(attempts) == 2
+
+
+def test_the_dashboard_reads_from_the_primary_when_the_replica_does_not_answer(
+    dead_replica, client, world, fund
+):
+    _record_donation(world, fund, amount=700_000)
+    client.force_login(world.users["party_viewer"])
+    dashboard = reverse("reports:dashboard_ward", args=[world.ward_x.code])
+
+    response, page, primary = _primary_reads(client, dashboard)
+
+    assert response.status_code == 200
+    assert world.ward_x.name in page
+    assert any(PORTAL_READ.search(sql) for sql in primary)
+
+
+def test_a_replica_lost_in_the_middle_of_a_page_is_replaced_by_the_primary(
+    replica, client, world, fund
+):
+    """The replica answers the first checks, then its connection breaks on a portal read
+    (as when the standby is stopped): the page is built again from the primary."""
+    _record_donation(world, fund, name="Trần Thị Bình", amount=450_000)
+    fund_page = reverse("campaigns:public_fund", args=[world.ward_x.code, fund.pk])
+    broken = []
+
+    def lose_the_replica_once(execute, sql, params, many, context):
+        if not broken and PORTAL_READ.search(sql):
+            broken.append(sql)
+            with replica.wrap_database_errors:
+                raise replica.Database.OperationalError("server closed the connection")
+        return execute(sql, params, many, context)
+
+    with replica.execute_wrapper(lose_the_replica_once):
+        response, page, primary = _primary_reads(client, fund_page)
+
+    assert broken
+    assert response.status_code == 200
+    assert "Trần T. B." in page
+    assert "450.000" in page
+    assert any(PORTAL_READ.search(sql) for sql in primary)
+    # And the next page keeps off the replica while it is taken to be down.
+    with CaptureQueriesContext(replica) as on_replica:
+        assert client.get(fund_page).status_code == 200
+    assert on_replica.captured_queries == []
+
+
+def test_a_failure_of_the_primary_is_not_taken_for_the_replica(replica, client, world):
+    client.force_login(world.users["party_viewer"])
+    client.raise_request_exception = False
+    primary = connections["default"]
+
+    def primary_down(execute, sql, params, many, context):
+        with primary.wrap_database_errors:
+            raise primary.Database.OperationalError("the primary is gone")
+
+    with primary.execute_wrapper(primary_down):
+        response = client.get(reverse("reports:dashboard_ward", args=[world.ward_x.code]))
+
+    assert response.status_code == 503
+    assert "Hệ thống tạm thời gián đoạn" in response.content.decode()
+    assert db_router._down_until == 0.0
+
+
+def test_the_csv_download_streams_its_rows_from_the_replica(replica, client, world, fund):
+    _record_donation(world, fund, name="Lê Minh Châu", amount=250_000)
+
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(replica) as on_replica,
+    ):
+        response = client.get(
+            reverse("campaigns:public_fund_csv", args=[world.ward_x.code, fund.pk])
+        )
+        content = b"".join(response.streaming_content).decode("utf-8-sig")
+
+    assert response.status_code == 200
+    assert "Lê M. C." in content
+    assert [q["sql"] for q in primary.captured_queries if PORTAL_READ.search(q["sql"])] == []
+    rows_read = [q["sql"] for q in on_replica.captured_queries if "campaigns_donation" in q["sql"]]
+    assert rows_read

@@ -21,10 +21,16 @@ D = datetime.date
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
+    from wards import page_cache
+
     settings.PAGE_CACHE_SECONDS = 600
+    # Each process's own copies are tested on their own (test_each_process_keeps...).
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
     cache.clear()
+    page_cache.forget_local_pages()
     yield
     cache.clear()
+    page_cache.forget_local_pages()
 
 
 @pytest.fixture
@@ -93,6 +99,100 @@ def test_a_cached_page_carries_the_nonce_of_its_own_response(client, world, fund
         assert f"'nonce-{in_page}'" in response["Content-Security-Policy"]
         nonces.append(in_page)
     assert nonces[0] != nonces[1]
+
+
+def test_while_one_visitor_rebuilds_the_page_others_get_it_as_it_was(client, world, fund, donate):
+    from wards import page_cache
+
+    donate(1_000_000)
+    client.get(fund_url(world, fund))
+    donate(2_500_000, name="Hợp tác xã Bình Minh")
+    key = f"anonymous-page:{page_cache._digest(fund_url(world, fund))}"
+    # Another request is rebuilding it (it holds the lock).
+    cache.add(f"rebuilding:{key}", 1, page_cache.REBUILD_LOCK_SECONDS)
+
+    meanwhile = client.get(fund_url(world, fund)).content.decode()
+    assert "1.000.000" in meanwhile
+    assert "Hợp tác xã Bình Minh" not in meanwhile
+
+    cache.delete(f"rebuilding:{key}")
+    rebuilt = client.get(fund_url(world, fund)).content.decode()
+    assert "3.500.000" in rebuilt
+    assert "Hợp tác xã Bình Minh" in rebuilt
+    assert cache.get(f"rebuilding:{key}") is None  # released by the request that rebuilt
+
+
+def test_each_process_keeps_the_pages_it_served_for_a_moment(
+    client, world, fund, donate, settings, monkeypatch
+):
+    """Without asking Redis for PAGE_CACHE_LOCAL_SECONDS: a donation shows after that."""
+    from wards import page_cache
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 1.5
+    now = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now[0])
+    donate(1_000_000)
+    assert "1.000.000" in client.get(fund_url(world, fund)).content.decode()
+    donate(2_500_000, name="Hợp tác xã Bình Minh")
+
+    now[0] += 1.0
+    within = client.get(fund_url(world, fund)).content.decode()
+    assert "Hợp tác xã Bình Minh" not in within
+    now[0] += 1.0
+    after = client.get(fund_url(world, fund)).content.decode()
+    assert "Hợp tác xã Bình Minh" in after
+    assert "3.500.000" in after
+
+
+def test_signed_in_visitors_never_get_a_processs_kept_page(
+    client, login, world, fund, donate, settings
+):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    donate(1_000_000)
+    client.get(fund_url(world, fund))
+    donate(2_500_000, name="Hợp tác xã Bình Minh")
+    officer = login(world.users["ward_officer"])
+    assert "Hợp tác xã Bình Minh" in officer.get(fund_url(world, fund)).content.decode()
+
+
+def csv_url(world, fund):
+    return reverse("campaigns:public_fund_csv", args=[world.ward_x.code, fund.pk])
+
+
+def downloaded(response) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8-sig")
+
+
+def test_the_csv_download_is_cached_until_a_donation_is_recorded(client, world, fund, donate):
+    donate(1_000_000)
+    first = client.get(csv_url(world, fund))
+    assert "Công ty TNHH Minh Phát" in downloaded(first)
+    Donation.objects.update(donor_name="Công ty CP Sửa Thẳng")
+
+    again = client.get(csv_url(world, fund))
+    assert downloaded(again) == downloaded(first)
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+    donate(2_500_000, name="Hợp tác xã Bình Minh")
+    rows = downloaded(client.get(csv_url(world, fund)))
+    assert "Hợp tác xã Bình Minh" in rows
+    assert "Sửa Thẳng" in rows
+
+
+def test_a_csv_larger_than_the_limit_streams_and_is_not_cached(
+    client, world, fund, donate, monkeypatch
+):
+    from wards import page_cache
+
+    monkeypatch.setattr(page_cache, "MAX_STORED_DOWNLOAD_BYTES", 10)
+    donate(1_000_000)
+    response = client.get(csv_url(world, fund))
+    assert response.streaming
+    assert "Công ty TNHH Minh Phát" in downloaded(response)
+    Donation.objects.update(donor_name="Công ty CP Sửa Thẳng")
+    assert "Sửa Thẳng" in downloaded(client.get(csv_url(world, fund)))
 
 
 def test_renaming_the_ward_or_the_fund_shows_at_once(
@@ -277,3 +377,52 @@ def test_money_no_ward_holds_renews_every_cached_page(world, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         factories.allocation(drive=drive, ward_obj=world.ward_x, user=officer, amount=1_000_000)
     assert shown() == 3
+
+
+# --- With a read replica -------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_built_before_the_replica_replayed_the_donation_is_not_kept(
+    replica, client, world, fund, donate, monkeypatch
+):
+    """The public page reads from the replica. A donation committed at WAL position 0/2000 is
+    seen at once on the primary; a page built while the replica stands at 0/1000 may show it
+    or not, so it is served but not stored; once the replica has replayed every write the
+    versions name, pages are cached again."""
+    from wards import page_cache
+
+    replayed = {"at": 0x1000}
+    monkeypatch.setattr(page_cache, "_written_at", lambda: "@0/2000")
+    monkeypatch.setattr(page_cache, "_replayed_position", lambda: replayed["at"])
+    donate(1_000_000)
+
+    assert "1.000.000" in client.get(fund_url(world, fund)).content.decode()
+    Donation.objects.update(donor_name="Công ty CP Sửa Thẳng")
+    # Rebuilt: the page before was not kept.
+    assert "Sửa Thẳng" in client.get(fund_url(world, fund)).content.decode()
+
+    replayed["at"] = 2**64 - 1  # past every write, the fixtures' own included
+    assert "Sửa Thẳng" in client.get(fund_url(world, fund)).content.decode()
+    Donation.objects.update(donor_name="Hợp tác xã Bình Minh")
+    # Kept: built once the replica had the donation.
+    assert "Bình Minh" not in client.get(fund_url(world, fund)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_replica_versions_carry_the_primarys_wal_position(replica, world, donate):
+    """On PostgreSQL a version names the primary's WAL position after the commit (SQLite has
+    no WAL position to name: versions are plain tokens there)."""
+    from django.db import connection
+
+    from wards import page_cache
+
+    donate(1_000_000)
+    version = cache.get(f"page-version:ward:{world.ward_x.code}")
+
+    if connection.vendor == "postgresql":
+        assert re.fullmatch(r"[0-9a-f]{12}@[0-9A-F]{1,8}/[0-9A-F]{1,8}", version)
+        # The test mirror is no standby: it has nothing to replay, so pages are kept.
+        assert page_cache._replayed_position() is None
+    else:
+        assert re.fullmatch(r"[0-9a-f]{12}", version)
