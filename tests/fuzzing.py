@@ -219,6 +219,11 @@ def refusal_messages(response) -> list[str]:
             elif key in ("conflict", "blocked") and value:
                 found.append(str(value))
     found.extend(m.message for m in get_messages(response.wsgi_request) if m.level >= ERROR)
+    if response.get("Content-Type", "").startswith("application/json"):
+        # The public API refuses in a JSON body: {"error": "…"}.
+        body = response.json()
+        if isinstance(body, dict) and body.get("error"):
+            found.append(body["error"])
     return list(dict.fromkeys(found))
 
 

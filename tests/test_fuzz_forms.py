@@ -314,6 +314,12 @@ SEARCHES = [
         lambda w: reverse("campaigns:public_fund_csv", args=[w.ward_x.code, w.fund.pk]),
         ["q", "loai", "so_tien_tu", "so_tien_den", "tu_ngay", "den_ngay"],
     ),
+    (
+        "disclosure_api",
+        "anonymous",
+        lambda w: reverse("campaigns:api_fund_lines", args=[w.ward_x.code, w.fund.pk]),
+        ["q", "trang", "page", "limit", "so_tien_tu", "tu_ngay"],
+    ),
 ]
 
 

@@ -22,7 +22,8 @@ _AMOUNT_IN_BOX = re.compile(
     rf"(?<![\d.,/])(?:(\d{{1,3}}(?:\.\d{{3}})+){_UNIT}?|(\d{{1,15}}){_UNIT})(?![\d.,/])",
     re.IGNORECASE,
 )
-_BARE_NUMBER = re.compile(r"^\d{1,15}$")
+MAX_AMOUNT_DIGITS = 15  # WholeNumberField.MAX: far beyond any gift, within every database
+_BARE_NUMBER = re.compile(rf"^\d{{1,{MAX_AMOUNT_DIGITS}}}$")
 
 
 def read_search_box(text: str) -> tuple[str, int | None, datetime.date | None, str]:
@@ -42,10 +43,12 @@ def read_search_box(text: str) -> tuple[str, int | None, datetime.date | None, s
     amount = None
     found = _AMOUNT_IN_BOX.search(text)
     if found:
-        amount = int((found[1] or found[2]).replace(".", ""))
-        text = f"{text[: found.start()]} {text[found.end() :]}"
+        digits = (found[1] or found[2]).replace(".", "")
+        if len(digits) <= MAX_AMOUNT_DIGITS:  # beyond, no gift: left among the words
+            amount = int(digits)
+            text = f"{text[: found.start()]} {text[found.end() :]}"
     words = " ".join(text.split())
-    if amount is None and found is None and (day or error) and _BARE_NUMBER.match(words):
+    if amount is None and (day or error) and _BARE_NUMBER.match(words):
         amount, words = int(words), ""
     return words, amount, day, error
 
