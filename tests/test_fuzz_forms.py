@@ -308,6 +308,19 @@ SEARCHES = [
         province_url("campaigns:province_detail", lambda w: w.drive.pk),
         ["page"],
     ),
+    # The public front door (campaigns/public/front_door.py): the commune search and pages.
+    (
+        "public_directory",
+        "anonymous",
+        lambda w: reverse("campaigns:public_directory"),
+        ["q", "trang"],
+    ),
+    (
+        "public_province",
+        "anonymous",
+        lambda w: reverse("campaigns:public_province", args=[w.province_a.code]),
+        ["q", "trang"],
+    ),
     (
         "disclosure_csv",
         "anonymous",

@@ -14,6 +14,7 @@ disclosure search uses, computed by the database) at the start of a word: "my th
 "MỸ THỚI", "phuong my thoi" and "thoi" all find "Phường Mỹ Thới"; "hoi" does not.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -42,9 +43,18 @@ def province_short_name(name: str) -> str:
     return name
 
 
-def _name_order(ward: Ward) -> tuple:
+_KIND_PREFIXES = {kind: f"{label} " for kind, label in Ward.Kind.choices}
+_FOLDED_PREFIXES = {kind: fold_text(prefix) + " " for kind, prefix in _KIND_PREFIXES.items()}
+
+
+@functools.lru_cache(maxsize=256)
+def _province_key(name: str) -> tuple:
+    return vietnamese_key(province_short_name(name))
+
+
+def _ward_key(ward: Ward) -> tuple:
     """Communes by their name without the kind: "Xã An Hòa" before "Phường Bình Đức"."""
-    return vietnamese_key(ward.short_name), vietnamese_key(ward.name), ward.code
+    return vietnamese_key(ward.short_name), ward.code
 
 
 @dataclass(frozen=True)
@@ -116,10 +126,6 @@ def _with_funds(wards: list[Ward]) -> list[CommuneEntry]:
     return list(entries.values())
 
 
-def _page(items: list, number) -> Page:
-    return Paginator(items, COMMUNES_PER_PAGE).get_page(number)
-
-
 def search_terms(query: str) -> str:
     """The folded query: lower case, no diacritics, single spaces."""
     return fold_text(query)
@@ -131,26 +137,46 @@ def _name_matches(folded: str) -> Q:
     return Q(StartsWith(name, folded)) | Q(Contains(name, " " + folded))
 
 
-def _rank(ward: Ward, folded: str) -> int:
-    """0: the whole name or the name without its kind; 1: that name starts with the query;
-    2: a later word does."""
-    short = fold_text(ward.short_name)
-    if folded in (short, fold_text(ward.name)):
+def _rank(short: str, kind: str, folded: str) -> int:
+    """0: the query is the whole name, or the name without its kind; 1: the name without its
+    kind starts with it; 2: a later word does."""
+    short = fold_text(short)
+    if folded in (short, _FOLDED_PREFIXES.get(kind, "") + short):
         return 0
     return 1 if short.startswith(folded) else 2
 
 
+def _ordered_ids(wards, folded: str = "") -> list[int]:
+    """The ids of `wards` in list order: the best matches of the folded query first (when
+    there is one), then by name without the kind in Vietnamese order, then by province. Reads
+    plain values, not model instances: a broad query matches thousands."""
+    keyed = []
+    rows = wards.order_by().values_list("pk", "code", "name", "kind", "province__name")
+    for pk, code, name, kind, province in rows:
+        short = name.removeprefix(_KIND_PREFIXES.get(kind, ""))
+        rank = _rank(short, kind, folded) if folded else 0
+        keyed.append(((rank, vietnamese_key(short), _province_key(province), code), pk))
+    keyed.sort()
+    return [pk for _key, pk in keyed]
+
+
+def _communes_page(wards, folded: str, number) -> Page:
+    """One page of `wards` in list order, as CommuneEntry with their public funds: three
+    queries."""
+    found = Paginator(_ordered_ids(wards, folded), COMMUNES_PER_PAGE).get_page(number)
+    by_id = Ward.objects.select_related("province").in_bulk(list(found.object_list))
+    found.object_list = _with_funds([by_id[pk] for pk in found.object_list])
+    return found
+
+
 def province_communes(province, *, query: str = "", page=1) -> Page:
     """A page of the province's current communes (those whose name matches `query`, if
-    given), each with its public funds: two queries."""
-    wards = Ward.objects.filter(province=province).select_related("province")
+    given), each with its public funds: three queries."""
+    wards = Ward.objects.filter(province=province)
     folded = search_terms(query)
     if folded:
         wards = wards.filter(_name_matches(folded))
-    ordered = sorted(wards, key=_name_order)
-    found = _page(ordered, page)
-    found.object_list = _with_funds(list(found.object_list))
-    return found
+    return _communes_page(wards, folded, page)
 
 
 @dataclass(frozen=True)
@@ -174,21 +200,16 @@ class CommuneSearch:
 
 def search_communes(query: str, *, page=1) -> CommuneSearch:
     """Current communes of any province whose name matches the query, best matches first,
-    each with its public funds; and abolished communes of that name with their successors.
-    Five queries, whatever the number of matches."""
+    each with its public funds; and, when they fit on one page, abolished communes of that
+    name with their successors. At most six queries, whatever the number of matches."""
     folded = search_terms(query)
     matches = _name_matches(folded)
-    wards = list(Ward.objects.filter(matches).select_related("province"))
-    wards.sort(
-        key=lambda ward: (
-            _rank(ward, folded),
-            *_name_order(ward),
-            vietnamese_key(province_short_name(ward.province.name)),
-        )
+    found = _communes_page(Ward.objects.filter(matches), folded, page)
+    # Old names help when the current ones give little; a broad query ("xa") skips them.
+    few = not found.has_other_pages()
+    return CommuneSearch(
+        query=query, communes=found, former=_former_communes(matches) if few else []
     )
-    found = _page(wards, page)
-    found.object_list = _with_funds(list(found.object_list))
-    return CommuneSearch(query=query, communes=found, former=_former_communes(matches))
 
 
 def _former_communes(matches: Q) -> list[FormerCommune]:
@@ -210,5 +231,5 @@ def _former_communes(matches: Q) -> list[FormerCommune]:
     )
     for link in links:
         successors[link.predecessor_id].append(link.successor)
-    former.sort(key=_name_order)
+    former.sort(key=_ward_key)
     return [FormerCommune(ward, successors[ward.pk]) for ward in former]

@@ -412,3 +412,20 @@ def test_the_dates_shown_are_dd_mm_yyyy(client, world):
         province_obj=world.province_a, name="Cứu trợ", starts_on=datetime.date(2026, 3, 5)
     )
     assert "từ 05/03/2026" in text_of(client.get(province_url(world.province_a)))
+
+
+def test_the_name_search_reads_its_trigram_index_on_postgresql(communes):
+    """Migration 0015: on PostgreSQL the folded-name search is answered from an index (the
+    table here is tiny, so the planner is told to avoid a sequential scan, as it would on its
+    own with the whole map); SQLite has no such index and finds the same communes."""
+    from django.db import connection
+
+    matches = Ward.objects.filter(directory._name_matches("my thoi"))
+    assert set(matches.values_list("name", flat=True)) == expected_matches(communes, "my thoi")
+    if connection.vendor != "postgresql":
+        assert "trgm" not in str(matches.query)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = matches.explain()
+    assert "wards_ward_folded_name_trgm" in plan
