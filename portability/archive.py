@@ -39,6 +39,7 @@ from openpyxl.styles import Font
 from campaigns.models import (
     Allocation,
     AllocationReversal,
+    BankStatement,
     Campaign,
     Disbursement,
     Donation,
@@ -47,7 +48,9 @@ from campaigns.models import (
     House,
     Household,
     HousePhoto,
+    Pledge,
     ReceiptCounter,
+    StatementLine,
 )
 from core.spreadsheets import safe_cell
 from reports.documents.models import Block, Document, Section
@@ -104,13 +107,18 @@ TABLES = [
         Campaign,
         lambda ward: Campaign.objects.filter(Q(ward=ward) | Q(pk__in=_province_campaigns(ward))),
     ),
+    # Pledge codes donors took from the ward's own fund pages.
+    (Pledge, lambda ward: Pledge.objects.filter(campaign__ward=ward)),
     (ReceiptCounter, lambda ward: ReceiptCounter.objects.filter(ward=ward)),
+    (BankStatement, lambda ward: BankStatement.objects.filter(ward=ward)),
     # What the ward received from its province's drives (both sides are one row).
     (Allocation, lambda ward: Allocation.objects.filter(ward=ward)),
     (AllocationReversal, lambda ward: AllocationReversal.objects.filter(allocation__ward=ward)),
     (Household, lambda ward: Household.objects.filter(ward=ward)),
     (Donation, lambda ward: Donation.objects.filter(ward=ward)),
     (DonationReversal, lambda ward: DonationReversal.objects.filter(donation__ward=ward)),
+    # After the donations: a recorded line names the one it became.
+    (StatementLine, lambda ward: StatementLine.objects.filter(ward=ward)),
     (Disbursement, lambda ward: Disbursement.objects.filter(ward=ward)),
     (House, lambda ward: House.objects.filter(ward=ward)),
     (HousePhoto, lambda ward: HousePhoto.objects.filter(house__ward=ward)),
@@ -157,7 +165,7 @@ IDENTITY = {
 
 # The ward already has data in the target when any of these has a row of it.
 WARD_OWNED = [ResidentialArea, Membership, RoleAssignment, Campaign, Household, Donation]
-WARD_OWNED += [MonthlyReport, Document]
+WARD_OWNED += [MonthlyReport, Document, BankStatement]
 
 
 class ImportRefused(Exception):
@@ -290,6 +298,10 @@ HEADERS = {
     "is_active": "Đang hoạt động",
     "date_joined": "Ngày tạo tài khoản",
     "ward": "Phường, xã",
+    "province": "Tỉnh, thành phố",
+    "file_digest": "Mã kiểm tra tệp",
+    "key": "Khoá nhận diện dòng",
+    "version": "Phiên bản",
     "year": "Năm",
     "last_number": "Số biên nhận cuối cùng",
     "recorded_by": "Người ghi",

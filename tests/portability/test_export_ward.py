@@ -111,6 +111,17 @@ def ward(world, settings, tmp_path, monkeypatch):
         donor_name="=HYPERLINK(1)",
         amount=200_000,
     )
+    # A bank statement of the fund's account: one line recorded as a donation, one waiting
+    # with the pledge code a donor took from the fund's page.
+    pledge = factories.pledge(fund_obj=fund, amount=300_000)
+    statement = factories.bank_statement(ward_obj=ward, user=officer, closing_balance=500_000)
+    by_transfer = factories.donation(
+        fund_obj=fund, user=officer, received_on=datetime.date(2026, 3, 2), amount=200_000
+    )
+    factories.statement_line(statement=statement, amount=200_000, donation=by_transfer)
+    factories.statement_line(
+        statement=statement, amount=300_000, campaign=fund, pledge=pledge, problem="Chờ cán bộ"
+    )
     # Another ward of the same province, which must stay out of the export.
     other = factories.fund(ward_obj=world.ward_y, name="Quỹ phường khác")
     factories.donation(
