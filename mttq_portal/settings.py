@@ -330,5 +330,41 @@ TASK_RUNNING_TIMEOUT_SECONDS = env.int("TASK_RUNNING_TIMEOUT_SECONDS", default=9
 # Monthly reports are due by this day of the following month.
 MONTHLY_REPORT_DUE_DAY = env.int("MONTHLY_REPORT_DUE_DAY", default=5)
 
+# Notices (reports/notices): `manage.py send_notices` tells officers a report is due in this
+# many days or fewer, and officers and chairs that it is overdue (for deadlines passed within
+# the lookback); workflow steps (submitted, returned, approved) are told from the trail of
+# the last hours given.
+NOTICE_DUE_SOON_DAYS = env.int("NOTICE_DUE_SOON_DAYS", default=3)
+NOTICE_OVERDUE_LOOKBACK_DAYS = env.int("NOTICE_OVERDUE_LOOKBACK_DAYS", default=30)
+NOTICE_EVENT_LOOKBACK_HOURS = env.int("NOTICE_EVENT_LOOKBACK_HOURS", default=72)
+
+# Mail (the notices): an SMTP server (Django's MAILERS); in development the mails are printed
+# on the console unless EMAIL_BACKEND names the SMTP backend.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_mail_backend = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND,
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": {
+            "host": env.str("EMAIL_HOST", default="localhost"),
+            "port": env.int("EMAIL_PORT", default=25),
+            "username": env.str("EMAIL_HOST_USER", default=""),
+            "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+            "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+            "timeout": env.int("EMAIL_TIMEOUT", default=30),
+        }
+        if _mail_backend == SMTP_BACKEND
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Cổng báo cáo MTTQ <khongtraloi@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Project translations fill gaps in Django's Vietnamese catalogue (compiled .mo is committed).
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -6,6 +6,7 @@ from reports.models import (
     IndicatorGroup,
     IndicatorValue,
     MonthlyReport,
+    Notice,
     RatingCategory,
     RatingValue,
     ReportEvent,
@@ -129,4 +130,35 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Notices are made by `manage.py send_notices`; read here to see what was told whom."""
+
+    list_display = ["title", "user", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["title", "user__username", "ward__name", "ward__code"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "user",
+        "kind",
+        "event_key",
+        "ward",
+        "period",
+        "title",
+        "body",
+        "link",
+        "created_at",
+        "read_at",
+        "email_wanted",
+        "email_claimed_at",
+        "emailed_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -363,6 +363,7 @@ class ReportEvent(models.Model):
 
 # Term and period report documents live in their own module; Django finds models here.
 from reports.documents.models import Block, Document, Section  # noqa: E402, F401
+from reports.notices.models import Notice, NoticeOptOut  # noqa: E402, F401
 from reports.summaries.models import (  # noqa: E402, F401
     ProvinceIndicatorMonth,
     WardIndicatorMonth,

@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     path("", include("reports.dashboards.urls")),
     path("", include("reports.documents.urls")),
+    path("", include("reports.notices.urls")),
 ]

@@ -16,12 +16,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reports import services
 from reports.documents.tasks import render_document_pdf
 from reports.models import Indicator, IndicatorGroup, MonthlyReport
+from reports.notices import services as notice_services
 from tests import factories
 from wards.models import Province, ResidentialArea, RoleAssignment, Ward
 
@@ -225,6 +227,8 @@ def admin_world(world):
         user=officer,
         entries={code: services.Entry(12) for code in _indicator_codes()[:3]},
     )
+    # Notices the sender made (reports/notices): October's draft is due on 05/11/2025.
+    notice_services.notices_create(today=datetime.date(2025, 11, 3), now=timezone.now())
     # A commune abolished in 2025, which ward X replaced.
     factories.former_ward(successors=[world.ward_x], name="Phường Mỹ Thạnh")
     missing = [_label(m) for m in REGISTERED if not m._default_manager.exists()]

@@ -110,6 +110,8 @@ PAGES = [
         month_url("reports:reopen", 2025, 12),
         fields={"comment": forms.CharField()},
     ),
+    # Reminders and notices (reports/notices): the kinds a person receives.
+    FormPage("notice_preferences", "ward_officer", lambda w: reverse("reports:notice_preferences")),
     # The document editor (reports/documents).
     FormPage("document_new", "ward_officer", ward_url("reports:document_new")),
     FormPage(
@@ -321,6 +323,7 @@ SEARCHES = [
         lambda w: reverse("campaigns:public_province", args=[w.province_a.code]),
         ["q", "trang"],
     ),
+    ("notices", "ward_officer", lambda w: reverse("reports:notices"), ["page"]),
     (
         "disclosure_csv",
         "anonymous",

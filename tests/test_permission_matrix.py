@@ -13,6 +13,7 @@ from reports.documents import tasks as document_tasks
 from reports.documents.models import Block, Document, Section
 from reports.documents.outline import frame_defaults
 from reports.models import MonthlyReport
+from reports.notices.models import Notice
 from tests import factories
 from wards.models import Province
 
@@ -566,6 +567,19 @@ MATRIX = {
     "reports:approve": (report_url("reports:approve"), post_only),
     "reports:return": (report_url("reports:return"), post_only),
     "reports:reopen": (report_url("reports:reopen"), post_only),
+    # Reminders and notices (reports/notices): the calendar is the ward's; every signed-in
+    # user has their own notices (tests/reports/notices/test_pages.py: nobody sees another's).
+    "reports:calendar": (ward_url("reports:calendar"), ward_read),
+    "reports:notices": (fixed_url("reports:notices"), lambda target: logged_in(OK)),
+    "reports:notice_preferences": (
+        fixed_url("reports:notice_preferences"),
+        lambda target: logged_in(OK),
+    ),
+    "reports:notice_open": (
+        lambda world, target: reverse("reports:notice_open", args=[world.notice_for(target).pk]),
+        post_only,
+    ),
+    "reports:notices_read_all": (fixed_url("reports:notices_read_all"), post_only),
     "reports:documents": (ward_url("reports:documents"), ward_read),
     "reports:document_new": (ward_url("reports:document_new"), ward_write),
     "reports:document": (document_url("reports:document"), ward_read),
@@ -735,6 +749,20 @@ def matrix_world(world):
         setattr(world, f"{kind}_for", lambda target, kind=kind: money[target][kind])
     for part in ("section", "block", "task"):
         setattr(world, f"{part}_id_for", lambda target, part=part: money[target][f"{part}_id"])
+    notices = {
+        target: Notice.objects.create(
+            user=world.users["ward_officer"],
+            kind=Notice.Kind.APPROVED,
+            event_key=f"matrix-{target}",
+            ward=ward,
+            period=datetime.date(2025, 10, 1),
+            title="Báo cáo tháng 10/2025 đã được duyệt",
+            body="",
+            link=reverse("reports:entry", args=[ward.code, 2025, 10]),
+        )
+        for target, ward in wards.items()
+    }
+    world.notice_for = notices.__getitem__
     world.area_for = {"x": world.area_x, "y": world.area_y, "z": world.area_z}.__getitem__
     world.membership_for = {
         "x": world.membership_x,
