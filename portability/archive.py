@@ -150,7 +150,15 @@ DERIVED = {"reports.wardmonth", "reports.provinceindicatormonth", "reports.wardi
 # Process heartbeats and one-time form tokens: bookkeeping, not the ward's data; which old
 # communes a commune replaced: the official map, loaded in every database by
 # load_former_communes like the map itself by load_divisions.
-NOT_WARD_DATA = {"wards.taskworker", "wards.formsubmission", "wards.wardsuccession"}
+# Notices and the kinds a person switched off: messages to people of this database, made
+# again from the reports by `send_notices` where needed.
+NOT_WARD_DATA = {
+    "wards.taskworker",
+    "wards.formsubmission",
+    "wards.wardsuccession",
+    "reports.notice",
+    "reports.noticeoptout",
+}
 
 # Catalogue rows are the same thing in another database when these fields match.
 IDENTITY = {

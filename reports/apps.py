@@ -11,6 +11,11 @@ class ReportsConfig(AppConfig):
 
         signals.connect()
 
+        # A workflow step makes its notices as it commits (reports/notices/signals.py).
+        from reports.notices import signals as notice_signals
+
+        notice_signals.connect()
+
         # Cached dashboards follow every report and catalogue change (wards/page_cache.py);
         # a report's values are written in bulk, then the report is saved.
         from reports.models import (

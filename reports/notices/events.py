@@ -9,7 +9,8 @@
   where that step left it.
 
 Every notice names its event by a key (a ward's month, or a trail row): the same key never
-makes a second notice of its kind for the same person.
+makes a second notice of its kind for the same person. A step's notices are also made as the
+step commits (`step_drafts`, reports/notices/signals.py), so they are listed at once.
 """
 
 import datetime
@@ -63,7 +64,7 @@ def pending(*, today: datetime.date, now: datetime.datetime) -> list[Draft]:
     return [*_deadline_drafts(today, people), *_workflow_drafts(now, people)]
 
 
-def _ward_people() -> dict[int, dict[str, list]]:
+def _ward_people(ward_ids=None) -> dict[int, dict[str, list]]:
     """Active officers and chairs by ward and role: {ward_id: {role: [user]}}. One query."""
     people = defaultdict(lambda: defaultdict(list))
     assignments = RoleAssignment.objects.filter(
@@ -71,6 +72,8 @@ def _ward_people() -> dict[int, dict[str, list]]:
         user__is_active=True,
         ward__isnull=False,
     ).select_related("user")
+    if ward_ids is not None:
+        assignments = assignments.filter(ward_id__in=ward_ids)
     for assignment in assignments:
         people[assignment.ward_id][assignment.role].append(assignment.user)
     return people
@@ -155,28 +158,39 @@ def _workflow_drafts(now, people) -> list[Draft]:
         latest[event.report_id] = event
     drafts = []
     for event in latest.values():
-        status, kind, roles = STEPS[event.action]
-        report = event.report
-        if report.status != status:  # the report has moved on since
-            continue
-        title, body = _workflow_text(event, kind)
-        for user in _recipients(people, report.ward_id, roles):
-            if user.pk == event.actor_id:
-                continue
-            drafts.append(
-                Draft(
-                    user_id=user.pk,
-                    email=user.email,
-                    kind=kind,
-                    event_key=f"event{event.pk}",
-                    ward=report.ward,
-                    period=report.period,
-                    title=title,
-                    body=body,
-                    link=_entry_link(report.ward, report.period),
-                )
-            )
+        drafts.extend(_event_drafts(event, people))
     return drafts
+
+
+def step_drafts(event) -> list[Draft]:
+    """The notices one step of the trail calls for, as it is recorded (the portal lists them
+    at once; the sender mails them)."""
+    if event.action not in STEPS:
+        return []
+    return _event_drafts(event, _ward_people([event.report.ward_id]))
+
+
+def _event_drafts(event, people) -> list[Draft]:
+    status, kind, roles = STEPS[event.action]
+    report = event.report
+    if report.status != status:  # the report has moved on since
+        return []
+    title, body = _workflow_text(event, kind)
+    return [
+        Draft(
+            user_id=user.pk,
+            email=user.email,
+            kind=kind,
+            event_key=f"event{event.pk}",
+            ward=report.ward,
+            period=report.period,
+            title=title,
+            body=body,
+            link=_entry_link(report.ward, report.period),
+        )
+        for user in _recipients(people, report.ward_id, roles)
+        if user.pk != event.actor_id
+    ]
 
 
 def _workflow_text(event, kind):

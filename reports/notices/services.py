@@ -45,7 +45,16 @@ def notices_send(*, now: datetime.datetime | None = None) -> SendResult:
 
 def notices_create(*, today: datetime.date, now: datetime.datetime) -> int:
     """Make the notices the situation calls for that do not exist yet; the count made."""
-    drafts = events.pending(today=today, now=now)
+    return _store(events.pending(today=today, now=now))
+
+
+def notices_for_step(*, event) -> int:
+    """Make the notices of one workflow step as soon as it is recorded (after its commit):
+    the chair sees a submitted report in the list at once; the sender mails it later."""
+    return _store(events.step_drafts(event))
+
+
+def _store(drafts) -> int:
     if not drafts:
         return 0
     user_ids = {d.user_id for d in drafts}

@@ -12,6 +12,7 @@ from reports import deadlines, periods
 from reports.models import MonthlyReport
 from reports.notices import views
 from reports.notices.models import Kind, Notice
+from tests.reports.conftest import post_entry
 from tests.reports.notices.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,31 @@ def test_the_calendar_says_what_is_due_and_when(world, clock, client):
     assert "(đang diễn ra)" in months
     august_row = months.split(f"Tháng {august:%m/%Y}</a>")[1].split("</li>")[0]
     assert "Đã duyệt" in august_row and "quá hạn" not in august_row
+
+
+def test_a_step_is_in_the_list_at_once_and_mailed_once_by_the_sender(
+    world, smtp, client, django_capture_on_commit_callbacks
+):
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    chair.email = "chutich@mythoi.example.vn"
+    chair.save(update_fields=["email"])
+    period = datetime.date(2025, 10, 1)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_entry(client, world.ward_x, action="submit", TT_BUOI="5")
+    assert response.status_code == 302
+    assert MonthlyReport.objects.get(ward=world.ward_x, period=period).status == "submitted"
+
+    client.force_login(chair)
+    page = client.get(reverse("reports:notices")).content.decode()
+
+    title = f"Báo cáo tháng {period:%m/%Y} của {world.ward_x.name} đã được gửi, chờ duyệt"
+    assert title in page and navbar_unread(page) == 1
+    assert not Notice.objects.filter(user=officer).exists()  # the officer sent it
+
+    call_command("send_notices")
+    call_command("send_notices")
+
+    assert [(to, subject) for to, subject in smtp.received() if "đã được gửi" in subject] == [
+        (chair.email, f"[MTTQ] {title}")
+    ]
