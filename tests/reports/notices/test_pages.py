@@ -35,9 +35,15 @@ def make_notices(user, ward, count, *, kind=Kind.APPROVED):
 
 
 def navbar_unread(html):
-    found = re.search(r'id="nav-notices"[^>]*>Thông báo(?: <span[^>]*>(\d+)</span>)?', html)
+    """The unread count the navigation bar shows (and names), 0 when it shows none."""
+    found = re.search(r'<a [^>]*id="nav-notices"[^>]*>(.*?)</a>', html, re.S)
     assert found, "no notices link in the navigation"
-    return int(found.group(1) or 0)
+    link = found.group(0)
+    badge = re.search(r'class="badge[^"]*">(\d+)</span>', found.group(1))
+    count = int(badge.group(1)) if badge else 0
+    named = f'aria-label="Thông báo ({count} chưa đọc)"' if count else 'aria-label="Thông báo"'
+    assert named in link, link
+    return count
 
 
 def test_the_list_shows_the_sent_notices_with_the_unread_count(world, clock, client):
