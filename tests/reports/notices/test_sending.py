@@ -259,11 +259,15 @@ def test_only_months_near_their_deadline_are_told(smtp, world, people, clock, se
     connection.vendor != "postgresql", reason="real concurrency: the PostgreSQL run"
 )
 def test_three_runs_at_the_same_moment_mail_each_notice_once(smtp, people, workflow):
+    """Real commits here: each step also made its notices as it was saved (the chair heard of
+    every submission at the time), so every stored notice is what must arrive, once."""
     officer, chair = people
 
     at_once(*(lambda: call_command("send_notices", stdout=io.StringIO()) for _ in range(3)))
 
-    expected = expected_mails(officer, chair)
-    assert matches(received(smtp), expected)
-    assert Notice.objects.count() == len(expected)
-    assert Notice.objects.filter(emailed_at__isnull=False).count() == len(expected)
+    stored = Notice.objects.select_related("user")
+    assert sorted(received(smtp)) == sorted((n.user.email, f"[MTTQ] {n.title}") for n in stored)
+    told = {(n.user.email, n.title) for n in stored}
+    for to, words in expected_mails(officer, chair):
+        assert any(email == to and words in title for email, title in told), (to, words)
+    assert not stored.filter(emailed_at__isnull=True).exists()
