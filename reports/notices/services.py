@@ -89,11 +89,15 @@ def _store(drafts) -> int:
 
 
 def notices_mail(*, now: datetime.datetime) -> tuple[int, int]:
-    """Mail every notice waiting for its mail, each by the one run that claims it.
-    (mailed, failed); a failed mail is tried again by the next run."""
+    """Mail every notice waiting for its mail, each by the one run that claims it (one
+    already read in the portal needs none). (mailed, failed); a failed mail is tried again by
+    the next run."""
     waiting = (
         Notice.objects.filter(
-            email_wanted=True, emailed_at__isnull=True, created_at__gte=now - MAIL_MAX_AGE
+            email_wanted=True,
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            created_at__gte=now - MAIL_MAX_AGE,
         )
         .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_EXPIRES))
         .select_related("user")

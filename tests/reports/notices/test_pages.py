@@ -167,3 +167,23 @@ def test_a_step_is_in_the_list_at_once_and_mailed_once_by_the_sender(
     assert [(to, subject) for to, subject in smtp.received() if "đã được gửi" in subject] == [
         (chair.email, f"[MTTQ] {title}")
     ]
+
+
+def test_a_notice_read_in_the_portal_is_not_mailed_after(
+    world, smtp, client, django_capture_on_commit_callbacks
+):
+    officer, chair = world.users["ward_officer"], world.users["ward_chair"]
+    chair.email = "chutich@mythoi.example.vn"
+    chair.save(update_fields=["email"])
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_entry(client, world.ward_x, action="submit", TT_BUOI="5")
+    notice = Notice.objects.get(user=chair, kind=Kind.SUBMITTED)
+    client.force_login(chair)
+    client.post(reverse("reports:notice_open", args=[notice.pk]))
+
+    call_command("send_notices")
+
+    assert (chair.email, f"[MTTQ] {notice.title}") not in smtp.received()
+    notice.refresh_from_db()
+    assert notice.read_at is not None and notice.emailed_at is None
