@@ -49,6 +49,7 @@ def _catalogue() -> list[Indicator]:
         lambda: list(
             Indicator.objects.select_related("group", "organisation").prefetch_related("categories")
         ),
+        shared=True,
     )
 
 
@@ -64,7 +65,9 @@ def active_ratings(period: datetime.date) -> list[Indicator]:
 
 def active_rules() -> list[ValidationRule]:
     return page_cache.cached(
-        ("active-rules",), lambda: list(ValidationRule.objects.filter(is_active=True))
+        ("active-rules",),
+        lambda: list(ValidationRule.objects.filter(is_active=True)),
+        shared=True,
     )
 
 
