@@ -277,10 +277,11 @@ def stop(process: subprocess.Popen, timeout=30):
 
 
 def start_locust(
-    env, run_dir: Path, url, *, users, spawn_rate, duration, classes=(), name="locust"
+    env, run_dir: Path, url, *, users, spawn_rate, duration, classes=None, name="locust"
 ) -> subprocess.Popen:
     """locust headless for `duration` seconds; `classes` picks user classes of the locust file
-    (all of the mixed profile when empty); statistics go to <run_dir>/<name>_stats.csv."""
+    (the mixed profile's by default); statistics go to <run_dir>/<name>_stats.csv."""
+    classes = MIXED_CLASSES if classes is None else classes
     return subprocess.Popen(
         [
             str(BIN / "locust"),
@@ -400,7 +401,6 @@ def run(args) -> dict:
             users=args.users,
             spawn_rate=args.spawn_rate,
             duration=args.duration,
-            classes=MIXED_CLASSES,
         )
         load.wait(args.duration + 60)
         duration = time.monotonic() - started
