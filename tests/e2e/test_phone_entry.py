@@ -136,6 +136,23 @@ def test_a_refused_save_puts_focus_on_the_first_error(live_server, page, world):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_blocked_submission_puts_focus_on_a_row_behind_the_rule(live_server, page, world):
+    factories.report_values(
+        world.ward_x, datetime.date(2025, 10, 1), status="draft", BC_CUTRI=6688, BC_DIBAU=6700
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, world.users["ward_officer"])
+    page.set_viewport_size(PHONE)
+    page.goto(entry_url(live_server, world.ward_x))
+    page.get_by_role("button", name="Lưu và gửi duyệt").click()
+    expect(page.get_by_text("Báo cáo chưa gửi được")).to_be_visible()
+    focused = page.locator("tr.rule-error input:focus")
+    expect(focused).to_have_count(1)
+    assert focused.get_attribute("id") in {"id_v_BC_CUTRI", "id_v_BC_DIBAU"}
+    expect(focused.locator("xpath=ancestor::tr")).to_contain_text("Lỗi kiểm tra:")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_save_shows_work_under_way_and_cannot_be_pressed_twice(live_server, page, world):
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, world.users["ward_officer"])
