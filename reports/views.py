@@ -201,7 +201,7 @@ def _field_problems(page, form) -> list[Problem]:
             name = rating_field(rating.indicator.code, line.category.pk)
             labels[name] = f"{rating.indicator.name} – {line.category.name}"
     return [
-        Problem(form[name].auto_id, labels.get(name, form.fields[name].label), message)
+        Problem(form[name].auto_id, labels.get(name, form[name].label), message)
         for name in form.fields
         if name in form.errors
         for message in form.errors[name]

@@ -20,14 +20,20 @@
     form.setAttribute("aria-busy", "true");
     form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(
       function (button) {
-        button.dataset.busyLabel = button.innerHTML;
+        var isInput = button.tagName === "INPUT";
+        button.dataset.busyLabel = isInput ? button.value : button.innerHTML;
         button.disabled = true;
-        if (button === submitter) {
-          var text = button.dataset.busyText || "Đang xử lý…";
-          button.innerHTML =
-            '<span class="spinner-border spinner-border-sm me-1" aria-hidden="true"></span>';
-          button.appendChild(document.createTextNode(text));
+        if (button !== submitter) {
+          return;
         }
+        var text = button.dataset.busyText || "Đang xử lý…";
+        if (isInput) {
+          button.value = text; // an input shows no spinner, only its text
+          return;
+        }
+        button.innerHTML =
+          '<span class="spinner-border spinner-border-sm me-1" aria-hidden="true"></span>';
+        button.appendChild(document.createTextNode(text));
       }
     );
   }
@@ -39,7 +45,11 @@
       copy.remove();
     });
     form.querySelectorAll("[data-busy-label]").forEach(function (button) {
-      button.innerHTML = button.dataset.busyLabel;
+      if (button.tagName === "INPUT") {
+        button.value = button.dataset.busyLabel;
+      } else {
+        button.innerHTML = button.dataset.busyLabel;
+      }
       delete button.dataset.busyLabel;
       button.disabled = false;
     });

@@ -17,6 +17,10 @@
     if (!field) {
       return false;
     }
+    var folded = field.closest("details");
+    if (folded) {
+      folded.open = true; // an area's figure sits in a folded breakdown
+    }
     field.focus({ preventScroll: true });
     field.scrollIntoView({ block: "center" });
     return document.activeElement === field;

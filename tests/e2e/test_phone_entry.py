@@ -176,6 +176,21 @@ def test_save_shows_work_under_way_and_cannot_be_pressed_twice(live_server, page
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_campaign_form_says_it_is_saving(live_server, page, world):
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, world.users["ward_officer"])
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/phuong-xa/{world.ward_x.code}/van-dong/them/")
+    page.evaluate("window.addEventListener('submit', e => e.preventDefault())")
+    button = page.locator("form[data-busy] input[type=submit]")
+    label = button.get_attribute("value")
+    button.click()
+    expect(button).to_be_disabled()
+    expect(button).to_have_value("Đang xử lý…")
+    expect(page.locator("form[data-busy] input[type=hidden][name=submit]")).to_have_value(label)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_leaving_with_unsaved_typing_asks_first_and_saving_does_not(live_server, page, world):
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, world.users["ward_officer"])

@@ -149,3 +149,29 @@ def test_save_buttons_say_work_is_under_way_and_readers_are_not_guarded(world, l
     # The party viewer cannot type: no warning when leaving.
     reader = tree(login(world.users["party_viewer"]).get(entry_url(world.ward_x)))
     assert reader.get_element_by_id("entry-form").get("data-guard-unsaved") is None
+
+
+@pytest.mark.django_db
+def test_a_refused_area_figure_opens_its_breakdown_and_names_the_area(world, login):
+    client = login(world.users["ward_officer"])
+    field = f"a_HN_NGHEO_{world.area_x.pk}"
+    data = {**entry_opened(client, world.ward_x), "action": "save", field: "-4"}
+    response = client.post(entry_url(world.ward_x), data)
+    assert response.status_code == 400
+    page = tree(response)
+    element = page.get_element_by_id(f"id_{field}")
+    assert "is-invalid" in element.get("class").split()
+    assert element.xpath("ancestor::details")[0].get("open") is not None
+    message = text(page.get_element_by_id(element.get("aria-describedby")))
+    assert summary_links(page) == {
+        f"#id_{field}": f"{name_of('HN_NGHEO')} – {world.area_x.name}: {message}"
+    }
+
+
+@pytest.mark.django_db
+def test_the_import_page_says_it_is_uploading(world, login):
+    client = login(world.users["ward_officer"])
+    page = tree(client.get(entry_url(world.ward_x, name="reports:entry_import")))
+    form = page.get_element_by_id("upload-form")
+    assert form.get("data-busy") is not None
+    assert form.xpath(".//button[@type='submit']/@data-busy-text") == ["Đang tải lên…"]
