@@ -337,7 +337,10 @@ def completeness_page(request, code, year):
     province, today = _province_and_year(request, code, year)
     table = progress.completeness_table(province, year, today)
     search = request.GET.get("q", "").strip()
+    slow_only = request.GET.get("cham") == "1"
     rows = progress.search_rows(table.rows, search)
+    if slow_only:
+        rows = progress.slow_rows(rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -348,6 +351,11 @@ def completeness_page(request, code, year):
             "table": table,
             "page": page,
             "search": search,
+            "slow_only": slow_only,
+            # The filters every link of the page keeps (year, pages, the switch itself).
+            "filters": urlencode(
+                {k: v for k, v in (("q", search), ("cham", "1" if slow_only else "")) if v}
+            ),
             "previous_year": year - 1 if year > FIRST_YEAR else None,
             "next_year": year + 1 if year < today.year else None,
             "legend": [
