@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 
+from campaigns.models import Campaign
 from reports import periods
 from reports.models import MonthlyReport
 from tests import factories
@@ -158,3 +159,48 @@ def test_charts_fill_a_readable_box_and_leave_gaps_on_a_phone(live_server, brows
         assert ranked["height"] >= ranked["bars"] * 25
     finally:
         context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_other_signed_in_pages_have_no_serious_accessibility_violations(
+    live_server, browser, world, portal, size
+):
+    """The same on the rest of a ward's, a province's and an admin's pages."""
+    viewport = VIEWPORTS[size]
+    code, province = world.ward_x.code, world.province_a.code
+    fund = Campaign.objects.get(ward=world.ward_x)  # the portal's fund, with a gift
+    pages = {
+        "ward_officer": {
+            "phuong-xa": f"/phuong-xa/{code}/",
+            "bao-cao-thang": f"/phuong-xa/{code}/bao-cao/",
+            "lich-su": f"/phuong-xa/{code}/bao-cao/2025/10/lich-su/",
+            "van-dong": f"/phuong-xa/{code}/van-dong/",
+            "quy": f"/phuong-xa/{code}/van-dong/{fund.pk}/",
+            "so-quy": f"/phuong-xa/{code}/van-dong/{fund.pk}/so-quy/",
+            "ho": f"/phuong-xa/{code}/ho/",
+            "nha": f"/phuong-xa/{code}/nha/",
+            "tap-hop": f"/phuong-xa/{code}/tap-hop/",
+            "van-ban": f"/phuong-xa/{code}/van-ban/",
+        },
+        "province_officer": {
+            "danh-sach-phuong-xa": f"/tinh/{province}/",
+            "tien-do": f"/tinh/{province}/tien-do/2025/",
+            "tong-hop": f"/tinh/{province}/tong-hop/?tu=07/2025&den=12/2025",
+        },
+        "admin": {"trang-chu-quan-tri": "/", "toan-quoc": "/toan-quoc/tong-quan/"},
+    }
+    reports = []
+    for role, paths in pages.items():
+        context, page = signed_in(browser, live_server, world.users[role], viewport)
+        try:
+            for name, path in paths.items():
+                response = page.goto(live_server.url + path)
+                assert response.status == 200, f"{role} {path}: {response.status}"
+                keep_screenshot(page, name, viewport)
+                found = blocking_violations(page)
+                if found:
+                    reports.append(violation_report(name, viewport["width"], found))
+        finally:
+            context.close()
+    assert not reports, "axe-core found serious or critical violations:\n" + "\n\n".join(reports)
