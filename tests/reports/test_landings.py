@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,3 +145,20 @@ def test_officer_sees_no_review_card(world, login):
     url = reverse("reports:entry", args=[world.ward_x.code, CURRENT.year, CURRENT.month])
     page = login(world.users["ward_officer"]).get(url).content.decode()
     assert 'id="review"' not in page and "Duyệt báo cáo</button>" not in page
+
+
+@pytest.mark.django_db
+def test_province_landing_costs_the_same_queries_for_ten_more_late_communes(world, login):
+    client = login(world.users["province_officer"])
+    client.get(reverse("home"))  # the session and the user's role, read once
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for number in range(10):
+        ward = factories.ward(province_obj=world.province_a, name=f"Xã Thử {number:02d}")
+        factories.user(role=Role.WARD_OFFICER, ward_obj=ward)
+    assert queries() == before
