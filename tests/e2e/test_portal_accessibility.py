@@ -204,3 +204,22 @@ def test_other_signed_in_pages_have_no_serious_accessibility_violations(
         finally:
             context.close()
     assert not reports, "axe-core found serious or critical violations:\n" + "\n\n".join(reports)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_commune_column_stays_in_view_while_the_months_scroll(live_server, browser, world):
+    context, page = signed_in(
+        browser, live_server, world.users["province_officer"], VIEWPORTS["phone"]
+    )
+    try:
+        page.goto(f"{live_server.url}/tinh/{world.province_a.code}/tien-do/2025/?cham=1")
+        box = page.locator(".table-responsive").first
+        name = page.get_by_role("rowheader", name="Phường Mỹ Thới")
+        left = box.bounding_box()["x"]
+        box.evaluate("element => { element.scrollLeft = 600; }")
+        assert box.evaluate("element => element.scrollLeft") > 0  # the months did scroll
+        assert abs(name.bounding_box()["x"] - left) < 2  # the name did not
+        # The filter is on, and the search form keeps it.
+        assert page.get_by_label("Chỉ phường, xã chậm").is_checked()
+    finally:
+        context.close()
