@@ -546,6 +546,17 @@ class EntryPage:
         }
 
     @property
+    def changed_since_last_month(self) -> list[IndicatorRow]:
+        """The rows whose figure differs from last month's (one of them may be missing): what
+        the chair reads first on the review page, both values beside each other."""
+        return [
+            row
+            for row in self.rows
+            if (row.current.value, row.current.denominator)
+            != (row.last_month.value, row.last_month.denominator)
+        ]
+
+    @property
     def errors(self):
         return [b for b in self.breaches if b.is_error]
 

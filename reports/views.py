@@ -43,7 +43,19 @@ def home(request):
     user = request.user
     role = ward_selectors.role_of(user)
     if role in PROVINCE_ROLES:
-        return redirect("wards:province", code=ward_selectors.province_for(user).code)
+        province = ward_selectors.province_for(user)
+        today = timezone.localdate()
+        return render(
+            request,
+            "reports/home_province.html",
+            {
+                "province": province,
+                "late": progress.late_communes(province, today),
+                "current_year": today.year,
+            },
+        )
+    if role == Role.PARTY_VIEWER:  # the party reads the ward's figures; it has nothing to do
+        return redirect("reports:dashboard_ward", code=ward_selectors.ward_for(user).code)
     if role == ADMIN:
         provinces = ward_selectors.province_overview(ward_selectors.provinces_visible_to(user))
         return render(request, "reports/home_admin.html", {"provinces": provinces})
@@ -143,6 +155,10 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             "own_organisation": page.organisation,
             "organisations": page.organisations,
             "is_chair": page.is_chair,
+            "changes": page.changed_since_last_month
+            if page.is_chair and report.status == MonthlyReport.Status.SUBMITTED
+            else [],
+            "last_month": periods.add_months(report.period, -1),
             "errors": page.errors,
             "warnings": page.warnings,
             "outliers": page.outliers,
