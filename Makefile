@@ -13,7 +13,7 @@ find_python = $(shell for c in python3.13 python3.12 "env PYENV_VERSION=3.13.0 p
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo "$$c"; break; fi; done)
 
-.PHONY: run test test-e2e lint bench bench-national bench-province bench-province-report loadtest setup demo clean
+.PHONY: run test test-e2e lint bench bench-national bench-province bench-province-report loadtest loadtest-spike setup demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@python="$(find_python)"; \
@@ -73,6 +73,13 @@ bench-province-report: setup
 loadtest: setup
 	$(PY) -c "import locust" 2>/dev/null || $(PY) -m pip install --quiet -e ".[load]"
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
+# A drive's page shared everywhere at once, on a PostgreSQL primary and streaming replica of
+# its own (127.0.0.1:55432/55433, made, filled and removed by the run; 5432 is not used):
+# merges loadtest_public_spike and loadtest_public_spike_replica_down into bench/results.json.
+loadtest-spike: setup
+	$(PY) -c "import locust" 2>/dev/null || $(PY) -m pip install --quiet -e ".[load]"
+	$(PY) bench/spike.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

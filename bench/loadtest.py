@@ -63,8 +63,9 @@ def environment(port: int, workers: int):
     os.environ.setdefault("SECRET_KEY", "loadtest-" + "k" * 60)
 
 
-def setup_django():
-    """Migrate, build the dataset if missing, collect static files; Django ready in-process."""
+def setup_django(provinces=None):
+    """Migrate, build the dataset if missing (only `provinces`' communes when given), collect
+    static files; Django ready in-process."""
     from bench import harness, national
 
     harness.configure_django()
@@ -72,7 +73,7 @@ def setup_django():
 
     call_command("migrate", verbosity=0)
     if not national.has_data():
-        national.generate()
+        national.generate(provinces=provinces)
     call_command("collectstatic", verbosity=0, interactive=False)
 
 
@@ -199,6 +200,10 @@ def make_plan(run_dir: Path, *, officers: int, viewers: int, provinces: int) -> 
     return plan
 
 
+# The mixed profile's user classes in bench/locustfile.py.
+MIXED_CLASSES = ["WardOfficer", "PartyViewer", "ProvinceOfficer", "Public"]
+
+
 # --- Processes ---------------------------------------------------------------------------
 
 
@@ -271,12 +276,18 @@ def stop(process: subprocess.Popen, timeout=30):
             process.wait()
 
 
-def start_locust(env, run_dir: Path, url, *, users, spawn_rate, duration) -> subprocess.Popen:
+def start_locust(
+    env, run_dir: Path, url, *, users, spawn_rate, duration, classes=None, name="locust"
+) -> subprocess.Popen:
+    """locust headless for `duration` seconds; `classes` picks user classes of the locust file
+    (the mixed profile's by default); statistics go to <run_dir>/<name>_stats.csv."""
+    classes = MIXED_CLASSES if classes is None else classes
     return subprocess.Popen(
         [
             str(BIN / "locust"),
             "-f",
             str(ROOT / "bench" / "locustfile.py"),
+            *classes,
             "--headless",
             "--users",
             str(users),
@@ -289,7 +300,7 @@ def start_locust(env, run_dir: Path, url, *, users, spawn_rate, duration) -> sub
             "--host",
             url,
             "--csv",
-            str(run_dir / "locust"),
+            str(run_dir / name),
             "--only-summary",
             # Statistics start once every user is running: the ramp-up is not measured.
             "--reset-stats",
@@ -305,19 +316,49 @@ def start_locust(env, run_dir: Path, url, *, users, spawn_rate, duration) -> sub
 # --- Results -----------------------------------------------------------------------------
 
 
+# The saturation phases: users asking with no think time, long enough for a steady rate.
+SATURATION_SECONDS = 20
+SATURATING_USERS = 40
+
+
+def saturate(env, run_dir: Path, url, classes, name, *, users=SATURATING_USERS) -> dict:
+    """Throughput of `classes` asking as fast as the server answers (no think time)."""
+    process = start_locust(
+        {**env, "LOADTEST_THINK": "0"},
+        run_dir,
+        url,
+        users=users,
+        spawn_rate=users,
+        duration=SATURATION_SECONDS,
+        classes=classes,
+        name=name,
+    )
+    process.wait(SATURATION_SECONDS + 60)
+    (entry,) = read_stats(run_dir, SATURATION_SECONDS, name=name, total=name, pages=False)
+    return entry
+
+
+def ratio(numerator, denominator) -> float:
+    return round(numerator["rps"] / denominator["rps"], 2) if denominator["rps"] else 0.0
+
+
 def _ms(value):
     return round(float(value), 2) if value not in ("", "N/A", None) else None
 
 
-def read_stats(run_dir: Path, duration: float) -> list[dict]:
-    """loadtest_mixed and one entry per page from locust's CSV."""
-    with (run_dir / "locust_stats.csv").open(encoding="utf-8") as handle:
+def read_stats(
+    run_dir: Path, duration: float, *, name="locust", total="loadtest_mixed", pages=True
+) -> list[dict]:
+    """`total` and (with `pages`) one loadtest_<page> entry per page from locust's CSV."""
+    with (run_dir / f"{name}_stats.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     results = []
     for row in rows:
         aggregated = row["Name"] == "Aggregated"
+        if not (aggregated or pages):
+            continue
         entry = {
-            "name": "loadtest_mixed" if aggregated else f"loadtest_{row['Name']}",
+            "name": total if aggregated else f"loadtest_{row['Name']}",
             "p50_ms": _ms(row["50%"]),
             "p95_ms": _ms(row["95%"]),
             "p99_ms": _ms(row["99%"]),
@@ -347,6 +388,11 @@ def run(args) -> dict:
     try:
         wait_healthy(url)
         warm_up(url, plan, rounds=2 * args.workers)
+        trivial = saturate(env, run_dir, url, ["TrivialVisitor"], "loadtest_trivial")
+        # The same users and mix with no think time: what the server can carry of this mix.
+        capacity = saturate(
+            env, run_dir, url, MIXED_CLASSES, "loadtest_mixed_saturated", users=args.users
+        )
         started = time.monotonic()
         load = start_locust(
             env,
@@ -372,8 +418,14 @@ def run(args) -> dict:
             "users": args.users,
             "workers": args.workers,
             "consistency": "ok" if checked["ok"] else "failed",
+            # What the mix costs against a view that does nothing, on the same server in the
+            # same run: the figure that compares machines.
+            "saturated_rps": capacity["rps"],
+            "trivial_rps": trivial["rps"],
+            "ratio_to_trivial": ratio(capacity, trivial),
         }
     )
+    results += [trivial, capacity]
     return {"run_dir": str(run_dir), "results": results, "consistency": checked}
 
 

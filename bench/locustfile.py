@@ -21,10 +21,12 @@ import re
 from http.cookiejar import Cookie
 from pathlib import Path
 
-from locust import between, events, task
+from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 PLAN = json.loads(Path(os.environ["LOADTEST_PLAN"]).read_text(encoding="utf-8"))
+# 0 for the saturation phases: every user sends its next request as soon as it has an answer.
+THINK = float(os.environ.get("LOADTEST_THINK", "1"))
 RUN_ID = PLAN["run_id"]
 LOG = Path(PLAN["log_dir"]) / f"actions-{os.getpid()}.jsonl"
 _log_file = None
@@ -81,9 +83,13 @@ def _accounts(kind):
 OFFICERS, VIEWERS, PROVINCES = _accounts("officers"), _accounts("viewers"), _accounts("provinces")
 
 
+def think(low, high):
+    return between(low * THINK, high * THINK) if THINK else constant(0)
+
+
 class PortalUser(FastHttpUser):
     abstract = True
-    wait_time = between(0.5, 1.5)
+    wait_time = think(0.5, 1.5)
 
     def sign_in(self, accounts):
         """Become the next of the plan's `accounts`, with the session the plan made for it
@@ -132,6 +138,33 @@ def _cookie(name, value, host):
         comment_url=None,
         rest={},
     )
+
+
+def record_donation(user):
+    """The donation form, its save (tagged for bench/consistency.py) and the receipt page."""
+    form = user.page(user.account["donation_url"], "donation_form")
+    if form.status_code != 200:
+        return
+    fields = form_fields(form.text)
+    # The process id too: each phase of a run is a locust process of its own, counting anew.
+    tag = f"loadtest:{RUN_ID}:{os.getpid()}:{user.account['username']}:{next(user.donations)}"
+    amount = random.choice(AMOUNTS)
+    data = {
+        "csrfmiddlewaretoken": fields.get("csrfmiddlewaretoken", ""),
+        "received_on": datetime.date.today().strftime("%d/%m/%Y"),
+        "donor_kind": "individual",
+        "donor_name": random.choice(NAMES),
+        "publish_name": "on",
+        "form": "cash",
+        "channel": "cash",
+        "amount": dots(amount),
+        "note": tag,
+    }
+    location = user.submit(user.account["donation_url"], data, "donation_create")
+    ok = location is not None
+    log(kind="donation", ward=user.account["ward"], tag=tag, amount=amount, ok=ok)
+    if location:
+        user.page(location, "donation_detail")
 
 
 class WardOfficer(PortalUser):
@@ -184,28 +217,7 @@ class WardOfficer(PortalUser):
 
     @task(2)
     def record_donation(self):
-        form = self.page(self.account["donation_url"], "donation_form")
-        if form.status_code != 200:
-            return
-        fields = form_fields(form.text)
-        tag = f"loadtest:{RUN_ID}:{self.account['username']}:{next(self.donations)}"
-        amount = random.choice(AMOUNTS)
-        data = {
-            "csrfmiddlewaretoken": fields.get("csrfmiddlewaretoken", ""),
-            "received_on": datetime.date.today().strftime("%d/%m/%Y"),
-            "donor_kind": "individual",
-            "donor_name": random.choice(NAMES),
-            "publish_name": "on",
-            "form": "cash",
-            "channel": "cash",
-            "amount": dots(amount),
-            "note": tag,
-        }
-        location = self.submit(self.account["donation_url"], data, "donation_create")
-        ok = location is not None
-        log(kind="donation", ward=self.account["ward"], tag=tag, amount=amount, ok=ok)
-        if location:
-            self.page(location, "donation_detail")
+        record_donation(self)
 
     @task(2)
     def home(self):
@@ -233,7 +245,7 @@ class PartyViewer(PortalUser):
 
 class ProvinceOfficer(PortalUser):
     fixed_count = PLAN["counts"]["provinces"]
-    wait_time = between(1, 3)
+    wait_time = think(1, 3)
 
     def on_start(self):
         self.sign_in(PROVINCES)
@@ -268,3 +280,68 @@ class Public(PortalUser):
     @task(1)
     def search_by_amount(self):
         self.page(self.fund["amount_search"], "disclosure_search_amount")
+
+
+# --- Saturation and the public spike (bench/loadtest.py, bench/spike.py pick these by name) --
+
+
+class TrivialVisitor(PortalUser):
+    """The floor: a view that does nothing (robots.txt) behind the same middleware, on the
+    same gunicorn, asked as fast as it answers."""
+
+    wait_time = constant(0)
+
+    @task
+    def robots(self):
+        self.page("/robots.txt", "trivial")
+
+
+SPIKE = PLAN.get("spike") or {}
+
+
+class SpikeFundVisitor(PortalUser):
+    """Only the drive's fund page, as fast as it answers: its throughput over the trivial
+    view's is the spike's ratio_to_trivial."""
+
+    wait_time = constant(0)
+
+    @task
+    def fund_page(self):
+        self.page(SPIKE["url"], "spike_fund")
+
+
+class SpikeVisitor(PortalUser):
+    """Someone who followed a shared link to the drive: reads the page, searches it for their
+    own gift, sometimes downloads the list."""
+
+    weight = 1
+
+    @task(6)
+    def fund_page(self):
+        self.page(SPIKE["url"], "spike_fund")
+
+    @task(3)
+    def search(self):
+        self.page(random.choice(SPIKE["searches"]), "spike_search")
+
+    @task(1)
+    def csv(self):
+        self.page(SPIKE["csv_url"], "spike_csv")
+
+
+SPIKE_OFFICERS = itertools.cycle(SPIKE.get("officers") or [{}])
+
+
+class SpikeOfficer(PortalUser):
+    """The drive's own officers, recording the gifts that keep coming in."""
+
+    fixed_count = len(SPIKE.get("officers") or [])
+    wait_time = think(1, 3)
+
+    def on_start(self):
+        self.sign_in(SPIKE_OFFICERS)
+        self.donations = itertools.count(1)
+
+    @task
+    def record_donation(self):
+        record_donation(self)

@@ -172,8 +172,9 @@ def _stamp(day, hour):
     return f"{day.isoformat()} {hour:02d}:00:00{TZ}"
 
 
-def _load(today):
-    """Everything in one transaction; prints the time of each step."""
+def _load(today, provinces=None):
+    """Everything in one transaction; prints the time of each step. `provinces` (codes)
+    limits the data to their communes (bench/spike.py: one province, in a minute)."""
     from django.db import connection, transaction
 
     from campaigns.models import Campaign
@@ -188,7 +189,10 @@ def _load(today):
     first, last_month = months[0], months[-1]
     window_days = (today - first).days
     now = f"{today.isoformat()} 08:00:00{TZ}"
-    wards = list(Ward.objects.select_related("province").order_by("code"))
+    wards = Ward.objects.select_related("province").order_by("code")
+    if provinces:
+        wards = wards.filter(province__code__in=provinces)
+    wards = list(wards)
     indicators = list(Indicator.objects.order_by("pk"))
     organisations = list(MassOrganisation.objects.filter(is_active=True).order_by("pk"))
 
@@ -511,8 +515,9 @@ def _load(today):
     return timer.steps
 
 
-def generate(database_url=None):
-    """Create and fill the national database unless it already holds the data."""
+def generate(database_url=None, provinces=None):
+    """Create and fill the national database unless it already holds the data (only the
+    communes of `provinces`, codes, when given)."""
     from django.apps import apps
 
     if not apps.ready:
@@ -531,7 +536,7 @@ def generate(database_url=None):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE reports_indicatorvalue")
     else:
-        _load(timezone.localdate())
+        _load(timezone.localdate(), provinces)
     print(json.dumps(dataset(), ensure_ascii=False))
 
 

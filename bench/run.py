@@ -19,7 +19,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench import disclosure, documents, trail  # noqa: E402
+from bench import disclosure, documents, phone, trail  # noqa: E402
 from campaigns.models import Campaign  # noqa: E402
 from reports import periods  # noqa: E402
 from reports.models import IndicatorValue, MonthlyReport  # noqa: E402
@@ -131,6 +131,7 @@ def main():
             *(disclosure.run() if not only else []),
             *(trail.run() if not only else []),
             *(documents.measure() if not only else []),
+            *(phone.run() if not only else []),
         ]
         if entry
     ]

@@ -31,8 +31,9 @@ class _CrispyForm:
 
     def _add_helper(self):
         self.helper = FormHelper()
-        # The portal's Vietnamese messages, not the browser's own, explain a refusal.
-        self.helper.attrs = {"novalidate": ""}
+        # The portal's Vietnamese messages, not the browser's own, explain a refusal; once
+        # sent, the button says so and cannot be pressed again (static/js/busy-forms.js).
+        self.helper.attrs = {"novalidate": "", "data-busy": ""}
         self.helper.add_input(Submit("submit", self.submit_label))
         for field in self.fields.values():
             if isinstance(field, forms.DateField):

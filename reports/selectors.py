@@ -49,6 +49,7 @@ def _catalogue() -> list[Indicator]:
         lambda: list(
             Indicator.objects.select_related("group", "organisation").prefetch_related("categories")
         ),
+        shared=True,
     )
 
 
@@ -64,7 +65,9 @@ def active_ratings(period: datetime.date) -> list[Indicator]:
 
 def active_rules() -> list[ValidationRule]:
     return page_cache.cached(
-        ("active-rules",), lambda: list(ValidationRule.objects.filter(is_active=True))
+        ("active-rules",),
+        lambda: list(ValidationRule.objects.filter(is_active=True)),
+        shared=True,
     )
 
 
@@ -541,6 +544,17 @@ class EntryPage:
             for row in self.rows
             if row.indicator.organisation_id == self.organisation.pk
         }
+
+    @property
+    def changed_since_last_month(self) -> list[IndicatorRow]:
+        """The rows whose figure differs from last month's (one of them may be missing): what
+        the chair reads first on the review page, both values beside each other."""
+        return [
+            row
+            for row in self.rows
+            if (row.current.value, row.current.denominator)
+            != (row.last_month.value, row.last_month.denominator)
+        ]
 
     @property
     def errors(self):

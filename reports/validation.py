@@ -28,6 +28,18 @@ class RuleBreach:
     def is_error(self):
         return self.rule.severity == ValidationRule.Severity.ERROR
 
+    @property
+    def codes(self) -> list[str]:
+        """The indicators the rule compares, left side first."""
+        return self.rule.codes_of(self.rule.left) + self.rule.codes_of(self.rule.right)
+
+    def sides(self, names: dict[str, str]) -> tuple[str, str]:
+        """Both sides in words: indicator names (`names`: code → name) joined by " + "."""
+        return tuple(
+            " + ".join(names.get(code, code) for code in self.rule.codes_of(side))
+            for side in (self.rule.left, self.rule.right)
+        )
+
 
 @dataclass(frozen=True)
 class Outlier:

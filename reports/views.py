@@ -1,6 +1,7 @@
 """Monthly reporting: the to-do home, the entry form and its workflow steps, the history, and
 the month's Excel template, import and downloads."""
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from reports.forms import (
     MonthlyEntryForm,
     area_field,
     denominator_field,
+    explanation_field,
     rating_field,
     value_field,
 )
@@ -41,7 +43,19 @@ def home(request):
     user = request.user
     role = ward_selectors.role_of(user)
     if role in PROVINCE_ROLES:
-        return redirect("wards:province", code=ward_selectors.province_for(user).code)
+        province = ward_selectors.province_for(user)
+        today = timezone.localdate()
+        return render(
+            request,
+            "reports/home_province.html",
+            {
+                "province": province,
+                "late": progress.late_communes(province, today),
+                "current_year": today.year,
+            },
+        )
+    if role == Role.PARTY_VIEWER:  # the party reads the ward's figures; it has nothing to do
+        return redirect("reports:dashboard_ward", code=ward_selectors.ward_for(user).code)
     if role == ADMIN:
         provinces = ward_selectors.province_overview(ward_selectors.provinces_visible_to(user))
         return render(request, "reports/home_admin.html", {"provinces": provinces})
@@ -114,6 +128,8 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             editable_codes=page.editable_codes,
             initial={"version": report.version, "opened_at": timezone.now()},
         )
+    groups = _entry_groups(page, form)
+    checks = _checks(page, form)
     return render(
         request,
         "reports/entry.html",
@@ -124,15 +140,25 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             "entry_groups": mark_safe(
                 render_to_string(
                     "reports/entry_groups.html",
-                    {"groups": _entry_groups(page, form), "ratings": _rating_rows(page, form)},
+                    {"groups": groups, "ratings": _rating_rows(page, form)},
                     using="jinja2",
                 )
             ),
+            "group_index": [(group.name, f"group-{group.pk}") for group in groups]
+            + ([("Xếp loại trong năm", "group-ratings")] if page.ratings else []),
+            "field_problems": _field_problems(page, form),
+            "checks": checks,
+            # A refused save or submission: the browser moves focus to the first error.
+            "failed": status >= 400,
             "can_edit": page.can_edit,
             "part_editable": page.part_editable,
             "own_organisation": page.organisation,
             "organisations": page.organisations,
             "is_chair": page.is_chair,
+            "changes": page.changed_since_last_month
+            if page.is_chair and report.status == MonthlyReport.Status.SUBMITTED
+            else [],
+            "last_month": periods.add_months(report.period, -1),
             "errors": page.errors,
             "warnings": page.warnings,
             "outliers": page.outliers,
@@ -145,6 +171,86 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
         },
         status=status,
     )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of the entry page's error summary: what is wrong, and the field it links to."""
+
+    anchor: str  # the id of the field (or row) the line leads to
+    label: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """A broken rule between indicators, told with the indicators' names."""
+
+    breach: object
+    anchor: str
+    left_label: str
+    right_label: str
+    explanation: str = ""
+
+
+def _field_anchor(form, code) -> str:
+    """The id of the first typeable field of an indicator, else of its row."""
+    for name in (value_field(code), denominator_field(code)):
+        if name in form.fields and not form.fields[name].disabled:
+            return form[name].auto_id
+    return f"row-{code}"
+
+
+def _field_problems(page, form) -> list[Problem]:
+    """The form's refused fields, named by indicator (and area, category), in page order."""
+    if not form.is_bound or not form.errors:
+        return []
+    labels = {}
+    for row in page.rows:
+        indicator = row.indicator
+        labels[value_field(indicator.code)] = indicator.name
+        labels[denominator_field(indicator.code)] = f"{indicator.name} (mẫu số)"
+        for area in page.areas:
+            labels[area_field(indicator.code, area.pk)] = f"{indicator.name} – {area.name}"
+    for rating in page.ratings:
+        for line in rating.lines:
+            name = rating_field(rating.indicator.code, line.category.pk)
+            labels[name] = f"{rating.indicator.name} – {line.category.name}"
+    return [
+        Problem(form[name].auto_id, labels.get(name, form[name].label), message)
+        for name in form.fields
+        if name in form.errors
+        for message in form.errors[name]
+    ]
+
+
+def _checks(page, form) -> dict:
+    """The page's broken rules and outliers, each leading to a field; every row a rule
+    involves carries the rule (row.rule_errors / row.rule_warnings) for its marker."""
+    names = {row.indicator.code: row.indicator.name for row in page.rows}
+    rows = {row.indicator.code: row for row in page.rows}
+    for row in page.rows:
+        row.rule_errors, row.rule_warnings = [], []
+    errors = []
+    for breach in page.errors:
+        errors.append(Check(breach, _field_anchor(form, breach.codes[0]), *breach.sides(names)))
+        for code in breach.codes:
+            if code in rows:
+                rows[code].rule_errors.append(breach.rule.message)
+    warnings = []
+    for breach, explanation in page.warnings:
+        field = explanation_field(breach.rule.pk)
+        anchor = (
+            form[field].auto_id
+            if field in form.fields and not form.fields[field].disabled
+            else _field_anchor(form, breach.codes[0])
+        )
+        warnings.append(Check(breach, anchor, *breach.sides(names), explanation))
+        for code in breach.codes:
+            if code in rows:
+                rows[code].rule_warnings.append(breach.rule.message)
+    outliers = [(outlier, _field_anchor(form, outlier.indicator.code)) for outlier in page.outliers]
+    return {"errors": errors, "warnings": warnings, "outliers": outliers}
 
 
 def _entry_groups(page, form) -> dict:

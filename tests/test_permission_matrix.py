@@ -303,7 +303,9 @@ def bank_statement_url(name, *, province=False):
 MATRIX = {
     "home": (
         fixed_url("home"),
-        lambda target: {**logged_in(OK), **{role: REDIRECT for role in PROVINCE_ROLES}},
+        # The province lands on its late communes (a page of its own province only); the
+        # party is sent on to its ward's dashboard.
+        lambda target: {**logged_in(OK), "party_viewer": REDIRECT},
     ),
     "login": (fixed_url("login"), lambda target: anyone(OK)),
     "health": (fixed_url("health"), lambda target: anyone(OK)),  # no ward data

@@ -93,7 +93,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "ward", "province", "organisation"]
+    list_display = ["user", "role", "ward", "province", "organisation", "phone"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__last_name", "ward__name", "province__name"]
     autocomplete_fields = ["user", "ward", "province"]

@@ -49,6 +49,10 @@ def demo_users(ward):
     ]
 
 
+# Whom the province calls when the demo ward's report is late (its landing page); fictional.
+DEMO_CONTACTS = {"canbo.mythoi": ("0296 3841 234", "canbo.mythoi@example.vn")}
+
+
 # Heads of member organisations, vice-chairs of the committee: each enters its organisation's
 # part of the month. (username, full name, organisation's short name)
 DEMO_ORGANISATION_OFFICERS = [
@@ -93,8 +97,13 @@ def seed_demo():
     logins = []
     for username, full_name, role, role_ward, province in demo_users(ward):
         user = _demo_user(User, username, full_name)
+        phone, email = DEMO_CONTACTS.get(username, ("", ""))
+        if email and not user.email:
+            user.email = email
+            user.save(update_fields=["email"])
         RoleAssignment.objects.update_or_create(
-            user=user, defaults={"role": role, "ward": role_ward, "province": province}
+            user=user,
+            defaults={"role": role, "ward": role_ward, "province": province, "phone": phone},
         )
         logins.append((username, role.label))
     for username, full_name, short_name in DEMO_ORGANISATION_OFFICERS:

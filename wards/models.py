@@ -312,6 +312,13 @@ class RoleAssignment(models.Model):
         verbose_name="tổ chức thành viên",
         help_text="Chỉ chọn cho vai trò cán bộ tổ chức thành viên.",
     )
+    # The number the province calls when the commune's report is late (its landing page).
+    phone = models.CharField(
+        "số điện thoại",
+        max_length=20,
+        blank=True,
+        help_text="Số điện thoại công tác, để cấp tỉnh liên hệ khi báo cáo chậm.",
+    )
 
     class Meta:
         verbose_name = "vai trò cán bộ"

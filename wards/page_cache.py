@@ -301,9 +301,10 @@ def _keep(key, stored) -> None:
 
 
 def forget_local_pages() -> None:
-    """Empty this process's pages (tests)."""
+    """Empty this process's pages and shared values (tests)."""
     with _local_lock:
         _local_pages.clear()
+        _shared_values.clear()
 
 
 def _anonymous(request) -> bool:
@@ -406,17 +407,42 @@ def versions(*, wards=()) -> str:
     return _current(cache.get_many(keys), keys)
 
 
-def cached(parts, compute, *, wards=(), users=()):
+# Values every request of a process may share (cached(..., shared=True)): the last one each
+# process read, with the versions it was built under. Unpickling the catalogue's few hundred
+# model instances from the cache cost an officer's page more CPU than the rest of its work.
+_shared_values: OrderedDict = OrderedDict()  # key → (versions, value)
+_SHARED_VALUES_KEPT = 32
+
+
+def cached(parts, compute, *, wards=(), users=(), shared=False):
     """What `compute()` returns (a piece of HTML, figures, a user), cached under `parts` (what
     it depends on besides the data: the URL, the role...) and the versions of the catalogue
-    and of the wards (codes) and users (ids) it reads. A None result is not cached."""
+    and of the wards (codes) and users (ids) it reads. A None result is not cached.
+
+    `shared`: the value is only read, never changed, by its callers and is the same for
+    everyone (the catalogue): the process keeps the object it last read and hands out that
+    one while the versions, still read from the shared cache on every call, are unchanged."""
     if not enabled():
         return compute()
     key = f"computed:{_digest(repr(parts))}"
-    value, _, current = _lookup(key, _names(wards, users))
+    names = _names(wards, users)
+    if shared:
+        keys = _version_keys(names)
+        current = _current(cache.get_many(keys), keys)
+        with _local_lock:
+            held = _shared_values.get(key)
+        if held is not None and held[0] == current:
+            return held[1]
+    value, _, current = _lookup(key, names)
     if value is None:
         storable = _storable(current)
         value = compute()
         if value is not None and storable:
             _store(key, current, value)
+    if shared and value is not None:
+        with _local_lock:
+            _shared_values[key] = (current, value)
+            _shared_values.move_to_end(key)
+            while len(_shared_values) > _SHARED_VALUES_KEPT:
+                _shared_values.popitem(last=False)
     return value

@@ -123,6 +123,22 @@ def can_edit_part_of_ward(user, ward) -> bool:
     return can_edit_ward(user, ward) or organisation_of(user, ward) is not None
 
 
+def ward_officers(ward_ids) -> dict[int, list[RoleAssignment]]:
+    """The active commune officers of these wards, by ward id, with their users: whom the
+    province calls about a late report. One query; callers pass wards they may read."""
+    officers: dict[int, list[RoleAssignment]] = {}
+    assignments = (
+        RoleAssignment.objects.filter(
+            role=Role.WARD_OFFICER, ward__in=list(ward_ids), user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    for assignment in assignments:
+        officers.setdefault(assignment.ward_id, []).append(assignment)
+    return officers
+
+
 def visible_ward_or_404(user, code) -> Ward:
     """The ward with this code if the user may read it; 404 otherwise (no existence leak)."""
     own = ward_for(user)

@@ -127,3 +127,31 @@ class SetAsideForm(LineForm):
             "max_length": "Lý do dài quá %(limit_value)d ký tự, hãy rút gọn.",
         },
     )
+
+
+class LinkLineForm(LineForm):
+    """A waiting line that is a gift already recorded by hand: linked to that donation, so it
+    counts once and shows as checked against the statement."""
+
+    donation = forms.TypedChoiceField(
+        label="Khoản đã ghi",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Hãy chọn khoản đã ghi tay là dòng này.",
+            "invalid_choice": "Khoản này không còn để gắn (đã gắn với dòng khác hoặc đã điều "
+            "chỉnh); hãy tải lại trang.",
+        },
+    )
+
+    def __init__(self, *args, candidates: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donation"].choices = [
+            (
+                donation.pk,
+                f"Biên nhận {donation.receipt_label}, ngày {donation.received_on:%d/%m/%Y}, "
+                f"{donation.donor_name or 'ẩn danh'} ({donation.campaign.name})",
+            )
+            for donation in candidates
+        ]
+        self.fields["donation"].widget.attrs["class"] = "form-check-input"

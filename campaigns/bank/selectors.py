@@ -130,6 +130,51 @@ def queue(holder, *, status: str = Status.WAITING, search: str = "") -> QuerySet
     return _search(lines, search).order_by("booked_on", "row", "pk")
 
 
+# A gift recorded by hand may carry the day the donor said they sent it, days from the day the
+# bank booked it: candidates are looked for this many days either side.
+LINK_DAYS = 7
+LINK_CHOICES = 5
+
+
+def link_candidates(holder, lines: Iterable[StatementLine]) -> dict[int, list]:
+    """{line pk: the counted cash donations recorded by hand that it could be}: the same
+    amount, near its day, not yet linked to a statement line, closest day first (one query
+    for the whole page)."""
+    lines = list(lines)
+    if not lines:
+        return {}
+    days = datetime.timedelta(days=LINK_DAYS)
+    near = Q()
+    for line in lines:
+        near |= Q(
+            amount=line.amount,
+            received_on__range=(line.booked_on - days, line.booked_on + days),
+        )
+    donations = list(
+        fund_selectors.counted_donations()
+        .filter(
+            fund_selectors.IS_CASH,
+            near,
+            **holder_fields(holder),
+            statement_line="",
+            bank_line__isnull=True,
+        )
+        .select_related("campaign")
+        .order_by("received_on", "pk")
+    )
+    found = {}
+    for line in lines:
+        same = [
+            d
+            for d in donations
+            if d.amount == line.amount and abs((d.received_on - line.booked_on).days) <= LINK_DAYS
+        ]
+        same.sort(key=lambda d: (abs((d.received_on - line.booked_on).days), d.pk))
+        if same:
+            found[line.pk] = same[:LINK_CHOICES]
+    return found
+
+
 def queue_line(holder, pk) -> StatementLine | None:
     return (
         StatementLine.objects.filter(**holder_fields(holder), pk=pk)

@@ -322,7 +322,8 @@ def _fund_statement(holder, campaign, user, rows, source: StatementFile) -> Bank
 
 
 def _link(line: StatementLine, donation: Donation, campaign: Campaign, user) -> None:
-    """A stored line that a per-fund import has just recorded."""
+    """A stored line that became this donation: one a per-fund import has just recorded, or
+    one recorded by hand that an officer named."""
     line.status = Status.RECORDED
     line.donation = donation
     line.campaign = campaign
@@ -755,6 +756,45 @@ def statement_line_record(
         matched_by=StatementLine.MatchedBy.OFFICER,
         pledge=_pledge_of(campaign, pledge),
     )
+
+
+@transaction.atomic
+def statement_line_link(*, holder, line: int, version: int, donation: int, user) -> Donation:
+    """A waiting line that is a gift an officer recorded by hand before the statement came:
+    linked to that donation, which then counts once and shows as checked against the bank."""
+    locked = _queue_line(holder, line, version, allowed=(Status.WAITING, Status.MATCHED))
+    found = (
+        selectors.counted_donations()
+        .select_for_update()
+        .filter(selectors.IS_CASH, **holder_fields(holder), pk=donation)
+        .select_related("campaign")
+        .first()
+    )
+    if found is None:
+        raise StatementRefusal(
+            "Không gắn được: khoản đã ghi này không còn (đã điều chỉnh) hoặc không thuộc "
+            f"{holder.name}."
+        )
+    if found.amount != locked.amount:
+        raise StatementRefusal(
+            f"Không gắn được: khoản biên nhận {found.receipt_label} là "
+            f"{format_dong(found.amount)}, dòng sao kê là {format_dong(locked.amount)}."
+        )
+    taken = StatementLine.objects.filter(donation=found).first()
+    if taken is not None or found.statement_line:
+        raise LineConflict(
+            f"Khoản biên nhận {found.receipt_label} đã gắn với một dòng sao kê khác; "
+            "chưa thay đổi gì."
+        )
+    try:
+        with transaction.atomic():
+            _link(locked, found, found.campaign, user)
+    except IntegrityError as error:  # another officer linked the same donation meanwhile
+        raise LineConflict(
+            f"Khoản biên nhận {found.receipt_label} vừa được gắn với một dòng sao kê khác; "
+            "chưa thay đổi gì."
+        ) from error
+    return found
 
 
 SET_ASIDE_REASON_MAX = StatementLine._meta.get_field("set_aside_reason").max_length

@@ -21,7 +21,13 @@ from django.views.decorators.http import require_http_methods
 from campaigns import selectors
 from campaigns.bank import matching, services, statements
 from campaigns.bank import selectors as bank_selectors
-from campaigns.bank.forms import AccountStatementForm, RecordLineForm, SetAsideForm, StatementForm
+from campaigns.bank.forms import (
+    AccountStatementForm,
+    LinkLineForm,
+    RecordLineForm,
+    SetAsideForm,
+    StatementForm,
+)
 from campaigns.models import Campaign, Donation, StatementLine
 from campaigns.places import Place
 from core import uploads
@@ -528,12 +534,13 @@ def statement_queue(request, place: Place):
         search=query.get("q", ""),
     )
     page = Paginator(lines, QUEUE_PAGE_SIZE).get_page(query.get("page"))
+    candidates = {} if set_aside_view else bank_selectors.link_candidates(holder, page.object_list)
     items = []
     for line in page.object_list:
         if bound is not None and bound.line.pk == line.pk:
             forms = bound
         else:
-            forms = _line_forms(line, funds)
+            forms = _line_forms(line, funds, candidates=candidates.get(line.pk, ()))
         items.append((line, forms))
     return render(
         request,
@@ -561,9 +568,11 @@ class LineForms:
     line: StatementLine
     record: RecordLineForm
     set_aside: SetAsideForm
+    # When gifts recorded by hand could be this line: link it to one of them.
+    link: LinkLineForm | None = None
 
 
-def _line_forms(line, funds, data=None, action=None) -> LineForms:
+def _line_forms(line, funds, data=None, action=None, candidates=()) -> LineForms:
     """The record and set-aside forms of one line; the one the officer posted bound to what
     was typed."""
     name, kind = matching.donor_guess(line.description)
@@ -578,6 +587,9 @@ def _line_forms(line, funds, data=None, action=None) -> LineForms:
             data if action == "record" else None, line=line, funds=funds, initial=initial
         ),
         SetAsideForm(data if action == "set_aside" else None, line=line),
+        LinkLineForm(data if action == "link" else None, line=line, candidates=candidates)
+        if candidates
+        else None,
     )
 
 
@@ -587,12 +599,36 @@ def _queue_post(request, place: Place, funds):
     action = request.POST.get("action")
     posted = _posted_line(request)
     line = bank_selectors.queue_line(place.holder, posted[0]) if posted is not None else None
-    if line is None or action not in ("record", "set_aside", "put_back"):
+    if line is None or action not in ("record", "set_aside", "put_back", "link"):
         return None, "Không rõ dòng sao kê hay thao tác nào; chưa thay đổi gì.", 400
     version = posted[1]
-    forms = _line_forms(line, funds, request.POST, action)
+    candidates = bank_selectors.link_candidates(place.holder, [line]).get(line.pk, [])
+    forms = _line_forms(line, funds, request.POST, action, candidates)
     try:
-        if action == "record":
+        if action == "link":
+            if forms.link is None:
+                return (
+                    forms,
+                    "Không còn khoản ghi tay nào cùng số tiền gần ngày này để gắn; "
+                    "chưa thay đổi gì.",
+                    409,
+                )
+            if not forms.link.is_valid():
+                return forms, "Chưa gắn: hãy chọn khoản đã ghi tay.", 400
+            donation = services.statement_line_link(
+                holder=place.holder,
+                line=line.pk,
+                version=version,
+                donation=forms.link.cleaned_data["donation"],
+                user=request.user,
+            )
+            messages.success(
+                request,
+                f"Đã gắn dòng {line.row} ({format_dong(line.amount)}) với khoản đã ghi "
+                f"biên nhận số {donation.receipt_label}; khoản này được tính một lần và "
+                "công khai là đã đối chiếu sao kê.",
+            )
+        elif action == "record":
             if not forms.record.is_valid():
                 return forms, "Chưa ghi: hãy sửa các ô được đánh dấu.", 400
             data = forms.record.cleaned_data

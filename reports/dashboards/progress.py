@@ -25,6 +25,7 @@ from core.spreadsheets import safe_cell
 from reports import deadlines, periods
 from reports.models import MonthlyReport, ReportEvent
 from wards.models import Ward
+from wards.selectors import ward_officers
 
 Status = MonthlyReport.Status
 MONTHS = range(1, 13)
@@ -381,3 +382,81 @@ def due_items(ward, today: datetime.date) -> list[DueItem]:
             )
         )
     return items
+
+
+# --- Who is late this month (the province's landing) ---------------------------------------
+
+
+@dataclass
+class LateCommune:
+    ward: Ward
+    status_label: str  # "Chưa nhập", "Đang nhập", "Bị trả lại"
+    officers: list = field(default_factory=list)  # its officers' RoleAssignments (phone, user)
+
+
+@dataclass
+class LateMonth:
+    """The communes of a province that have not sent the month now being reported."""
+
+    period: datetime.date
+    due: datetime.date
+    overdue_days: int
+    ward_count: int
+    communes: list[LateCommune] = field(default_factory=list)
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.period:%m/%Y}"
+
+    @property
+    def sent_count(self) -> int:
+        return self.ward_count - len(self.communes)
+
+
+def reporting_month(today: datetime.date) -> datetime.date:
+    """The month being reported now: last month (its report falls due this month)."""
+    year, month = deadlines.previous_month(today)
+    return periods.month_start(year, month)
+
+
+def late_communes(province, today: datetime.date) -> LateMonth:
+    """The province's current communes that have not sent (or resent) this reporting month's
+    report, by name, each with its commune officers (name, phone, e-mail) to call. Three
+    queries: the communes, the month's reports, the officers."""
+    period = reporting_month(today)
+    due = deadlines.due_date(period.year, period.month)
+    wards = list(
+        Ward.objects.filter(province=province)
+        .only("code", "name", "kind", "province_id")
+        .order_by(by_vietnamese("name"), "code")
+    )
+    statuses = dict(
+        MonthlyReport.objects.filter(ward__province=province, period=period)
+        .order_by()
+        .values_list("ward_id", "status")
+    )
+    # Current communes only (`Ward.objects`): each one owes every month.
+    late = [ward for ward in wards if statuses.get(ward.pk) in (None, *MonthlyReport.EDITABLE)]
+    officers = ward_officers([ward.pk for ward in late])
+    return LateMonth(
+        period=period,
+        due=due,
+        overdue_days=max((today - due).days, 0),
+        ward_count=len(wards),
+        communes=[
+            LateCommune(
+                ward=ward,
+                status_label=Status(statuses[ward.pk]).label
+                if ward.pk in statuses
+                else NO_REPORT_LABEL,
+                officers=officers.get(ward.pk, []),
+            )
+            for ward in late
+        ],
+    )
+
+
+def slow_rows(rows: list[WardRow]) -> list[WardRow]:
+    """Rows of communes that missed a due month or first sent one after its due date (the
+    matrix's "chỉ phường, xã chậm")."""
+    return [row for row in rows if any(cell.is_due and not cell.on_time for cell in row.cells)]

@@ -39,6 +39,7 @@ from wards.selectors import (
 )
 
 DRAFTS_NOTE = "Bao gồm số liệu chưa duyệt"
+MONEY_SERIES = ("raised", "in_kind", "disbursed")
 
 
 def _query(request, **changes) -> str:
@@ -82,11 +83,19 @@ def _read_period(request):
 # --- Ward -------------------------------------------------------------------------------
 
 
-def _ward_charts(data: dashboards.WardDashboard) -> list[dict]:
+def _ward_charts(data: dashboards.WardDashboard, today) -> list[dict]:
+    """The two trend charts. A month without an approved figure (not reported, or not yet
+    approved) is null, which the chart draws as a gap, never as a zero; money comes from
+    the books, where a month without gifts is a real 0, but a month still ahead is null."""
     labels = [month_label(month) for month, _before, _values in data.trend]
+    this_month = today.replace(day=1)
 
     def series(key, index):
-        return [values[key][index] or 0 for _m, _b, values in data.trend]
+        ahead = key in MONEY_SERIES and index == 0
+        return [
+            None if ahead and month > this_month else values[key][index]
+            for month, _b, values in data.trend
+        ]
 
     return [
         {
@@ -144,7 +153,7 @@ def dashboard_ward(request, code):
             "data": data,
             "tables": {t.key.replace("-", "_"): t for t in tables},
             "rating_tables": [t for t in tables if t.key.startswith(RATING_KEY)],
-            "charts": {"charts": _ward_charts(data)},
+            "charts": {"charts": _ward_charts(data, today)},
             "latest_report": latest,
             "due_items": progress.due_items(ward, today),
             **_period_context(request, period, errors, include_drafts),
@@ -337,7 +346,10 @@ def completeness_page(request, code, year):
     province, today = _province_and_year(request, code, year)
     table = progress.completeness_table(province, year, today)
     search = request.GET.get("q", "").strip()
+    slow_only = request.GET.get("cham") == "1"
     rows = progress.search_rows(table.rows, search)
+    if slow_only:
+        rows = progress.slow_rows(rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -348,6 +360,11 @@ def completeness_page(request, code, year):
             "table": table,
             "page": page,
             "search": search,
+            "slow_only": slow_only,
+            # The filters every link of the page keeps (year, pages, the switch itself).
+            "filters": urlencode(
+                {k: v for k, v in (("q", search), ("cham", "1" if slow_only else "")) if v}
+            ),
             "previous_year": year - 1 if year > FIRST_YEAR else None,
             "next_year": year + 1 if year < today.year else None,
             "legend": [

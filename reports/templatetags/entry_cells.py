@@ -44,6 +44,14 @@ def entry_field(field):
     """The field's input followed by its errors."""
     if field is None:
         return ""
-    error = '<div class="invalid-feedback d-block text-start">{}</div>'
-    errors = format_html_join("", error, ((message,) for message in field.errors))
-    return format_html("{}{}", field, errors)
+    if not field.errors:
+        return format_html("{}", field)
+    # A refused field: red border (is-invalid), its messages below, tied to it for readers.
+    feedback = f"{field.auto_id}-error"
+    css = field.field.widget.attrs.get("class", "form-control")
+    widget = field.as_widget(attrs={"class": f"{css} is-invalid", "aria-describedby": feedback})
+    messages = format_html_join("", "<div>{}</div>", ((message,) for message in field.errors))
+    errors = format_html(
+        '<div class="invalid-feedback d-block text-start" id="{}">{}</div>', feedback, messages
+    )
+    return format_html("{}{}", widget, errors)

@@ -91,6 +91,13 @@ def _shown_forms(client, world):
     TOTPDevice.objects.create(user=world.users["admin"], name="Điện thoại", confirmed=True)
     statement = factories.bank_statement(ward_obj=world.ward_x, user=world.users["ward_officer"])
     factories.statement_line(statement=statement, amount=200_000, description="CHUYEN TIEN")
+    # A gift recorded by hand that the line could be: the queue offers to link them.
+    factories.donation(
+        fund_obj=factories.fund(ward_obj=world.ward_x, name="Quỹ có khoản ghi tay"),
+        user=world.users["ward_officer"],
+        received_on=statement.first_on,
+        amount=200_000,
+    )
     shown = []
     for role, build_url in _pages():
         client.logout()

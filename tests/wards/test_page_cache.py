@@ -354,6 +354,43 @@ def test_entry_page_follows_an_indicator_renamed_in_the_admin(
     assert "Số buổi tuyên truyền, phổ biến" in officer.get(url).content.decode()
 
 
+def test_each_process_hands_out_the_catalogue_it_read_until_the_catalogue_changes(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The catalogue is read from the shared cache once per process, not unpickled on every
+    page; its version, still read each time, retires it at the first change."""
+    import pickle
+
+    from reports.models import Indicator
+    from reports.selectors import active_indicators
+
+    month = D(2026, 3, 1)
+    first = active_indicators(month)
+    loaded = []
+    real_loads = pickle.loads
+
+    def loads(*args, **kwargs):
+        loaded.append(real_loads(*args, **kwargs))
+        return loaded[-1]
+
+    monkeypatch.setattr(pickle, "loads", loads)
+    again = active_indicators(month)
+    assert again[0] is first[0] and [i.pk for i in again] == [i.pk for i in first]
+    # Only the versions were read from the cache (short tokens), not the catalogue.
+    assert loaded and all(isinstance(value, str) for value in loaded)
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator = Indicator.objects.get(code="TT_BUOI")
+        indicator.name = "Số buổi tuyên truyền, phổ biến"
+        indicator.save()
+    renamed = {i.code: i.name for i in active_indicators(month)}
+    assert renamed["TT_BUOI"] == "Số buổi tuyên truyền, phổ biến"
+    # Another process (its own memory empty) reads the renamed catalogue from the cache too.
+    from wards import page_cache
+
+    page_cache.forget_local_pages()
+    assert {i.code: i.name for i in active_indicators(month)} == renamed
+
+
 def test_money_no_ward_holds_renews_every_cached_page(world, django_capture_on_commit_callbacks):
     """A province committee's own donation and its allocations show on province pages, which
     span many wards: they renew everything, as a campaign does."""

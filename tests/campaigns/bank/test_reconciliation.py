@@ -1095,3 +1095,90 @@ def test_hostile_statements_never_break_the_account_import(client, world, poor):
         send_checked(client, "POST", response["Location"], choice)
 
     import_then_confirm()
+
+
+# --- A line that is a gift recorded by hand --------------------------------------------------
+
+
+@pytest.fixture
+def by_hand(world, officer, poor):
+    """A transfer the officer recorded by hand on the day the donor said, then the statement
+    with its line two days later; and another gift of another amount, not offered."""
+    recorded = gift(
+        world, poor, 500_000, on=march(3), channel="bank", bank_reference="GD0303", donor_name="An"
+    )
+    gift(world, poor, 400_000, on=march(5), donor_name="Lê Thị Bé")
+    upload(officer, csv_file("05/03/2026;500.000;FT201;UNG HO QUY;1"))
+    return recorded
+
+
+def link_choices(page, line):
+    forms = dict(page.context["items"])[line]
+    return forms.link and [value for value, _label in forms.link.fields["donation"].choices]
+
+
+@pytest.mark.django_db
+def test_a_waiting_line_is_linked_to_the_gift_recorded_by_hand_and_counts_once(
+    world, officer, poor, by_hand, client
+):
+    line = StatementLine.objects.get()
+    page = officer.get(queue_url())
+    assert link_choices(page, line) == [by_hand.pk]
+    assert f"Biên nhận {by_hand.receipt_label}, ngày 03/03/2026" in page.content.decode()
+    raised_before = sum(Donation.objects.filter(campaign=poor).values_list("amount", flat=True))
+
+    response = act(officer, line, "link", donation=by_hand.pk)
+
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.status, line.donation, line.matched_by, line.campaign) == (
+        "recorded",
+        by_hand,
+        "officer",
+        poor,
+    )
+    assert line.handled_by == world.users["ward_officer"]
+    assert Donation.objects.filter(campaign=poor).count() == 2  # nothing recorded twice
+    assert sum(Donation.objects.filter(campaign=poor).values_list("amount", flat=True)) == (
+        raised_before
+    )
+    assert notices(response)[0].startswith(f"Đã gắn dòng {line.row} ({format_dong(500_000)})")
+    # The public line of that gift now says it was checked against the statement.
+    public = client.get(reverse("campaigns:public_fund", args=["30301", poor.pk]))
+    assert "Đã đối chiếu sao kê ngày 05/03/2026" in public.content.decode()
+    assert "FT201" not in waiting_refs(officer.get(queue_url()))
+
+
+@pytest.mark.django_db
+def test_a_stale_or_foreign_link_changes_nothing_and_says_why(world, officer, poor, by_hand):
+    line = StatementLine.objects.get()
+    other_amount = Donation.objects.get(amount=400_000)
+    refused = act(officer, line, "link", donation=other_amount.pk)
+    assert refused.status_code == 400
+    assert "Khoản này không còn để gắn" in refused.content.decode()
+    stale = act(officer, line, "link", donation=by_hand.pk, version=line.version + 1)
+    assert stale.status_code == 409
+    # Another line already holds the gift: the second link is refused, the first stands.
+    upload(officer, csv_file("06/03/2026;500.000;FT202;UNG HO QUY;1", name="b.csv"))
+    first, second = StatementLine.objects.order_by("pk")
+    assert act(officer, first, "link", donation=by_hand.pk).status_code == 302
+    page = officer.get(queue_url())
+    assert link_choices(page, second) is None  # no gift left to offer
+    again = act(officer, second, "link", donation=by_hand.pk)
+    assert again.status_code == 409
+    assert "Không còn khoản ghi tay nào cùng số tiền" in again.content.decode()
+    second.refresh_from_db()
+    assert second.status == "waiting" and second.donation is None
+    assert StatementLine.objects.get(donation=by_hand) == first
+
+
+@pytest.mark.django_db
+def test_reversing_the_linked_gift_sends_the_line_back_to_the_queue(world, officer, by_hand):
+    line = StatementLine.objects.get()
+    act(officer, line, "link", donation=by_hand.pk)
+    services.donation_reverse(
+        donation=by_hand, user=world.users["ward_officer"], reason="Ghi nhầm", on=march(9)
+    )
+    line.refresh_from_db()
+    assert line.status == "waiting" and line.donation is None
+    assert "FT201" in waiting_refs(officer.get(queue_url()))
