@@ -333,10 +333,11 @@ SPIKE_OFFICERS = itertools.cycle(SPIKE.get("officers") or [{}])
 
 
 class SpikeOfficer(PortalUser):
-    """The drive's own officers, recording the gifts that keep coming in."""
+    """The drive's own officers, recording the gifts that keep coming in: each one a form to
+    fill in (a name, an amount), so one every 10–20 s per officer."""
 
     fixed_count = len(SPIKE.get("officers") or [])
-    wait_time = think(1, 3)
+    wait_time = think(10, 20)
 
     def on_start(self):
         self.sign_in(SPIKE_OFFICERS)

@@ -14,8 +14,9 @@
    - the drive's fund page alone as fast as it answers (SpikeFundVisitor): its throughput
      over the floor's is `ratio_to_trivial` (target ≥ 0,7);
    - the spike: many anonymous visitors on the fund page, its search and its CSV
-     (SpikeVisitor) while the drive's officers and 30 other wards' officers keep recording
-     donations and saving their month (SpikeOfficer, WardOfficer). Meanwhile the replica's
+     (SpikeVisitor) while the drive's five officers keep recording donations, one every
+     10–20 s each, and ten other wards' officers do their month's work at the mixed
+     profile's pace (SpikeOfficer, WardOfficer). Meanwhile the replica's
      lag is sampled on the primary (pg_stat_replication) and probes record a donation of an
      amount nobody else gives and time until an anonymous visitor finds it on the page;
    - the same spike again, the replica stopped (immediate shutdown) halfway: the pages keep
@@ -373,7 +374,9 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=60, help="seconds of each spike phase")
     parser.add_argument("--users", type=int, default=400, help="simulated users")
     parser.add_argument("--spawn-rate", type=int, default=100, help="users started per second")
-    parser.add_argument("--officers", type=int, default=30, help="other wards' officers")
+    # Other wards' officers at the mixed profile's pace (entry pages, saves, donations): the
+    # month's work going on beside the spike.
+    parser.add_argument("--officers", type=int, default=10, help="other wards' officers")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--no-write", action="store_true", help="do not touch results.json")

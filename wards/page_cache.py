@@ -293,8 +293,16 @@ def _recent(key):
 def _keep(key, stored) -> None:
     if settings.PAGE_CACHE_LOCAL_SECONDS <= 0:
         return
+    # Kept as it goes out: encoded once, split where each response puts its own nonce, so a
+    # page served from this memory costs a join of bytes, not a search and an encoding.
+    content, headers = stored
+    if isinstance(content, str):
+        content = tuple(part.encode() for part in content.split(NONCE_MARK))
     with _local_lock:
-        _local_pages[key] = (time.monotonic() + settings.PAGE_CACHE_LOCAL_SECONDS, stored)
+        _local_pages[key] = (
+            time.monotonic() + settings.PAGE_CACHE_LOCAL_SECONDS,
+            (content, headers),
+        )
         _local_pages.move_to_end(key)
         while len(_local_pages) > LOCAL_PAGES:
             _local_pages.popitem(last=False)
@@ -324,7 +332,9 @@ def _digest(text: str) -> str:
 
 def _served(request, stored) -> HttpResponse:
     content, headers = stored
-    if isinstance(content, str) and NONCE_MARK in content:
+    if isinstance(content, tuple):  # this process's memory (_keep)
+        content = str(request._csp_nonce).encode().join(content) if len(content) > 1 else content[0]
+    elif isinstance(content, str) and NONCE_MARK in content:
         content = content.replace(NONCE_MARK, str(request._csp_nonce))
     return HttpResponse(content, headers=headers)
 

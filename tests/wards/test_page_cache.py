@@ -101,6 +101,21 @@ def test_a_cached_page_carries_the_nonce_of_its_own_response(client, world, fund
     assert nonces[0] != nonces[1]
 
 
+def test_a_page_from_the_processs_memory_carries_the_nonce_of_its_own_response(
+    client, world, fund, donate, settings
+):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    donate(1_000_000)
+    responses = [client.get(fund_url(world, fund)) for _ in range(3)]
+    nonces = []
+    for response in responses:
+        in_page = re.search(r'"inlineScriptNonce": "([^"]+)"', response.content.decode())[1]
+        assert f"'nonce-{in_page}'" in response["Content-Security-Policy"]
+        nonces.append(in_page)
+    assert len(set(nonces)) == 3
+    assert "1.000.000" in responses[2].content.decode()
+
+
 def test_while_one_visitor_rebuilds_the_page_others_get_it_as_it_was(client, world, fund, donate):
     from wards import page_cache
 
