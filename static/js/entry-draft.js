@@ -7,6 +7,8 @@
 //   version check still sees another save made meanwhile), "Bỏ bản nháp" drops it.
 // - A save the server accepted (the page comes back with a newer version and no error)
 //   drops the draft; a refused save or a conflict keeps it.
+// - A save pressed offline is held (the draft keeps the figures) and sent again on the
+//   `online` event, through the server's usual version check; a conflict keeps the draft.
 // - Logging out drops every draft (static/js/portal-storage.js).
 (function () {
   "use strict";
@@ -203,10 +205,47 @@
     dropAll();
   }
 
+  // A save pressed offline: the draft keeps the figures, the save is sent again, as the
+  // officer would, once the connection is back (the server's version check still applies).
+  var queued = null;
+
+  function offlineNotice() {
+    var notice = document.getElementById("offline-notice");
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.id = "offline-notice";
+      notice.className = "alert alert-warning";
+      notice.setAttribute("role", "status");
+      notice.textContent = "Đang ngoại tuyến: số liệu được giữ trên máy, sẽ lưu khi có mạng";
+      form.parentNode.insertBefore(notice, form);
+    }
+    return notice;
+  }
+
+  window.addEventListener("online", function () {
+    if (!queued) {
+      return;
+    }
+    var submitter = queued.submitter;
+    queued = null;
+    offlineNotice().textContent = "Đã có mạng, đang lưu…";
+    if (submitter && submitter.form === form) {
+      form.requestSubmit(submitter);
+    } else {
+      form.requestSubmit();
+    }
+  });
+
   form.addEventListener("input", write);
   form.addEventListener("change", write);
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
     write();
+    if (!navigator.onLine) {
+      event.preventDefault(); // static/js/busy-forms.js leaves a prevented send alone
+      queued = { submitter: event.submitter || null };
+      offlineNotice().scrollIntoView({ block: "center" });
+      return;
+    }
     var version = hidden("version");
     try {
       sessionStorage.setItem(

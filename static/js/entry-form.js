@@ -91,8 +91,12 @@
   }
 
   var sending = false;
-  form.addEventListener("submit", function () {
-    sending = true;
+  // At the document, after the form's own handlers: a send held back (offline, or a second
+  // press) is no send.
+  document.addEventListener("submit", function (event) {
+    if (event.target === form && !event.defaultPrevented) {
+      sending = true;
+    }
   });
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) {
