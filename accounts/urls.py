@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.utils.text import format_lazy
 
 from accounts import views
 from accounts.forms import LoginForm
@@ -16,7 +17,14 @@ two_step_patterns = (
 
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # The login page it leads to tells the browser to forget the user's drafts and pages.
+    path(
+        "dang-xuat/",
+        auth_views.LogoutView.as_view(
+            next_page=format_lazy("{}?dang_xuat=1", reverse_lazy("login"))
+        ),
+        name="logout",
+    ),
     path(
         "doi-mat-khau/",
         auth_views.PasswordChangeView.as_view(),

@@ -218,6 +218,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# The installable web app's manifest (static/manifest.webmanifest); nginx's mime.types knows it.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts.forms import AdminLoginForm
 from core.health import health
+from core.offline import service_worker
 from core.robots import robots_txt
 from reports.views import home
 
@@ -13,6 +14,8 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
+    # At the root, so the installable web app's worker may serve every page it keeps.
+    path("sw.js", service_worker, name="service_worker"),
     path("", home, name="home"),
     # Login, logout, password change and two-step login.
     path("", include("accounts.urls")),

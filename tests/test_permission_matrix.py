@@ -310,6 +310,7 @@ MATRIX = {
     "login": (fixed_url("login"), lambda target: anyone(OK)),
     "health": (fixed_url("health"), lambda target: anyone(OK)),  # no ward data
     "robots": (fixed_url("robots"), lambda target: anyone(OK)),  # no ward data
+    "service_worker": (fixed_url("service_worker"), lambda target: anyone(OK)),  # no ward data
     "logout": (fixed_url("logout"), lambda target: anyone(NOT_ALLOWED)),  # POST only
     "password_change": (fixed_url("password_change"), lambda target: logged_in(OK)),
     "password_change_done": (fixed_url("password_change_done"), lambda target: logged_in(OK)),

@@ -4,7 +4,8 @@
 //   row behind a broken rule, else to the error summary.
 // - The summary's links move focus to their field, not only the view.
 // - Leaving the page with changes not yet saved asks first (beforeunload); sending the form
-//   does not. After a refused save everything typed is still unsaved.
+//   does not. After a refused save everything typed is still unsaved, and so is a draft
+//   restored from the browser (data-dirty, static/js/entry-draft.js).
 (function () {
   "use strict";
 
@@ -72,7 +73,7 @@
   var unsaved = form.hasAttribute("data-failed");
 
   function changed() {
-    if (unsaved) {
+    if (unsaved || form.hasAttribute("data-dirty")) {
       return true;
     }
     var fields = form.querySelectorAll("input:not([type=hidden]), textarea");
@@ -90,8 +91,12 @@
   }
 
   var sending = false;
-  form.addEventListener("submit", function () {
-    sending = true;
+  // At the document, after the form's own handlers: a send held back (offline, or a second
+  // press) is no send.
+  document.addEventListener("submit", function (event) {
+    if (event.target === form && !event.defaultPrevented) {
+      sending = true;
+    }
   });
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) {
