@@ -190,3 +190,60 @@ def test_a_queued_save_that_conflicts_shows_both_values_and_overwrites_nothing(
     expect(sessions).to_have_value("6")  # what the officer typed, beside the chair's 8
     assert saved_value(world.ward_x, "TT_BUOI") == 8
     assert len(page.evaluate(PORTAL_KEYS)) == 1  # the draft stays
+
+
+FOCUSED = """() => { const e = document.activeElement;
+  return e ? (e.name || e.textContent.trim()) : null; }"""
+
+
+def focus_by_keyboard(page, name, *, limit=400):
+    """Tab from where the focus is until the field named `name` (or the button saying it) has
+    it: no mouse, no click."""
+    for _ in range(limit):
+        if page.evaluate(FOCUSED) == name:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {name}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_month_filled_by_keyboard_survives_going_offline_a_reload_and_comes_back_saved(
+    live_server, page, world
+):
+    """The issue's walk at 390 px: fill by keyboard, lose the connection, keep typing, reload,
+    get the draft back, reconnect, save."""
+    phone_officer(page, live_server, world)
+    url = entry_url(live_server, world.ward_x)
+    page.goto(url)
+    assert page.evaluate(KEPT_BY_WORKER, url.removeprefix(live_server.url))
+    page.keyboard.press("Tab")
+    focus_by_keyboard(page, "v_TT_BUOI")
+    page.keyboard.type("5")
+    focus_by_keyboard(page, "v_TT_LUOT")
+    page.keyboard.type("640")
+
+    page.context.set_offline(True)
+    # Still typing without a connection, then the page is reloaded (from the web app's copy).
+    page.keyboard.press("Shift+Tab")
+    focus_by_keyboard(page, "v_TT_LUOT")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("720")
+    page.on("dialog", lambda dialog: dialog.accept())
+    assert page.reload().from_service_worker
+    banner = page.locator("#draft-banner")
+    expect(banner).to_have_text(BANNER)
+    page.keyboard.press("Tab")
+    focus_by_keyboard(page, "Khôi phục")
+    page.keyboard.press("Enter")
+    sessions = page.get_by_label(Indicator.objects.get(code="TT_BUOI").name)
+    visits = page.get_by_label(Indicator.objects.get(code="TT_LUOT").name)
+    expect(sessions).to_have_value("5")
+    expect(visits).to_have_value("720")
+
+    page.context.set_offline(False)
+    focus_by_keyboard(page, "v_TT_LUOT")
+    page.keyboard.press("Enter")  # Enter in a field sends the form, as the save button does
+    expect(page.get_by_text("Đã lưu bản nháp báo cáo tháng 10/2025.")).to_be_visible()
+    assert saved_value(world.ward_x, "TT_BUOI") == 5
+    assert saved_value(world.ward_x, "TT_LUOT") == 720
+    assert page.evaluate(PORTAL_KEYS) == []
