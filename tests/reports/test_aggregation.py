@@ -261,7 +261,9 @@ def test_year_membership_rate_in_the_table_equals_the_card(two_years, login):
 
 def entry_cells(page: str, code: str) -> list[str]:
     row = re.search(rf'for="id_v_{code}".*?</tr>', page, re.S).group(0)
-    return [norm(cell) for cell in re.findall(r'<td class="num">(.*?)</td>', row, re.S)]
+    cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', row, re.S)
+    # A phone shows each figure under its label (hidden on wider screens): the figure alone.
+    return [norm(re.sub(r'<span class="entry-hint-label">.*?</span>', "", c)) for c in cells]
 
 
 def entry_shown(code, value, denominator, oldest) -> str:
