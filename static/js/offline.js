@@ -11,8 +11,36 @@
   }
   // Whether the worker fetched this page (and so kept it), read before it may claim the page.
   var fetchedByWorker = Boolean(navigator.serviceWorker.controller);
-  navigator.serviceWorker
-    .register(script.dataset.serviceWorker, { scope: "/" })
+  // A shared phone: the pages kept for the officer who was signed out for being idle are not
+  // for whoever signs in next. Dropped when another user's page loads (drafts, keyed by
+  // user, stay for their owner).
+  var owner = null;
+  try {
+    owner = localStorage.getItem("mttq:pages-owner");
+    localStorage.setItem("mttq:pages-owner", script.dataset.user || "");
+  } catch (error) {
+    // Storage refused: nothing to compare with.
+  }
+  var forgotten = Promise.resolve();
+  if (owner && owner !== script.dataset.user && window.caches) {
+    fetchedByWorker = false; // this page too may have come from a cache about to go
+    forgotten = caches.keys().then(function (names) {
+      return Promise.all(
+        names
+          .filter(function (name) {
+            return name.indexOf("mttq-pages") === 0;
+          })
+          .map(function (name) {
+            return caches.delete(name);
+          })
+      );
+    });
+  }
+  forgotten
+    .catch(function () {})
+    .then(function () {
+      return navigator.serviceWorker.register(script.dataset.serviceWorker, { scope: "/" });
+    })
     .then(function () {
       return navigator.serviceWorker.ready;
     })

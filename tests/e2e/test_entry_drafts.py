@@ -16,7 +16,11 @@ from tests import factories
 from tests.e2e.test_monthly_workflow import log_in, log_out
 from tests.e2e.test_phone_entry import DESKTOP, PHONE, entry_url
 
-PORTAL_KEYS = "Object.keys(localStorage).filter(key => key.startsWith('mttq:'))"
+# What the portal keeps of the officer's typing (not whose pages the web app holds).
+PORTAL_KEYS = (
+    "Object.keys(localStorage).filter(key => key.startsWith('mttq:') && key !== 'mttq:pages-owner')"
+)
+EVERY_KEY = "Object.keys(localStorage).filter(key => key.startsWith('mttq:'))"
 BANNER = re.compile(r"Có bản nháp chưa lưu từ \d\d:\d\d \d\d/\d\d/\d{4}")
 
 
@@ -112,8 +116,8 @@ def test_logout_leaves_no_draft_in_the_browser(live_server, page, world):
     page.on("dialog", lambda dialog: dialog.accept())
     page.set_viewport_size(DESKTOP)
     log_out(page)
-    assert page.evaluate(PORTAL_KEYS) == []
-    assert page.evaluate(PORTAL_KEYS.replace("localStorage", "sessionStorage")) == []
+    assert page.evaluate(EVERY_KEY) == []
+    assert page.evaluate(EVERY_KEY.replace("localStorage", "sessionStorage")) == []
     # Nor a page the service worker kept (static files are nobody's).
     kept = page.evaluate("async () => (await caches.keys()).filter(n => n.startsWith('mttq-'))")
     assert not [name for name in kept if name.startswith("mttq-pages")], kept
@@ -247,3 +251,34 @@ def test_a_month_filled_by_keyboard_survives_going_offline_a_reload_and_comes_ba
     assert saved_value(world.ward_x, "TT_BUOI") == 5
     assert saved_value(world.ward_x, "TT_LUOT") == 720
     assert page.evaluate(PORTAL_KEYS) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_user_of_a_shared_phone_never_gets_the_pages_kept_for_the_last(
+    live_server, page, world
+):
+    """The officer is signed out for being idle (nothing cleared, so the draft waits); the
+    chair signs in on the same phone: the officer's kept pages are dropped."""
+    phone_officer(page, live_server, world)
+    url = entry_url(live_server, world.ward_x)
+    page.goto(url)
+    path = url.removeprefix(live_server.url)
+    assert page.evaluate(KEPT_BY_WORKER, path)
+    page.get_by_label(Indicator.objects.get(code="TT_BUOI").name).fill("3")
+    page.context.clear_cookies()  # the session ended on the server; the browser kept all
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, world.users["ward_chair"])
+    page.goto(f"{live_server.url}/thong-bao/")
+    gone = KEPT_BY_WORKER.replace("i < 300", "i < 1")
+    expect(page.get_by_role("heading", name="Thông báo")).to_be_visible()
+    page.wait_for_function(
+        "async (path) => { for (const n of await caches.keys()) {"
+        " if (n.startsWith('mttq-pages') && await (await caches.open(n)).match(path,"
+        " { ignoreVary: true })) { return false; } } return true; }",
+        arg=path,
+    )
+    assert not page.evaluate(gone, path)
+    # The officer's draft stays for the officer (keyed by user; the chair is not offered it).
+    drafts = "Object.keys(localStorage).filter(key => key.startsWith('mttq:draft:'))"
+    assert len(page.evaluate(drafts)) == 1
