@@ -213,15 +213,21 @@ def stored_lines(holder, keys: Iterable[str]) -> dict[str, StatementLine]:
     return {line.key: line for line in lines.select_related("statement")}
 
 
-def _hand_recorded(holder, rows: list[statements.StatementRow]) -> list[statements.Existing]:
-    """The holder's counted cash donations recorded by hand (not from a statement line) that
-    could be one of these rows: by reference, or on their days."""
+def recorded_donations(
+    holder, rows: list[statements.StatementRow], *, by_hand_only=False
+) -> list[statements.Existing]:
+    """The holder's counted cash donations that could be one of these rows: by reference, or
+    on their days (a statement holds money: goods and their equivalents never match).
+    `by_hand_only`: only those not recorded from a statement line."""
     refs = {statements.reference_key(row.reference) for row in rows}
     days = {row.received_on for row in rows}
+    donations = fund_selectors.counted_donations().filter(
+        fund_selectors.IS_CASH, **holder_fields(holder)
+    )
+    if by_hand_only:
+        donations = donations.filter(statement_line="")
     donations = (
-        fund_selectors.counted_donations()
-        .filter(fund_selectors.IS_CASH, **holder_fields(holder), statement_line="")
-        .annotate(reference_key=Upper(Trim("bank_reference")))
+        donations.annotate(reference_key=Upper(Trim("bank_reference")))
         .filter(Q(reference_key__in=refs) | Q(received_on__in=days))
         .select_related("campaign")
     )
@@ -239,7 +245,7 @@ def _hand_recorded(holder, rows: list[statements.StatementRow]) -> list[statemen
 
 def duplicates_of(holder, rows: list[statements.StatementRow]) -> list[tuple[str, ...]]:
     """For each row, why it may be a donation already recorded by hand."""
-    reasons = statements.recorded_reasons(rows, _hand_recorded(holder, rows))
+    reasons = statements.recorded_reasons(rows, recorded_donations(holder, rows, by_hand_only=True))
     return [tuple(found) for found in reasons]
 
 

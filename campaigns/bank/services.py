@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Trim, Upper
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from campaigns import references, selectors, services
@@ -99,33 +98,9 @@ def line_key(row: statements.StatementRow) -> str:
     return key if len(key) <= KEY_MAX_LENGTH else hashlib.sha256(key.encode()).hexdigest()
 
 
-def existing_donations(holder, rows) -> list[statements.Existing]:
-    """The holder's counted cash donations that could match a row: by reference, or on its
-    dates (a statement holds money: goods and their equivalents never match)."""
-    references = {statements.reference_key(row.reference) for row in rows}
-    days = {row.received_on for row in rows}
-    donations = (
-        selectors.counted_donations()
-        .filter(selectors.IS_CASH, **holder_fields(holder))
-        .annotate(reference_key=Upper(Trim("bank_reference")))
-        .filter(Q(reference_key__in=references) | Q(received_on__in=days))
-        .select_related("campaign")
-    )
-    return [
-        statements.Existing(
-            received_on=donation.received_on,
-            amount=donation.amount,
-            donor_name=donation.donor_name,
-            bank_reference=donation.bank_reference,
-            label=f"biên nhận {donation.receipt_label} ({donation.campaign.name})",
-        )
-        for donation in donations
-    ]
-
-
 def statement_preview(*, holder, rows: list[statements.StatementRow]) -> list[Line]:
     """The rows as proposed lines: those that look already recorded are flagged, unticked."""
-    statements.flag_duplicates(rows, existing_donations(holder, rows))
+    statements.flag_duplicates(rows, bank_selectors.recorded_donations(holder, rows))
     return [
         Line(index, row, not row.is_duplicate, row.donor_name, row.donor_kind)
         for index, row in enumerate(rows)
@@ -205,7 +180,7 @@ def _line_states(holder, keys: set[str], days: set[datetime.date]) -> dict[str, 
 def _check_still_new(holder, rows, lines: list[ChosenLine]) -> None:
     """Refuse when a ticked row now looks like a donation recorded after the preview."""
     fresh = [statements.StatementRow.from_data(row.to_data()) for row in rows]
-    statements.flag_duplicates(fresh, existing_donations(holder, fresh))
+    statements.flag_duplicates(fresh, bank_selectors.recorded_donations(holder, fresh))
     for line in lines:
         seen = set(line.row.duplicates)
         new = [reason for reason in fresh[line.index].duplicates if reason not in seen]
