@@ -28,7 +28,6 @@
 """
 
 import argparse
-import http.cookiejar
 import json
 import os
 import re
@@ -42,6 +41,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,35 +113,30 @@ def add_spike_to_plan(run_dir: Path, plan: dict) -> dict:
 
 
 class Officer:
-    """An officer's browser: the session cookie, the CSRF cookie and token, no redirects."""
+    """An officer's browser: the session cookie, the cookies the pages set (CSRF), and no
+    following of redirects."""
 
     def __init__(self, url, cookie_name, session):
         self.url = url
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
-        self.headers = {"Cookie": f"{cookie_name}={session}"}
-        self.cookie_name, self.session = cookie_name, session
+        self.cookies = {cookie_name: session}
+        self.opener = urllib.request.build_opener(_NoRedirect())
 
-    def _cookies(self):
-        extra = "; ".join(f"{c.name}={c.value}" for c in self.jar)
-        return f"{self.cookie_name}={self.session}" + (f"; {extra}" if extra else "")
+    def _request(self, path, data=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if data is not None:
+            headers["Referer"] = self.url + path
+            data = urllib.parse.urlencode(data).encode()
+        return urllib.request.Request(self.url + path, data=data, headers=headers)
 
     def get(self, path) -> str:
-        request = urllib.request.Request(self.url + path, headers={"Cookie": self._cookies()})
-        with self.opener.open(request, timeout=30) as response:
-            self.jar.extract_cookies(response, request)
+        with self.opener.open(self._request(path), timeout=30) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                self.cookies.update({k: m.value for k, m in SimpleCookie(header).items()})
             return response.read().decode()
 
     def post(self, path, data) -> int:
-        request = urllib.request.Request(
-            self.url + path,
-            data=urllib.parse.urlencode(data).encode(),
-            headers={"Cookie": self._cookies(), "Referer": self.url + path},
-        )
         try:
-            with self.opener.open(request, timeout=30) as response:
+            with self.opener.open(self._request(path, data), timeout=30) as response:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
@@ -168,9 +163,7 @@ def probe(url, plan, n, *, timeout=30.0) -> float | None:
     search = (
         spike["url"]
         + "?"
-        + urllib.parse.urlencode(
-            {"so_tien_tu": loadtest_dots(amount), "so_tien_den": loadtest_dots(amount)}
-        )
+        + urllib.parse.urlencode({"so_tien_tu": dots(amount), "so_tien_den": dots(amount)})
     )
     # The search as the public saw it before: a cached page to be retired by the write.
     before = _anonymous_rows(url + search)
@@ -187,7 +180,7 @@ def probe(url, plan, n, *, timeout=30.0) -> float | None:
             "publish_name": "on",
             "form": "cash",
             "channel": "cash",
-            "amount": loadtest_dots(amount),
+            "amount": dots(amount),
             "note": f"spike-probe:{plan['run_id']}:{n}",
         },
     )
@@ -201,7 +194,7 @@ def probe(url, plan, n, *, timeout=30.0) -> float | None:
     return None
 
 
-def loadtest_dots(amount: int) -> str:
+def dots(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
