@@ -22,7 +22,7 @@ from reports.models import (
 )
 from reports.sources import SOURCES, SourceContext
 from wards import page_cache
-from wards.models import membership_rate
+from wards.models import WardSuccession, membership_rate
 from wards.selectors import (
     Role,
     active_organisations,
@@ -165,21 +165,34 @@ def ward_series(
     """The ward's values from `first` to `last` with those of the communes it replaced, their
     months before their abolition: the reports `report_filter` keeps (all by default), and
     for the former communes those `former_filter` keeps (as `report_filter` by default).
-    One query, whatever the number of predecessors."""
+    Two queries, whatever the number of predecessors."""
     ward_id = getattr(ward, "pk", ward)  # a Ward or its id
     report_filter = report_filter if report_filter is not None else Q()
     former_filter = former_filter if former_filter is not None else report_filter
-    former = Q(
-        former_filter,
-        report__ward__successions__successor=ward_id,
-        report__ward__successions__rolls_up=True,
-        report__period__lt=F("report__ward__abolished_on"),
+    # The predecessors first (a tiny query), so that the values are read through the
+    # (ward, period) index: an OR across the succession join made PostgreSQL read every
+    # report of the period in the country (~30 ms a page on the national dataset).
+    predecessor_ids = list(
+        WardSuccession.objects.filter(successor=ward_id, rolls_up=True).values_list(
+            "predecessor_id", flat=True
+        )
     )
     values = IndicatorValue.objects.filter(
-        (report_filter & Q(report__ward=ward_id)) | former,
+        report__ward__in=[ward_id, *predecessor_ids],
         report__period__gte=first,
         report__period__lte=last,
     )
+    if predecessor_ids:
+        values = values.filter(
+            (report_filter & Q(report__ward=ward_id))
+            | Q(
+                former_filter,
+                report__ward__in=predecessor_ids,
+                report__period__lt=F("report__ward__abolished_on"),
+            )
+        )
+    else:
+        values = values.filter(report_filter)
     if indicator_ids is not None:
         values = values.filter(indicator_id__in=list(indicator_ids))
     own, others, ids = defaultdict(dict), defaultdict(lambda: defaultdict(dict)), set()

@@ -342,7 +342,7 @@ def test_indicators_not_in_force_are_noted(make_document, add_block, monthly):
         (Kind.FUNDS, {"chart": True}, 2),
         (Kind.HOUSES, {"chart": True}, 1),
         (Kind.MEMBERSHIPS, {}, 1),
-        (Kind.INDICATORS, {"codes": CODES}, 3),
+        (Kind.INDICATORS, {"codes": CODES}, 4),  # the predecessors, then their values
     ],
 )
 def test_compute_takes_a_fixed_number_of_queries(
@@ -368,8 +368,8 @@ def test_indicator_queries_do_not_grow_with_months_or_indicators(make_document, 
     with CaptureQueriesContext(connection) as queries:
         snapshot = figures.compute(block)
 
-    # The indicators, their values, the checks; with ratings chosen, their categories and counts.
-    assert len(queries) == 5
+    # The indicators, the communes the ward replaced, their values, the checks; with ratings chosen, their categories and counts.
+    assert len(queries) == 6
     # A rating shows its total, then a row per category.
     assert len(snapshot["rows"]) == len(every_code) + RatingCategory.objects.count()
 
