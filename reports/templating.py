@@ -1,13 +1,15 @@
 """The Jinja2 environment for the few templates rendered in a hot loop.
 
 The monthly entry page repeats one table row per indicator (about 70, each with its inputs
-and three earlier figures); rendered by Jinja2 that part takes a fraction of the time Django
-templates need. It calls the same cell functions as the Django templates' tags.
+and three earlier figures) and its month by member organisation; rendered by Jinja2 those
+parts take a fraction of the time Django templates need. They call the same cell and number
+functions as the Django templates' tags and filters.
 """
 
 from django.forms.renderers import Jinja2
 from jinja2 import Environment
 
+from core.templatetags.numbers import dong, number, percent
 from reports.templatetags.entry_cells import entry_field, figure
 
 # The entry form's widgets (hidden fields, explanations, error lists) render by Jinja2 too;
@@ -19,5 +21,7 @@ entry_form_renderer = Jinja2()
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update(entry_field=entry_field, figure=figure)
+    env.globals.update(
+        entry_field=entry_field, figure=figure, number=number, percent=percent, dong=dong
+    )
     return env

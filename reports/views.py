@@ -144,6 +144,13 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
                     using="jinja2",
                 )
             ),
+            "organisation_parts": mark_safe(
+                render_to_string(
+                    "reports/organisation_parts.html",
+                    {"organisations": page.organisations},
+                    using="jinja2",
+                )
+            ),
             "group_index": [(group.name, f"group-{group.pk}") for group in groups]
             + ([("Xếp loại trong năm", "group-ratings")] if page.ratings else []),
             "field_problems": _field_problems(page, form),
@@ -153,7 +160,6 @@ def _entry_page(request, ward, report, *, form=None, conflict=None, blocked=None
             "can_edit": page.can_edit,
             "part_editable": page.part_editable,
             "own_organisation": page.organisation,
-            "organisations": page.organisations,
             "is_chair": page.is_chair,
             "changes": page.changed_since_last_month
             if page.is_chair and report.status == MonthlyReport.Status.SUBMITTED
