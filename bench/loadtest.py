@@ -38,7 +38,7 @@ PREFIX = "loadtest."
 BIN = Path(sys.executable).parent
 
 
-def environment(port: int, workers: int):
+def environment(port: int, workers: int, threads: int | None = None):
     """The portal's production settings on plain HTTP at 127.0.0.1, as harness uses them."""
     from bench import national
 
@@ -54,6 +54,7 @@ def environment(port: int, workers: int):
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "GUNICORN_BIND": f"{HOST}:{port}",
             "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": str(threads or os.environ.get("GUNICORN_THREADS") or 2),
             "GUNICORN_ACCESS_LOG": "",
             "GUNICORN_LOG_LEVEL": "warning",
             "LOG_LEVEL": "WARNING",
@@ -395,7 +396,7 @@ def run(args) -> dict:
     run_dir = Path(tempfile.gettempdir()) / f"mttq-loadtest-{time.strftime('%Y%m%d-%H%M%S')}"
     run_dir = run_dir.with_name(f"{run_dir.name}-{secrets.token_hex(2)}")
     run_dir.mkdir(parents=True)
-    environment(args.port, args.workers)
+    environment(args.port, args.workers, args.threads)
     setup_django()
     # After Django's set-up: the server gets the same database, Redis and static files.
     env = dict(os.environ)
@@ -439,6 +440,7 @@ def run(args) -> dict:
         {
             "users": args.users,
             "workers": args.workers,
+            "threads": int(env["GUNICORN_THREADS"]),
             "consistency": "ok" if checked["ok"] else "failed",
             # What the mix costs against a view that does nothing, on the same server in the
             # same run: the figure that compares machines.
@@ -462,7 +464,10 @@ def main(argv=None):
     parser.add_argument("--viewers", type=int, default=30, help="of which party viewers")
     parser.add_argument("--provinces", type=int, default=5, help="of which province officers")
     parser.add_argument(
-        "--workers", type=int, default=3, help="gunicorn worker processes (2 threads each)"
+        "--workers", type=int, default=3, help="gunicorn worker processes"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (GUNICORN_THREADS, 2)"
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-write", action="store_true", help="do not touch results.json")
