@@ -47,7 +47,8 @@ def cached_url(name, *args):
     return _url(get_urlconf(), get_script_prefix(), name, args)
 
 
-@functools.lru_cache(maxsize=4096)
+# About 2 kB each: a process serving every commune keeps the busiest thousand.
+@functools.lru_cache(maxsize=1024)
 def _menu(urlconf, prefix, ward_code, province_code, is_superuser):
     """The signed-in menu (templates/partials/nav_menu.html) in three parts, split where the
     user's name and the CSRF field go."""
