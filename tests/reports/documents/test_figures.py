@@ -368,7 +368,8 @@ def test_indicator_queries_do_not_grow_with_months_or_indicators(make_document, 
     with CaptureQueriesContext(connection) as queries:
         snapshot = figures.compute(block)
 
-    # The indicators, the communes the ward replaced, their values, the checks; with ratings chosen, their categories and counts.
+    # The indicators, the communes the ward replaced, their values, the checks; with ratings
+    # chosen, their categories and counts.
     assert len(queries) == 6
     # A rating shows its total, then a row per category.
     assert len(snapshot["rows"]) == len(every_code) + RatingCategory.objects.count()
