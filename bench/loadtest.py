@@ -463,9 +463,7 @@ def main(argv=None):
     parser.add_argument("--officers", type=int, default=30, help="of which ward officers")
     parser.add_argument("--viewers", type=int, default=30, help="of which party viewers")
     parser.add_argument("--provinces", type=int, default=5, help="of which province officers")
-    parser.add_argument(
-        "--workers", type=int, default=3, help="gunicorn worker processes"
-    )
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument(
         "--threads", type=int, default=None, help="threads per worker (GUNICORN_THREADS, 2)"
     )
