@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from campaigns.form_html import DirectTextarea
 from campaigns.models import Campaign, Disbursement, Donation, GovernmentSupport, House, Household
 from campaigns.services import account_version
 from core import banks, vietqr
@@ -316,6 +317,11 @@ class _GiftForm(_CrispyForm):
 
 class DonationForm(_GiftForm, forms.Form):
     submit_label = "Ghi nhận và cấp biên nhận"
+    # The ward officer's most used form: its HTML is written by campaigns/form_html.py, the
+    # same as crispy's templates give (templates/campaigns/form.html); a fresh one once per
+    # process and day, its HTML depending on its initial values only.
+    direct_html = True
+    direct_html_fresh = True
     cash_legend = "Ủng hộ bằng tiền"
     goods_legend = "Ủng hộ bằng hiện vật"
 
@@ -356,7 +362,8 @@ class ReversalForm(forms.Form):
     reason = ReasonField(
         label="Lý do điều chỉnh",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        # On every receipt page an officer opens: no widget template.
+        widget=DirectTextarea(attrs={"rows": 2, "class": "form-control"}),
         error_messages={"required": "Ghi rõ lý do điều chỉnh."},
     )
 
