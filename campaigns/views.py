@@ -294,9 +294,7 @@ def _record_once(request, form, record, campaign, holder, model):
 @require_http_methods(["GET", "POST"])
 def donation_create(request, code, pk):
     ward = ward_selectors.part_editable_ward_or_error(request.user, code)
-    # The form needs the drive's own columns only (its name, kind, holder and organisation
-    # ids): no joins.
-    campaign = get_object_or_404(selectors.campaigns_of_ward(ward).select_related(None), pk=pk)
+    campaign = _campaign_or_404(ward, pk)
     if not _can_record_gifts(request, ward, campaign):
         raise PermissionDenied(services.OTHER_ORGANISATION_DRIVE)
     return donation_form_page(request, Place(ward), campaign)
@@ -347,27 +345,12 @@ def held_donation_or_404(place: Place, pk) -> Donation:
     )
 
 
-def shown_donation_or_404(place: Place, pk) -> Donation:
-    """held_donation_or_404 for the receipt page, which shows the drive, the recorder and the
-    reversal: the holder is the place's own (no join; the receipt's PDF reads its province)."""
-    donation = get_object_or_404(
-        Donation.objects.select_related("campaign", "recorded_by", "reversal__reversed_by"),
-        pk=pk,
-        **place.rows,
-    )
-    if place.is_province:
-        donation.province = place.holder
-    else:
-        donation.ward = place.holder
-    return donation
-
-
 @login_required
 def donation_detail(request, code, pk):
     ward = ward_selectors.visible_ward_or_404(request.user, code)
     place = Place(ward)
     return donation_page(
-        request, place, shown_donation_or_404(place, pk), can_edit=_can_edit(request, ward)
+        request, place, held_donation_or_404(place, pk), can_edit=_can_edit(request, ward)
     )
 
 

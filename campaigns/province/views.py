@@ -131,7 +131,7 @@ def donation_detail(request, code, pk):
     return fund_views.donation_page(
         request,
         place,
-        fund_views.shown_donation_or_404(place, pk),
+        fund_views.held_donation_or_404(place, pk),
         can_edit=ward_selectors.can_edit_province(request.user, province),
         breadcrumbs=_crumbs(province),
     )
