@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' public pages this process served a moment ago, before the rest.
+    "wards.page_cache.AnonymousPagesMiddleware",
     # Dashboards and public pages read from DATABASE_REPLICA_URL when set; a no-op otherwise.
     "core.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

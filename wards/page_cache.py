@@ -44,6 +44,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connections, transaction
 from django.http import HttpResponse
+from django.utils.csp import generate_nonce
 
 from core.db_router import PRIMARY, REPLICA, reads_from_replica
 
@@ -278,7 +279,7 @@ MAX_STORED_DOWNLOAD_BYTES = 1024 * 1024
 # asking Redis: under a spike a hit then costs about what a trivial view does. A write shows
 # that much later at most. At most this many pages are kept (the least recently used go).
 LOCAL_PAGES = 200
-_local_pages: OrderedDict = OrderedDict()  # key → (until, (content, headers))
+_local_pages: OrderedDict = OrderedDict()  # key → (until, (content parts, headers, status))
 _local_lock = threading.Lock()
 
 
@@ -290,22 +291,40 @@ def _recent(key):
     return entry[1]
 
 
-def _keep(key, stored) -> None:
-    if settings.PAGE_CACHE_LOCAL_SECONDS <= 0:
+def _keep(key, request, response) -> None:
+    """Keep `response` as it goes out, once every middleware has added its headers: encoded
+    once and split where each response puts its own nonce (in the page and in the CSP
+    header), so a page served from this memory costs a join of bytes."""
+    if settings.PAGE_CACHE_LOCAL_SECONDS <= 0 or response.cookies or response.streaming:
         return
-    # Kept as it goes out: encoded once, split where each response puts its own nonce, so a
-    # page served from this memory costs a join of bytes, not a search and an encoding.
-    content, headers = stored
-    if isinstance(content, str):
-        content = tuple(part.encode() for part in content.split(NONCE_MARK))
+    nonce = getattr(request, "_csp_nonce", None)
+    nonce = str(nonce) if nonce else None
+    content = response.content
+    headers = []
+    for name, value in response.items():
+        if name.lower() == "content-length":
+            continue
+        headers.append((name, tuple(value.split(nonce)) if nonce else (value,)))
+    parts = tuple(content.split(nonce.encode())) if nonce else (content,)
     with _local_lock:
         _local_pages[key] = (
             time.monotonic() + settings.PAGE_CACHE_LOCAL_SECONDS,
-            (content, headers),
+            (parts, tuple(headers), response.status_code),
         )
         _local_pages.move_to_end(key)
         while len(_local_pages) > LOCAL_PAGES:
             _local_pages.popitem(last=False)
+
+
+def _served_from_memory(kept) -> HttpResponse:
+    parts, headers, status = kept
+    nonce = generate_nonce()
+    content = nonce.encode().join(parts) if len(parts) > 1 else parts[0]
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = nonce.join(value) if len(value) > 1 else value[0]
+    response.headers["Content-Length"] = str(len(content))
+    return response
 
 
 def forget_local_pages() -> None:
@@ -330,11 +349,13 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def _page_key(request) -> str:
+    return f"anonymous-page:{_digest(request.get_full_path())}"
+
+
 def _served(request, stored) -> HttpResponse:
     content, headers = stored
-    if isinstance(content, tuple):  # this process's memory (_keep)
-        content = str(request._csp_nonce).encode().join(content) if len(content) > 1 else content[0]
-    elif isinstance(content, str) and NONCE_MARK in content:
+    if isinstance(content, str) and NONCE_MARK in content:
         content = content.replace(NONCE_MARK, str(request._csp_nonce))
     return HttpResponse(content, headers=headers)
 
@@ -370,6 +391,34 @@ def _stored_form(request, response):
     return (content, dict(response.items())), response
 
 
+class AnonymousPagesMiddleware:
+    """Serve an anonymous visitor a page this process served under cached_for_anonymous less
+    than PAGE_CACHE_LOCAL_SECONDS ago before any other middleware runs: four requests in five
+    under load are such pages, and the session, authentication, OTP, messages and CSRF
+    middleware cost a hit more than the hit itself. The page goes out with the headers the
+    whole chain gave it (security headers, CSP with a nonce of its own).
+
+    Goes right after SecurityMiddleware and WhiteNoise. Keeps what the view marked
+    (`_page_cache_keep`) as it passes on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _local_pages and enabled() and _anonymous(request):
+            # As CommonMiddleware would: an address outside ALLOWED_HOSTS gets its 400.
+            request.get_host()
+            kept = _recent(_page_key(request))
+            if kept is not None:
+                return _served_from_memory(kept)
+        response = self.get_response(request)
+        key = getattr(response, "_page_cache_keep", None)
+        if key is not None:
+            _keep(key, request, response)
+        return response
+
+
 def cached_for_anonymous(view):
     """Serve a view's 200 pages (and downloads up to MAX_STORED_DOWNLOAD_BYTES) to anonymous
     visitors from the cache, keyed by the URL and the versions of the catalogue and of the ward
@@ -381,14 +430,12 @@ def cached_for_anonymous(view):
     def wrapper(request, *args, **kwargs):
         if not (enabled() and _anonymous(request)):
             return view(request, *args, **kwargs)
-        key = f"anonymous-page:{_digest(request.get_full_path())}"
-        recent = _recent(key)
-        if recent is not None:
-            return _served(request, recent)
+        key = _page_key(request)
         fresh, outdated, current = _lookup(key, _names(wards=[kwargs.get("ward_code")]))
         if fresh is not None:
-            _keep(key, fresh)
-            return _served(request, fresh)
+            response = _served(request, fresh)
+            response._page_cache_keep = key
+            return response
         lock = f"rebuilding:{key}"
         if outdated is not None and not cache.add(lock, 1, REBUILD_LOCK_SECONDS):
             return _served(request, outdated)
@@ -398,7 +445,7 @@ def cached_for_anonymous(view):
             stored, response = _stored_form(request, response)
             if storable and stored is not None:
                 _store(key, current, stored)
-                _keep(key, stored)
+                response._page_cache_keep = key
         finally:
             if outdated is not None:
                 cache.delete(lock)

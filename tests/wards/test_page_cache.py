@@ -116,6 +116,51 @@ def test_a_page_from_the_processs_memory_carries_the_nonce_of_its_own_response(
     assert "1.000.000" in responses[2].content.decode()
 
 
+def test_a_page_from_the_processs_memory_skips_the_other_middleware_but_keeps_its_headers(
+    client, world, fund, donate, settings, monkeypatch
+):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    donate(1_000_000)
+    built = client.get(fund_url(world, fund))
+    sessions_opened = []
+    original = SessionMiddleware.process_request
+
+    def counted(self, request):
+        sessions_opened.append(request.path)
+        return original(self, request)
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", counted)
+    kept = client.get(fund_url(world, fund))
+    assert sessions_opened == []  # answered before the session middleware
+    assert kept.content.replace(_nonce(kept).encode(), b"") == built.content.replace(
+        _nonce(built).encode(), b""
+    )
+    assert int(kept["Content-Length"]) == len(kept.content)
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
+        assert kept[header] == built[header]
+    assert kept["Content-Security-Policy"] == built["Content-Security-Policy"].replace(
+        _nonce(built), _nonce(kept)
+    )
+    assert _nonce(kept) != _nonce(built)
+
+    # Anyone signed in, or holding a message, goes through the whole chain.
+    client.cookies["messages"] = "x"
+    client.get(fund_url(world, fund))
+    assert sessions_opened == [fund_url(world, fund)]
+
+
+def test_a_kept_page_still_refuses_a_host_outside_allowed_hosts(client, world, fund, settings):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    assert client.get(fund_url(world, fund)).status_code == 200
+    assert client.get(fund_url(world, fund), HTTP_HOST="attacker.example").status_code == 400
+
+
+def _nonce(response) -> str:
+    return re.search(r'"inlineScriptNonce": "([^"]+)"', response.content.decode())[1]
+
+
 def test_while_one_visitor_rebuilds_the_page_others_get_it_as_it_was(client, world, fund, donate):
     from wards import page_cache
 
