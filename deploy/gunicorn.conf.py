@@ -21,7 +21,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # threads against 326 req/s, p50 240 ms with sync workers (same code, 4 workers).
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 threads = _int("GUNICORN_THREADS", 2)
-worker_class = "gthread" if threads > 1 else "sync"
+# gthread, but a worker far busier than the least busy one closes kept-alive connections so
+# that their next requests go to an idle worker (core/gunicorn_worker.py).
+worker_class = "core.gunicorn_worker.BalancedThreadWorker" if threads > 1 else "sync"
 
 # Load Django once in the master and fork: faster start, less memory per worker. Code
 # changes therefore need `systemctl restart`, not a reload.
