@@ -25,6 +25,8 @@ SLOTS = 128
 _FREE = 1 << 30
 _pids = multiprocessing.RawArray("i", SLOTS)
 _loads = multiprocessing.RawArray("i", [_FREE] * SLOTS)
+# Slots below this one have been claimed: the only ones worth reading.
+_claimed = multiprocessing.RawValue("i", 0)
 _claiming = multiprocessing.Lock()
 
 
@@ -45,6 +47,7 @@ def _claim_slot(pid: int) -> int | None:
             if _pids[slot] == 0 or not _alive(_pids[slot]):
                 _pids[slot] = pid
                 _loads[slot] = 0
+                _claimed.value = max(_claimed.value, slot + 1)
                 return slot
     return None
 
@@ -75,7 +78,8 @@ class BalancedThreadWorker(ThreadWorker):
     def busier_than_others(self) -> bool:
         if self.slot is None:
             return False
-        return self.in_flight - min(_loads) > self.cfg.threads
+        # One slice of the shared array (a copy in C), not an element at a time.
+        return self.in_flight - min(_loads[: _claimed.value]) > self.cfg.threads
 
     def handle_request(self, req, conn):
         if self.busier_than_others():

@@ -291,25 +291,26 @@ def _recent(key):
     return entry[1]
 
 
-def _keep(key, request, response) -> None:
+def _split(text, nonce):
+    return tuple(text.split(nonce)) if nonce else (text,)
+
+
+def _keep(key, nonce, response) -> None:
     """Keep `response` as it goes out, once every middleware has added its headers: encoded
     once and split where each response puts its own nonce (in the page and in the CSP
     header), so a page served from this memory costs a join of bytes."""
     if settings.PAGE_CACHE_LOCAL_SECONDS <= 0 or response.cookies or response.streaming:
         return
-    nonce = getattr(request, "_csp_nonce", None)
-    nonce = str(nonce) if nonce else None
-    content = response.content
-    headers = []
-    for name, value in response.items():
-        if name.lower() == "content-length":
-            continue
-        headers.append((name, tuple(value.split(nonce)) if nonce else (value,)))
-    parts = tuple(content.split(nonce.encode())) if nonce else (content,)
+    headers = tuple(
+        (name, _split(value, nonce))
+        for name, value in response.items()
+        if name.lower() != "content-length"
+    )
+    parts = _split(response.content, nonce.encode() if nonce else None)
     with _local_lock:
         _local_pages[key] = (
             time.monotonic() + settings.PAGE_CACHE_LOCAL_SECONDS,
-            (parts, tuple(headers), response.status_code),
+            (parts, headers, response.status_code),
         )
         _local_pages.move_to_end(key)
         while len(_local_pages) > LOCAL_PAGES:
@@ -327,10 +328,53 @@ def _served_from_memory(kept) -> HttpResponse:
     return response
 
 
+# What each process learnt of the cached pages it passed on: the versions a page follows and
+# the headers the middleware adds to it (security headers, CSP), so that a page fresh in the
+# shared cache goes out before the middleware too. At most this many pages (the least
+# recently used go).
+ROUTES_KEPT = 10_000
+_routes: OrderedDict = OrderedDict()  # key → (version names, added headers)
+
+
+def _learn_route(key, names, view_headers, nonce, response) -> None:
+    if response.cookies or response.status_code != 200:
+        return
+    own = {name.lower() for name in view_headers}
+    added = tuple(
+        (name, _split(value, nonce))
+        for name, value in response.items()
+        if name.lower() not in own and name.lower() != "content-length"
+    )
+    with _local_lock:
+        _routes[key] = (names, added)
+        _routes.move_to_end(key)
+        while len(_routes) > ROUTES_KEPT:
+            _routes.popitem(last=False)
+
+
+def _served_from_shared_cache(key, route):
+    """The page under `key` if fresh in the shared cache, with the headers the middleware
+    gave it last time and a nonce of its own; None otherwise (the view decides)."""
+    names, added = route
+    fresh, _, _ = _lookup(key, names)
+    if fresh is None:
+        return None, None
+    content, headers = fresh
+    nonce = generate_nonce()
+    if isinstance(content, str):
+        content = content.replace(NONCE_MARK, nonce)
+    response = HttpResponse(content, headers=headers)
+    for name, value in added:
+        response.headers[name] = nonce.join(value) if len(value) > 1 else value[0]
+    response.headers["Content-Length"] = str(len(response.content))
+    return response, nonce
+
+
 def forget_local_pages() -> None:
     """Empty this process's pages and shared values (tests)."""
     with _local_lock:
         _local_pages.clear()
+        _routes.clear()
         _shared_values.clear()
 
 
@@ -392,13 +436,16 @@ def _stored_form(request, response):
 
 
 class AnonymousPagesMiddleware:
-    """Serve an anonymous visitor a page this process served under cached_for_anonymous less
-    than PAGE_CACHE_LOCAL_SECONDS ago before any other middleware runs: four requests in five
-    under load are such pages, and the session, authentication, OTP, messages and CSRF
-    middleware cost a hit more than the hit itself. The page goes out with the headers the
-    whole chain gave it (security headers, CSP with a nonce of its own).
+    """Serve an anonymous visitor a page cached by cached_for_anonymous before any other
+    middleware runs: four requests in five under load are such pages, and the session,
+    authentication, OTP, messages and CSRF middleware cost a hit more than the hit itself.
+    From this process's memory (served less than PAGE_CACHE_LOCAL_SECONDS ago), else from the
+    shared cache when fresh there and this process has passed the page on before (it then
+    knows the versions the page follows and the headers the middleware adds: security
+    headers, CSP, which goes out with a nonce of its own). Anything else (a page outdated or
+    never seen) goes down the chain to the view, which rebuilds it.
 
-    Goes right after SecurityMiddleware and WhiteNoise. Keeps what the view marked
+    Goes right after SecurityMiddleware and WhiteNoise. Learns from what the view marked
     (`_page_cache_keep`) as it passes on the way out.
     """
 
@@ -406,16 +453,27 @@ class AnonymousPagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _local_pages and enabled() and _anonymous(request):
+        if (_local_pages or _routes) and enabled() and _anonymous(request):
             # As CommonMiddleware would: an address outside ALLOWED_HOSTS gets its 400.
             request.get_host()
-            kept = _recent(_page_key(request))
+            key = _page_key(request)
+            kept = _recent(key)
             if kept is not None:
                 return _served_from_memory(kept)
+            route = _routes.get(key)
+            if route is not None:
+                response, nonce = _served_from_shared_cache(key, route)
+                if response is not None:
+                    _keep(key, nonce, response)
+                    return response
         response = self.get_response(request)
-        key = getattr(response, "_page_cache_keep", None)
-        if key is not None:
-            _keep(key, request, response)
+        marked = getattr(response, "_page_cache_keep", None)
+        if marked is not None:
+            key, names, view_headers = marked
+            nonce = getattr(request, "_csp_nonce", None)
+            nonce = str(nonce) if nonce else None  # a LazyNonce is true once used
+            _keep(key, nonce, response)
+            _learn_route(key, names, view_headers, nonce, response)
         return response
 
 
@@ -431,10 +489,11 @@ def cached_for_anonymous(view):
         if not (enabled() and _anonymous(request)):
             return view(request, *args, **kwargs)
         key = _page_key(request)
-        fresh, outdated, current = _lookup(key, _names(wards=[kwargs.get("ward_code")]))
+        names = _names(wards=[kwargs.get("ward_code")])
+        fresh, outdated, current = _lookup(key, names)
         if fresh is not None:
             response = _served(request, fresh)
-            response._page_cache_keep = key
+            response._page_cache_keep = (key, names, fresh[1])
             return response
         lock = f"rebuilding:{key}"
         if outdated is not None and not cache.add(lock, 1, REBUILD_LOCK_SECONDS):
@@ -445,7 +504,7 @@ def cached_for_anonymous(view):
             stored, response = _stored_form(request, response)
             if storable and stored is not None:
                 _store(key, current, stored)
-                response._page_cache_keep = key
+                response._page_cache_keep = (key, names, stored[1])
         finally:
             if outdated is not None:
                 cache.delete(lock)

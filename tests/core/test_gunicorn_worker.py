@@ -21,18 +21,24 @@ CONF = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
 @pytest.fixture
 def slots(monkeypatch):
     """Every slot free again afterwards (they are shared memory of this process)."""
-    saved = (list(gunicorn_worker._pids), list(gunicorn_worker._loads))
+    saved = (
+        list(gunicorn_worker._pids),
+        list(gunicorn_worker._loads),
+        gunicorn_worker._claimed.value,
+    )
     for slot in range(gunicorn_worker.SLOTS):
         gunicorn_worker._pids[slot] = 0
         gunicorn_worker._loads[slot] = gunicorn_worker._FREE
+    gunicorn_worker._claimed.value = 0
     yield
-    gunicorn_worker._pids[:], gunicorn_worker._loads[:] = saved
+    gunicorn_worker._pids[:], gunicorn_worker._loads[:], gunicorn_worker._claimed.value = saved
 
 
 def worker(slot, in_flight, threads=2):
     made = BalancedThreadWorker.__new__(BalancedThreadWorker)
     made.cfg = SimpleNamespace(threads=threads)
     made.slot = slot
+    gunicorn_worker._claimed.value = max(gunicorn_worker._claimed.value, slot + 1)
     made.in_flight = 0
     made._published(in_flight)
     return made
