@@ -9,8 +9,16 @@
   if (!("serviceWorker" in navigator) || !script || !script.dataset.serviceWorker) {
     return;
   }
-  // Whether the worker fetched this page (and so kept it), read before it may claim the page.
-  var fetchedByWorker = Boolean(navigator.serviceWorker.controller);
+  // Whether the worker fetched this page (and so kept it). Not whether it controls the page
+  // now: a worker the previous page registered can activate and claim this one while it
+  // loads, after its request went to the network. The navigation's timing says whether a
+  // worker answered it (workerStart is 0 when none did).
+  var navigation = window.performance && performance.getEntriesByType
+    ? performance.getEntriesByType("navigation")[0]
+    : null;
+  var fetchedByWorker = navigation
+    ? navigation.workerStart > 0
+    : Boolean(navigator.serviceWorker.controller);
   // A shared phone: the pages kept for the officer who was signed out for being idle are not
   // for whoever signs in next. Dropped when another user's page loads (drafts, keyed by
   // user, stay for their owner).
