@@ -4,8 +4,11 @@ Playwright never downloads a browser here; it starts /usr/bin/chromium (apt-get 
 """
 
 import os
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -23,6 +26,32 @@ CHROMIUM_ARGS = [
 # Playwright's sync API runs an event loop in this thread; Django's ORM checks refuse that
 # unless told the live-server tests are single-threaded on purpose.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, with one request at a time reaching Django (connections are still
+    accepted by threads). Its threads share the test's in-memory SQLite connection, and two
+    requests at once could deadlock in sqlite3: one thread inside a query waited for the
+    interpreter lock to run the Vietnamese collation (a Python function) while holding the
+    connection, the other held the interpreter lock waiting for the connection. A request's
+    body is read whole before the next one starts: a streamed download queries as it goes."""
+
+    serving = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.serving:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 def pytest_collection_modifyitems(items):
