@@ -256,10 +256,6 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Django's messages (a signed cookie, then the session), its cookie signer made only when
-# a message cookie is read or written, not on every request (core/messages.py).
-MESSAGE_STORAGE = "core.messages.FallbackStorage"
-
 # Signed-in officers are logged out after SESSION_IDLE_SECONDS without a request
 # (core/security.py; the last-seen time is rewritten at most once a minute, not per request).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

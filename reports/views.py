@@ -32,7 +32,6 @@ from reports.models import (
     MonthlyReport,
     ReportEvent,
 )
-from wards import page_cache
 from wards import selectors as ward_selectors
 from wards.models import membership_rate
 from wards.selectors import ADMIN, PROVINCE_ROLES, Role
@@ -63,37 +62,23 @@ def home(request):
     ward = ward_selectors.ward_for(user)
     if ward is None:
         return render(request, "reports/home_unassigned.html")
-    today = timezone.localdate()
-    # The ward's reports, areas and memberships: kept until its data changes (or the day).
-    due_items, area_count, total_rate = page_cache.cached(
-        ("home-ward", ward.pk, today), partial(_home_figures, ward, today), wards=[ward.code]
-    )
+    memberships = ward_selectors.latest_memberships(ward)
+    members, eligible = ward_selectors.total_membership(memberships)
     return render(
         request,
         "reports/home_ward.html",
         {
             "ward": ward,
             "role_label": Role(role).label,
-            "due_items": due_items,
-            "area_count": area_count,
-            "total_rate": total_rate,
+            "due_items": progress.due_items(ward, timezone.localdate()),
+            "area_count": ward_selectors.residential_areas(ward).count(),
+            "total_rate": membership_rate(members, eligible),
             "to_approve": selectors.reports_visible_to(user).filter(
                 ward=ward, status=MonthlyReport.Status.SUBMITTED
             )
             if role == Role.WARD_CHAIR
             else [],
         },
-    )
-
-
-def _home_figures(ward, today):
-    """What the ward still owes, its number of residential areas and its overall rate."""
-    memberships = ward_selectors.latest_memberships(ward)
-    members, eligible = ward_selectors.total_membership(memberships)
-    return (
-        progress.due_items(ward, today),
-        ward_selectors.residential_areas(ward).count(),
-        membership_rate(members, eligible),
     )
 
 

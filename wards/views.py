@@ -3,12 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from wards import page_cache, selectors, services, submissions
+from wards import selectors, services, submissions
 from wards.forms import MembershipForm, ResidentialAreaForm
 from wards.models import Membership, ResidentialArea, membership_rate
 
@@ -18,26 +16,21 @@ PAGE_SIZE = 50
 @login_required
 def ward_detail(request, code):
     ward = selectors.visible_ward_or_404(request.user, code)
-    can_edit = selectors.can_edit_ward(request.user, ward)
-
-    def render_body():
-        memberships = selectors.latest_memberships(ward)
-        members, eligible = selectors.total_membership(memberships)
-        context = {
+    memberships = selectors.latest_memberships(ward)
+    members, eligible = selectors.total_membership(memberships)
+    return render(
+        request,
+        "wards/ward_detail.html",
+        {
             "ward": ward,
             "areas": selectors.residential_areas(ward),
             "memberships": memberships,
             "total_members": members,
             "total_eligible": eligible,
             "total_rate": membership_rate(members, eligible),
-            "can_edit": can_edit,
-        }
-        return render_to_string("wards/partials/ward_detail_body.html", context)
-
-    # Areas and memberships are the ward's data, names the catalogue's: kept until they change.
-    parts = ("ward-detail", ward.pk, can_edit, request.path)
-    body = page_cache.cached(parts, render_body, wards=[ward.code])
-    return render(request, "wards/ward_detail.html", {"ward": ward, "body": mark_safe(body)})
+            "can_edit": selectors.can_edit_ward(request.user, ward),
+        },
+    )
 
 
 @login_required
