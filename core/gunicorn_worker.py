@@ -65,7 +65,8 @@ class BalancedThreadWorker(ThreadWorker):
     def _published(self, change):
         self.in_flight += change
         if self.slot is not None:
-            _loads[self.slot] = self.in_flight
+            # A stopping worker finishes its requests but takes no new connections.
+            _loads[self.slot] = self.in_flight if self.alive else _FREE
 
     def enqueue_req(self, conn):
         self._published(+1)

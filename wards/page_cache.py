@@ -317,15 +317,19 @@ def _keep(key, nonce, response) -> None:
             _local_pages.popitem(last=False)
 
 
+def _with_headers(response, headers, nonce) -> HttpResponse:
+    """`response` with `headers` (values split where the nonce goes) and its length."""
+    for name, value in headers:
+        response.headers[name] = nonce.join(value) if len(value) > 1 else value[0]
+    response.headers["Content-Length"] = str(len(response.content))
+    return response
+
+
 def _served_from_memory(kept) -> HttpResponse:
     parts, headers, status = kept
     nonce = generate_nonce()
     content = nonce.encode().join(parts) if len(parts) > 1 else parts[0]
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response.headers[name] = nonce.join(value) if len(value) > 1 else value[0]
-    response.headers["Content-Length"] = str(len(content))
-    return response
+    return _with_headers(HttpResponse(content, status=status), headers, nonce)
 
 
 # What each process learnt of the cached pages it passed on: the versions a page follows and
@@ -363,11 +367,7 @@ def _served_from_shared_cache(key, route):
     nonce = generate_nonce()
     if isinstance(content, str):
         content = content.replace(NONCE_MARK, nonce)
-    response = HttpResponse(content, headers=headers)
-    for name, value in added:
-        response.headers[name] = nonce.join(value) if len(value) > 1 else value[0]
-    response.headers["Content-Length"] = str(len(response.content))
-    return response, nonce
+    return _with_headers(HttpResponse(content, headers=headers), added, nonce), nonce
 
 
 def forget_local_pages() -> None:

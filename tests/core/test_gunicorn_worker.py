@@ -37,6 +37,7 @@ def slots(monkeypatch):
 def worker(slot, in_flight, threads=2):
     made = BalancedThreadWorker.__new__(BalancedThreadWorker)
     made.cfg = SimpleNamespace(threads=threads)
+    made.alive = True
     made.slot = slot
     gunicorn_worker._claimed.value = max(gunicorn_worker._claimed.value, slot + 1)
     made.in_flight = 0
@@ -78,8 +79,12 @@ def test_workers_equally_busy_keep_their_connections(slots, monkeypatch):
 
 def test_a_worker_that_stops_no_longer_counts_as_the_least_busy(slots, monkeypatch):
     busy, stopping = worker(0, in_flight=6), worker(1, in_flight=0)
-    monkeypatch.setattr(ThreadWorker, "handle_exit", lambda self, sig, frame: None)
+    monkeypatch.setattr(
+        ThreadWorker, "handle_exit", lambda self, sig, frame: setattr(self, "alive", False)
+    )
     stopping.handle_exit(None, None)
+    assert answer(busy, monkeypatch) is False
+    stopping._published(+1)  # a request it still finishes
     assert answer(busy, monkeypatch) is False
 
 

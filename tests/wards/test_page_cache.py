@@ -117,33 +117,15 @@ def test_a_page_from_the_processs_memory_carries_the_nonce_of_its_own_response(
 
 
 def test_a_page_from_the_processs_memory_skips_the_other_middleware_but_keeps_its_headers(
-    client, world, fund, donate, settings, monkeypatch
+    client, world, fund, donate, settings, sessions_opened
 ):
-    from django.contrib.sessions.middleware import SessionMiddleware
-
     settings.PAGE_CACHE_LOCAL_SECONDS = 60
     donate(1_000_000)
     built = client.get(fund_url(world, fund))
-    sessions_opened = []
-    original = SessionMiddleware.process_request
-
-    def counted(self, request):
-        sessions_opened.append(request.path)
-        return original(self, request)
-
-    monkeypatch.setattr(SessionMiddleware, "process_request", counted)
+    sessions_opened.clear()  # the page was built through the whole chain
     kept = client.get(fund_url(world, fund))
     assert sessions_opened == []  # answered before the session middleware
-    assert kept.content.replace(_nonce(kept).encode(), b"") == built.content.replace(
-        _nonce(built).encode(), b""
-    )
-    assert int(kept["Content-Length"]) == len(kept.content)
-    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
-        assert kept[header] == built[header]
-    assert kept["Content-Security-Policy"] == built["Content-Security-Policy"].replace(
-        _nonce(built), _nonce(kept)
-    )
-    assert _nonce(kept) != _nonce(built)
+    assert_same_page_with_its_own_nonce(kept, built)
 
     # Anyone signed in, or holding a message, goes through the whole chain.
     client.cookies["messages"] = "x"
@@ -152,32 +134,16 @@ def test_a_page_from_the_processs_memory_skips_the_other_middleware_but_keeps_it
 
 
 def test_a_page_fresh_in_the_shared_cache_skips_the_other_middleware_until_a_write(
-    client, world, fund, donate, monkeypatch
+    client, world, fund, donate, sessions_opened
 ):
     """Without this process's memory (PAGE_CACHE_LOCAL_SECONDS 0 here): a page it passed on
     before is served from the shared cache before the session middleware, while fresh."""
-    from django.contrib.sessions.middleware import SessionMiddleware
-
     donate(1_000_000)
     built = client.get(fund_url(world, fund))
-    sessions_opened = []
-    original = SessionMiddleware.process_request
-    monkeypatch.setattr(
-        SessionMiddleware,
-        "process_request",
-        lambda self, request: sessions_opened.append(request.path) or original(self, request),
-    )
+    sessions_opened.clear()  # the page was built through the whole chain
     early = client.get(fund_url(world, fund))
     assert sessions_opened == []
-    assert early.content.replace(_nonce(early).encode(), b"") == built.content.replace(
-        _nonce(built).encode(), b""
-    )
-    assert int(early["Content-Length"]) == len(early.content)
-    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
-        assert early[header] == built[header]
-    assert early["Content-Security-Policy"] == built["Content-Security-Policy"].replace(
-        _nonce(built), _nonce(early)
-    )
+    assert_same_page_with_its_own_nonce(early, built)
 
     donate(2_500_000, name="Hợp tác xã Bình Minh")
     rebuilt = client.get(fund_url(world, fund))
@@ -196,6 +162,36 @@ def test_a_kept_page_still_refuses_a_host_outside_allowed_hosts(client, world, f
 
 def _nonce(response) -> str:
     return re.search(r'"inlineScriptNonce": "([^"]+)"', response.content.decode())[1]
+
+
+@pytest.fixture
+def sessions_opened(monkeypatch):
+    """The paths of the requests that reached the session middleware."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    opened = []
+    original = SessionMiddleware.process_request
+
+    def counted(self, request):
+        opened.append(request.path)
+        return original(self, request)
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", counted)
+    return opened
+
+
+def assert_same_page_with_its_own_nonce(served, built):
+    """`served` (before the middleware) is `built` (through all of it) but for its nonce."""
+    assert served.content.replace(_nonce(served).encode(), b"") == built.content.replace(
+        _nonce(built).encode(), b""
+    )
+    assert int(served["Content-Length"]) == len(served.content)
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
+        assert served[header] == built[header]
+    assert served["Content-Security-Policy"] == built["Content-Security-Policy"].replace(
+        _nonce(built), _nonce(served)
+    )
+    assert _nonce(served) != _nonce(built)
 
 
 def test_while_one_visitor_rebuilds_the_page_others_get_it_as_it_was(client, world, fund, donate):
