@@ -81,7 +81,11 @@ def test_a_draft_comes_back_after_a_reload_and_goes_once_saved(live_server, page
 @pytest.mark.django_db(transaction=True)
 def test_a_draft_is_offered_again_after_an_idle_logout(live_server, page, world, settings):
     phone_officer(page, live_server, world)
-    page.goto(entry_url(live_server, world.ward_x))
+    url = entry_url(live_server, world.ward_x)
+    page.goto(url)
+    # The worker keeps the page with a request of its own: done before the session may end,
+    # or that request, not the save, would be the one to find it idle.
+    assert page.evaluate(KEPT_BY_WORKER, url.removeprefix(live_server.url))
     sessions = page.get_by_label(Indicator.objects.get(code="TT_BUOI").name)
     sessions.fill("12")
     # The officer walks away; the session ends on the next request, the save.
