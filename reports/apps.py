@@ -33,9 +33,10 @@ class ReportsConfig(AppConfig):
         page_cache.connect(IndicatorGroup)
         page_cache.connect(Indicator)
         page_cache.connect(ValidationRule)
-        page_cache.connect(MonthlyReport, "ward")
+        # A report's writes leave what is cached of the ward's records (computed figures).
+        page_cache.connect(MonthlyReport, "ward", reports=True)
         # Values saved one by one (the admin); the report service writes them in bulk.
-        page_cache.connect(IndicatorValue, "report__ward")
-        page_cache.connect(AreaValue, "report__ward")
+        page_cache.connect(IndicatorValue, "report__ward", reports=True)
+        page_cache.connect(AreaValue, "report__ward", reports=True)
         page_cache.connect(RatingCategory)
-        page_cache.connect(RatingValue, "report__ward")
+        page_cache.connect(RatingValue, "report__ward", reports=True)

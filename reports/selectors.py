@@ -415,14 +415,29 @@ def plain_ratings(ratings: list[Indicator]) -> list[RatingEntryRow]:
 
 def computed_figures(report: MonthlyReport, indicators, figures=None) -> dict[str, Figure]:
     """Figures the portal computes itself (indicator.source), keyed by indicator code;
-    `figures` ({code: value}) are the report's own, for shares recomputed from its counts."""
+    `figures` ({code: value}) are the report's own, for shares recomputed from its counts.
+
+    Those computed from the ward's records are cached until the records change: a report's
+    save (an entry page's POST and the page it leads back to) does not recompute them."""
+    computed = [i for i in indicators if i.source]
+    from_records = [i for i in computed if not SOURCES[i.source].from_report]
+    from_report = [i for i in computed if SOURCES[i.source].from_report]
+    return {
+        **page_cache.cached(
+            ("record-figures", report.ward.code, report.period, [i.pk for i in from_records]),
+            lambda: _computed(report, from_records),
+            records=[report.ward.code],
+        ),
+        **_computed(report, from_report, figures),
+    }
+
+
+def _computed(report: MonthlyReport, indicators, figures=None) -> dict[str, Figure]:
     context = SourceContext(
         report.ward, report.period, periods_end(report.period), figures=figures or {}
     )
     computed = {}
     for indicator in indicators:
-        if not indicator.source:
-            continue
         result = SOURCES[indicator.source].compute(context)
         if isinstance(result, tuple):
             computed[indicator.code] = Figure(*result)
@@ -491,10 +506,18 @@ class OrganisationParts:
 
 
 def organisation_parts(ward, period, rows) -> OrganisationParts:
-    """The month by member organisation (the review's grouping): two queries (a third only
-    when a drive belongs to an organisation with neither memberships nor indicators)."""
-    memberships = {m.organisation_id: m for m in latest_memberships(ward, periods_end(period))}
-    money = organisation_drive_money(ward, period, periods_end(period))
+    """The month by member organisation (the review's grouping): two queries, cached until
+    the ward's records change (a third only when a drive belongs to an organisation with
+    neither memberships nor indicators)."""
+    latest, money = page_cache.cached(
+        ("organisation-records", ward.code, period),
+        lambda: (
+            latest_memberships(ward, periods_end(period)),
+            organisation_drive_money(ward, period, periods_end(period)),
+        ),
+        records=[ward.code],
+    )
+    memberships = {m.organisation_id: m for m in latest}
     # The organisations come with their memberships and the catalogue's indicators.
     known = {m.organisation_id: m.organisation for m in memberships.values()}
     for row in rows:
@@ -612,11 +635,7 @@ def entry_page(*, ward, report: MonthlyReport, user, blocked=None) -> EntryPage:
     if can_edit or part_editable:
         # Computed figures (indicator.source) show what the portal knows right now.
         own = {row.indicator.code: row.current.value for row in rows}
-        computed = page_cache.cached(
-            ("computed-figures", ward.code, report.period, [i.pk for i in indicators]),
-            lambda: computed_figures(report, indicators, own),
-            wards=[ward.code],
-        )
+        computed = computed_figures(report, indicators, own)
         for row in rows:
             row.current = computed.get(row.indicator.code, row.current)
     areas = list(residential_areas(ward)) if any(i.by_area for i in indicators) else []

@@ -20,6 +20,8 @@ from wards.models import Membership
 class Source:
     label: str
     compute: Callable
+    # Computed from the report's own typed figures, not from the ward's records.
+    from_report: bool = False
 
 
 @dataclass
@@ -124,9 +126,13 @@ SOURCES: dict[str, Source] = {
     "wards.eligible": Source("Số liệu tập hợp của các tổ chức thành viên", eligible),
     "wards.membership_rate": Source("Số liệu tập hợp của các tổ chức thành viên", membership_rate),
     "reports.tq_stable_share": Source(
-        "Tính từ số tổ hoạt động ổn định / số tổ tự quản", _share("TQ_ONDINH", "TQ_TO")
+        "Tính từ số tổ hoạt động ổn định / số tổ tự quản",
+        _share("TQ_ONDINH", "TQ_TO"),
+        from_report=True,
     ),
     "reports.tq_struggling_share": Source(
-        "Tính từ số tổ còn khó khăn / số tổ tự quản", _share("TQ_KHOKHAN", "TQ_TO")
+        "Tính từ số tổ còn khó khăn / số tổ tự quản",
+        _share("TQ_KHOKHAN", "TQ_TO"),
+        from_report=True,
     ),
 }

@@ -159,16 +159,24 @@ def _storable(versions: str) -> bool:
     return replayed is None or replayed >= max(written)
 
 
-def _names(wards=(), users=()) -> list[str]:
-    """Version names of wards (by code) and users (by id), in a stable order."""
+def _names(wards=(), users=(), records=()) -> list[str]:
+    """Version names of wards (by code), of their records (by code) and of users (by id), in
+    a stable order."""
     return sorted(
-        {*(f"ward:{code}" for code in wards if code), *(f"user:{pk}" for pk in users if pk)}
+        {
+            *(f"ward:{code}" for code in wards if code),
+            *(f"records:{code}" for code in records if code),
+            *(f"user:{pk}" for pk in users if pk),
+        }
     )
 
 
-def wards_changed(ward_codes) -> None:
+def wards_changed(ward_codes, *, records=True) -> None:
     """Pages showing these wards' data are out of date once the current transaction commits.
-    An abolished commune's data is shown by the communes it rolls up into too."""
+    An abolished commune's data is shown by the communes it rolls up into too.
+
+    `records=False`: only the wards' monthly reports changed. Values cached with `records=`
+    (figures the portal computes from a ward's money, houses and memberships) stay valid."""
     from wards.models import LEGACY_CODE_SUFFIX, WardSuccession
 
     ward_codes = [code for code in ward_codes if code]
@@ -177,7 +185,7 @@ def wards_changed(ward_codes) -> None:
         ward_codes += WardSuccession.objects.filter(predecessor__code__in=former).values_list(
             "successor__code", flat=True
         )
-    if names := _names(wards=ward_codes):
+    if names := _names(wards=ward_codes, records=ward_codes if records else ()):
         _bump(names)
 
 
@@ -192,9 +200,10 @@ def catalogue_changed() -> None:
     _bump([CATALOGUE])
 
 
-def connect(model, ward_path=None) -> None:
+def connect(model, ward_path=None, *, reports=False) -> None:
     """Bump on every save and delete of `model` the ward its rows belong to, reached through
-    `ward_path` ("ward", "donation__ward"), or the catalogue when there is none.
+    `ward_path` ("ward", "donation__ward"), or the catalogue when there is none. `reports`:
+    the model is part of the monthly reports, so its writes leave the ward's records' version.
 
     The ward is read from the related objects the writer already holds, else with one query.
     A row moved to another ward (`ward_path` "ward" only) bumps the ward it left as well.
@@ -233,7 +242,7 @@ def connect(model, ward_path=None) -> None:
         # pages, which are many wards': every page is renewed, as for a campaign.
         if None in codes:
             catalogue_changed()
-        wards_changed([code for code in codes if code is not None])
+        wards_changed([code for code in codes if code is not None], records=not reports)
 
     def bump_after_save(instance, **kwargs):
         codes = [code_of(instance)]
@@ -530,10 +539,13 @@ _shared_values: OrderedDict = OrderedDict()  # key → (versions, value)
 _SHARED_VALUES_KEPT = 32
 
 
-def cached(parts, compute, *, wards=(), users=(), shared=False):
+def cached(parts, compute, *, wards=(), records=(), users=(), shared=False):
     """What `compute()` returns (a piece of HTML, figures, a user), cached under `parts` (what
     it depends on besides the data: the URL, the role...) and the versions of the catalogue
     and of the wards (codes) and users (ids) it reads. A None result is not cached.
+
+    `records` instead of `wards`: the value reads the wards' records (money, houses,
+    memberships...) but none of their monthly reports, and so outlives a report's save.
 
     `shared`: the value is only read, never changed, by its callers and is the same for
     everyone (the catalogue): the process keeps the object it last read and hands out that
@@ -541,7 +553,7 @@ def cached(parts, compute, *, wards=(), users=(), shared=False):
     if not enabled():
         return compute()
     key = f"computed:{_digest(repr(parts))}"
-    names = _names(wards, users)
+    names = _names(wards, users, records)
     if shared:
         keys = _version_keys(names)
         current = _current(cache.get_many(keys), keys)

@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.sql import UpdateQuery
 
 from reports.summaries import indicators
 
@@ -51,6 +52,7 @@ class _Models:
     """The models the summary reads and writes, from a registry (live or a migration's)."""
 
     def __init__(self, registry=None):
+        self.live = registry is None
         get = (registry or global_apps).get_model
         self.WardMonth = get("reports", "WardMonth")
         self.MonthlyReport = get("reports", "MonthlyReport")
@@ -199,7 +201,56 @@ def refresh(keys, *, registry=None, fixture=False, checked=False) -> None:
             unique_fields=["ward", "month"],
             update_fields=["month_end"],
         )
+        _update_figures(m, keys)
+
+
+# The refresh's UPDATE, built once per process for each database and number of ward-months:
+# building its eight correlated subqueries through the ORM cost more CPU than running them.
+_compiled_updates: dict = {}
+_COMPILED_UP_TO = 4  # ward-months in one refresh; more (rare) go through the ORM each time
+
+
+def _update_figures(m: _Models, keys) -> None:
+    """UPDATE the ward-months `keys` (locked) with their figures from the raw rows."""
+    keys = sorted(keys)
+    if not m.live or len(keys) > _COMPILED_UP_TO:
         m.WardMonth.objects.filter(_key_filter(keys)).update(**_figures(m))
+        return
+    signature = (connection.alias, connection.vendor, len(keys))
+    compiled = _compiled_updates.get(signature)
+    if compiled is None:
+        compiled = _compiled_updates[signature] = _compile_update(m, len(keys))
+    sql, params, slots = compiled
+    params = list(params)
+    for (ward_slot, month_slot), (ward_id, month) in zip(slots, keys, strict=True):
+        params[ward_slot] = ward_id
+        params[month_slot] = connection.ops.adapt_datefield_value(month)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _compile_update(m: _Models, count: int):
+    """(SQL, parameters, the positions of each key's ward id and month among them) of the
+    UPDATE that QuerySet.update() would run for `count` ward-months. Built for stand-in keys
+    that no real row has; each must be found exactly once among the parameters."""
+    stand_ins = [(-1_000_000_007 - i, datetime.date(1001 + i, 1, 1)) for i in range(count)]
+    query = m.WardMonth.objects.filter(_key_filter(stand_ins)).query.chain(UpdateQuery)
+    query.add_update_values(_figures(m))
+    query.clear_select_clause()
+    sql, params = query.get_compiler(connection.alias).as_sql()
+    params = tuple(params)
+
+    def slot(value):
+        found = [i for i, param in enumerate(params) if param == value]
+        if len(found) != 1:
+            raise RuntimeError(f"stand-in {value!r} found {len(found)} times in the UPDATE")
+        return found[0]
+
+    slots = [
+        (slot(ward_id), slot(connection.ops.adapt_datefield_value(month)))
+        for ward_id, month in stand_ins
+    ]
+    return sql, params, slots
 
 
 def refresh_memberships(ward_ids, *, registry=None, fixture=False) -> None:

@@ -378,6 +378,62 @@ def test_entry_page_figures_from_the_fund_follow_each_donation(login, world, fun
     assert officer.get(url).context["form"]["v_VNN_THU"].value() == "3.500.000"
 
 
+def test_entry_page_figures_from_the_fund_outlive_a_save_of_the_report(
+    login, world, fund, donate, django_capture_on_commit_callbacks
+):
+    """A report's save does not recompute what the fund received (it changed nothing there);
+    the shares computed from the report's own counts follow the save at once."""
+    officer = login(world.users["ward_officer"])
+    url = reverse("reports:entry", args=[world.ward_x.code, 2026, 3])
+    donate(1_000_000)
+    page = officer.get(url)
+    assert page.context["form"]["v_VNN_THU"].value() == "1.000.000"
+    # Seen only when the figures are computed again: a write that bypasses the models.
+    Donation.objects.update(amount=4_000_000)
+    data = {
+        "version": page.context["form"].initial["version"],
+        "opened_at": page.context["form"].initial["opened_at"].isoformat(),
+        "action": "save",
+        "v_TQ_TO": "8",
+        "v_TQ_ONDINH": "6",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer.post(url, data).status_code == 302
+    form = officer.get(url).context["form"]
+    assert form["v_VNN_THU"].value() == "1.000.000"
+    # A share is its two counts, shown as the page's numerator and denominator.
+    assert (form["v_TQ_TYLE_ONDINH"].value(), form["d_TQ_TYLE_ONDINH"].value()) == ("6", "8")
+
+    donate(500_000)
+    assert officer.get(url).context["form"]["v_VNN_THU"].value() == "4.500.000"
+
+
+def test_entry_page_part_of_each_organisation_follows_its_memberships(
+    login, world, django_capture_on_commit_callbacks
+):
+    officer = login(world.users["ward_officer"])
+    url = reverse("reports:entry", args=[world.ward_x.code, 2026, 3])
+    organisation = factories.organisation()
+
+    def members_shown():
+        page = officer.get(url).content.decode()
+        row = page[page.index(f'<tr data-organisation="{organisation.pk}">') :]
+        return re.search(r'<td class="num">([^<]*)</td>', row)[1]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.membership(ward_obj=world.ward_x, org=organisation, members=1_200, eligible=1_500)
+    assert members_shown() == "1.200"
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.membership(
+            ward_obj=world.ward_x,
+            org=organisation,
+            members=1_350,
+            eligible=1_500,
+            as_of=D(2026, 2, 28),
+        )
+    assert members_shown() == "1.350"
+
+
 # --- The signed-in user -----------------------------------------------------------------------
 
 
