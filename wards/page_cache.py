@@ -103,11 +103,27 @@ def _store(key: str, built_under: str, value) -> None:
 
 def _bump(names) -> None:
     def publish():
+        publish.done = True
         suffix = _written_at()
         tokens = {_key(name): secrets.token_hex(6) + suffix for name in names}
         cache.set_many(tokens, VERSION_SECONDS)
 
+    publish.version_keys = frozenset(_key(name) for name in names)
+    publish.done = False
     transaction.on_commit(publish)
+
+
+def _written_in_this_transaction(keys) -> bool:
+    """Has the current transaction written rows that these versions follow, not committed
+    yet? Then a value it reads may hold its own uncommitted writes (gone if it rolls back).
+    Read from the commit callbacks `_bump` left: a savepoint rolled back takes its own away."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    return any(
+        not getattr(callback, "done", True) and not keys.isdisjoint(callback.version_keys)
+        for _, callback, *_ in connection.run_on_commit
+    )
 
 
 # --- Replication lag ---------------------------------------------------------------------
@@ -547,6 +563,9 @@ def cached(parts, compute, *, wards=(), records=(), users=(), shared=False):
     `records` instead of `wards`: the value reads the wards' records (money, houses,
     memberships...) but none of their monthly reports, and so outlives a report's save.
 
+    Within a transaction that has written rows these versions follow (a writer that reads
+    back what it wrote), the value is computed afresh and not stored.
+
     `shared`: the value is only read, never changed, by its callers and is the same for
     everyone (the catalogue): the process keeps the object it last read and hands out that
     one while the versions, still read from the shared cache on every call, are unchanged."""
@@ -554,6 +573,9 @@ def cached(parts, compute, *, wards=(), records=(), users=(), shared=False):
         return compute()
     key = f"computed:{_digest(repr(parts))}"
     names = _names(wards, users, records)
+    # (The catalogue is left out: no writer reads back a campaign or an indicator it wrote.)
+    if names and _written_in_this_transaction({_key(name) for name in names}):
+        return compute()
     if shared:
         keys = _version_keys(names)
         current = _current(cache.get_many(keys), keys)

@@ -33,6 +33,18 @@ def page_cache_on(settings):
     page_cache.forget_local_pages()
 
 
+@pytest.fixture(autouse=True)
+def world_committed(page_cache_on, world):
+    """The shared rows as if committed before the test began: their versions published (a
+    test's own transaction never commits, and a value read inside a transaction that wrote
+    rows of its ward is computed afresh)."""
+    from django.db import connection
+
+    for _, callback, *_ in connection.run_on_commit:
+        if getattr(callback, "done", True) is False:
+            callback()
+
+
 @pytest.fixture
 def donate(world, fund, django_capture_on_commit_callbacks):
     def _donate(amount, name="Công ty TNHH Minh Phát", ward=None):
@@ -612,3 +624,33 @@ def test_with_a_replica_versions_carry_the_primarys_wal_position(replica, world,
         assert page_cache._replayed_position() is None
     else:
         assert re.fullmatch(r"[0-9a-f]{12}", version)
+
+
+def test_a_transaction_that_wrote_a_wards_records_reads_them_afresh_and_keeps_nothing(world, fund):
+    """A writer that reads back a ward's records it has just written (and may roll back)
+    sees its own writes, and what it saw is not kept for others."""
+    from django.db import transaction
+
+    from wards import page_cache
+
+    computed = []
+
+    def received():
+        computed.append(1)
+        return sum(Donation.objects.filter(ward=world.ward_x).values_list("amount", flat=True))
+
+    def read():
+        return page_cache.cached(("test-received",), received, records=[world.ward_x.code])
+
+    assert (read(), read(), len(computed)) == (0, 0, 1)  # the second from the cache
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        factories.donation(fund_obj=fund, user=world.users["ward_officer"], amount=700_000)
+        assert read() == 700_000
+        raise RolledBack
+
+    assert read() == 0
+    assert len(computed) == 2  # afresh inside the transaction only
