@@ -18,12 +18,17 @@ def _request(cookies=None):
     return request
 
 
-def test_a_message_travels_to_the_next_page_in_the_signed_cookie():
-    first = _request()
-    messages.success(first, "Đã lưu báo cáo tháng 12/2026.")
+def _cookie_after(add_message, text) -> str:
+    """The message cookie a response carries after a page added `text`."""
+    page = _request()
+    add_message(page, text)
     response = HttpResponse()
-    first._messages.update(response)
-    cookie = response.cookies["messages"].value
+    page._messages.update(response)
+    return response.cookies["messages"].value
+
+
+def test_a_message_travels_to_the_next_page_in_the_signed_cookie():
+    cookie = _cookie_after(messages.success, "Đã lưu báo cáo tháng 12/2026.")
     assert "Đã lưu" not in cookie  # signed and encoded, not plain text
 
     following = _request({"messages": cookie})
@@ -31,11 +36,7 @@ def test_a_message_travels_to_the_next_page_in_the_signed_cookie():
 
 
 def test_a_forged_message_cookie_shows_nothing():
-    first = _request()
-    messages.error(first, "Có số liệu chưa hợp lệ.")
-    response = HttpResponse()
-    first._messages.update(response)
-    cookie = response.cookies["messages"].value
+    cookie = _cookie_after(messages.error, "Có số liệu chưa hợp lệ.")
     forged = cookie[:-1] + ("B" if cookie.endswith("A") else "A")  # its signature broken
 
     assert list(get_messages(_request({"messages": forged}))) == []
